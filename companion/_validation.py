@@ -1,0 +1,132 @@
+"""Argument checks shared by the whole package.
+
+Every public function validates its inputs with these helpers so that a learner who passes
+the wrong thing gets one clear message: which argument, what was expected, what came.
+They never modify their input.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+__all__ = [
+    "as_float_array",
+    "check_2d",
+    "check_finite",
+    "check_same_shape",
+    "check_rows_match",
+    "check_choice",
+    "check_positive",
+    "check_in_range",
+    "make_rng",
+]
+
+FLOAT_DTYPES = (np.float32, np.float64)
+
+
+def as_float_array(name: str, x, dtype=None) -> np.ndarray:
+    """Return ``x`` as a floating-point ndarray (float64 unless it already is float32/float64).
+
+    Raises ``TypeError`` naming ``name`` when ``x`` is not numeric (strings, objects, complex).
+    A float32 input stays float32 so that float32 work is never silently upcast.
+    """
+    if isinstance(x, np.ndarray):
+        arr = x
+    else:
+        try:
+            arr = np.asarray(x)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"{name} must be an array of numbers; got {type(x).__name__}") from exc
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must hold real numbers (float32 or float64); got dtype {arr.dtype}"
+        )
+    if dtype is not None:
+        return arr.astype(dtype, copy=False)
+    if arr.dtype.type in FLOAT_DTYPES:
+        return arr
+    return arr.astype(np.float64)
+
+
+def check_2d(name: str, x: np.ndarray, cols: int | None = None) -> np.ndarray:
+    """Check ``x`` is a non-empty (n, d) matrix, one example per row, with ``cols`` columns if given."""
+    if x.ndim != 2:
+        hint = " (one example per row: use x.reshape(1, -1) for a single example)" if x.ndim == 1 else ""
+        raise ValueError(f"{name} must be 2-D with shape (n, d); got shape {x.shape}{hint}")
+    if x.shape[0] == 0:
+        raise ValueError(f"{name} is an empty batch (shape {x.shape}); pass at least one example")
+    if cols is not None and x.shape[1] != cols:
+        raise ValueError(f"{name} must have {cols} columns, shape (n, {cols}); got shape {x.shape}")
+    return x
+
+
+def check_finite(name: str, x: np.ndarray) -> np.ndarray:
+    """Raise ``ValueError`` when ``x`` holds NaN or ±inf, saying where the first one is."""
+    finite = np.isfinite(x)
+    if not finite.all():
+        bad = tuple(int(i) for i in np.argwhere(~finite)[0])
+        raise ValueError(
+            f"{name} must be finite; found {x[bad]} at index {bad} "
+            "(check the data for missing values, or lower the learning rate if training diverged)"
+        )
+    return x
+
+
+def check_same_shape(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
+    """Raise ``ValueError`` when two arrays that must align have different shapes."""
+    if a.shape != b.shape:
+        raise ValueError(
+            f"{name_a} and {name_b} must have the same shape; got {name_a} {a.shape} and {name_b} {b.shape}"
+        )
+
+
+def check_rows_match(name_a: str, a: np.ndarray, name_b: str, b: np.ndarray) -> None:
+    """Raise ``ValueError`` when two batches hold a different number of examples (rows)."""
+    if a.shape[0] != b.shape[0]:
+        raise ValueError(
+            f"{name_a} and {name_b} must hold the same number of examples (rows); "
+            f"got {a.shape[0]} and {b.shape[0]}"
+        )
+
+
+def check_choice(name: str, value, choices: Iterable[str]) -> str:
+    """Raise ``ValueError`` when ``value`` is not one of ``choices`` (listed, sorted, in the message)."""
+    choices = sorted(choices)
+    if not isinstance(value, str) or value not in choices:
+        raise ValueError(f"unknown {name} {value!r}; expected one of {choices}")
+    return value
+
+
+def check_positive(name: str, value, allow_zero: bool = False) -> float:
+    """Raise ``ValueError``/``TypeError`` unless ``value`` is a finite real number > 0 (or ≥ 0)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number; got {type(value).__name__}")
+    ok = np.isfinite(value) and (value >= 0 if allow_zero else value > 0)
+    if not ok:
+        bound = "≥ 0" if allow_zero else "> 0"
+        raise ValueError(f"{name} must be a finite number {bound}; got {value}")
+    return float(value)
+
+
+def check_in_range(name: str, value, low: float, high: float, *, low_open=False, high_open=True) -> float:
+    """Raise unless ``low ≤ value < high`` (bounds open or closed as asked), e.g. momentum in [0, 1)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be a number; got {type(value).__name__}")
+    above = value > low if low_open else value >= low
+    below = value < high if high_open else value <= high
+    if not (np.isfinite(value) and above and below):
+        lo, hi = ("(" if low_open else "["), (")" if high_open else "]")
+        raise ValueError(f"{name} must be in {lo}{low}, {high}{hi}; got {value}")
+    return float(value)
+
+
+def make_rng(seed=None, rng=None) -> np.random.Generator:
+    """Return a NumPy Generator from ``rng`` (used as is) or ``seed`` (int); never the global state."""
+    if rng is not None:
+        if not isinstance(rng, np.random.Generator):
+            raise TypeError(f"rng must be a numpy.random.Generator; got {type(rng).__name__}")
+        return rng
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
+        raise TypeError(f"seed must be an int; got {type(seed).__name__}")
+    return np.random.default_rng(seed)
