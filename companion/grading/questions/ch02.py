@@ -1,0 +1,164 @@
+"""Practice questions for chapter 2, *Networks and forward propagation*
+(solutions/02_forward_propagation.ipynb).
+
+Conventions (DESIGN §3): examples are rows, ``W^l`` has shape ``(n_l, n_{l-1})``, ``b^l`` has
+shape ``(n_l,)`` and a layer computes ``Z = A_prev @ W.T + b`` then ``A = f(Z)``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from companion.grading.spec import Case, Question
+
+__all__ = ["QUESTIONS"]
+
+_XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+_XOR_Y = np.array([0.0, 1.0, 1.0, 0.0])
+
+
+def _sigmoid(z):
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _random_layers(rng, sizes):
+    weights = [rng.normal(size=(m, n)) / np.sqrt(n) for n, m in zip(sizes[:-1], sizes[1:])]
+    biases = [rng.normal(size=m) for m in sizes[1:]]
+    return weights, biases
+
+
+# ---------------------------------------------------------------- q1 layer_forward
+def _layer_forward_ref(A_prev, W, b, activation="sigmoid"):
+    from companion.activations import relu, sigmoid, tanh
+
+    f = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "linear": lambda z: z}[activation]
+    return f(np.asarray(A_prev) @ np.asarray(W).T + np.asarray(b))
+
+
+def _layer_forward_cases() -> list[Case]:
+    rng = np.random.default_rng(201)
+    cases = [
+        Case((np.array([[1.0, 2.0]]), np.array([[0.5, -0.5], [1.0, 1.0], [0.0, 2.0]]),
+              np.array([0.0, -3.0, 1.0]), "sigmoid")),
+        Case((rng.normal(size=(4, 3)), rng.normal(size=(2, 3)), rng.normal(size=2), "relu")),
+        Case((rng.normal(size=(5, 3)), rng.normal(size=(4, 3)), rng.normal(size=4), "linear")),
+    ]
+    for act in ("sigmoid", "tanh", "relu", "linear"):
+        cases.append(Case((rng.normal(size=(7, 6)), rng.normal(size=(3, 6)), rng.normal(size=3), act),
+                          hidden=True))
+    return cases
+
+
+# ---------------------------------------------------------------- q2 forward
+def _forward_ref(X, weights, biases):
+    from companion.network import MLP
+
+    sizes = [np.asarray(weights[0]).shape[1]] + [np.asarray(W).shape[0] for W in weights]
+    net = MLP(sizes, hidden="sigmoid", output="sigmoid")
+    net.weights = [np.array(W, dtype=np.float64) for W in weights]
+    net.biases = [np.array(b, dtype=np.float64) for b in biases]
+    return net.forward(np.asarray(X, dtype=np.float64))
+
+
+def _forward_cases() -> list[Case]:
+    rng = np.random.default_rng(202)
+    cases = []
+    for sizes, n, hidden in (([2, 3, 1], 4, False), ([4, 5, 3], 6, False),
+                             ([3, 4, 4, 2], 5, True), ([6, 8, 5, 4, 3], 9, True), ([5, 2], 3, True)):
+        weights, biases = _random_layers(rng, sizes)
+        cases.append(Case((rng.normal(size=(n, sizes[0])), weights, biases), hidden=hidden))
+    return cases
+
+
+# ---------------------------------------------------------------- q3 count_parameters
+def _count_parameters_ref(sizes):
+    return int(sum(m * n + m for n, m in zip(sizes[:-1], sizes[1:])))
+
+
+def _count_parameters_cases() -> list[Case]:
+    return [
+        Case(([784, 16, 16, 10],)),
+        Case(([2, 3, 1],)),
+        Case(([2, 2, 2],), hidden=True),
+        Case(([64, 30, 10],), hidden=True),
+        Case(([10, 1],), hidden=True),
+        Case(([3, 100, 100, 100, 2],), hidden=True),
+    ]
+
+
+# ---------------------------------------------------------------- q4 xor_network
+def _xor_network_cases() -> list[Case]:
+    return [Case(())]
+
+
+def _xor_network_judge(output, case: Case):
+    try:
+        weights, biases = output
+        weights = [np.asarray(W, dtype=np.float64) for W in weights]
+        biases = [np.asarray(b, dtype=np.float64).reshape(-1) for b in biases]
+    except (TypeError, ValueError):
+        return False, "expected a pair (weights, biases) of two lists of arrays"
+    if len(weights) != 2 or len(biases) != 2:
+        return False, f"expected 2 layers (2-2-1), got {len(weights)} weight matrices and {len(biases)} bias vectors"
+    shapes = [W.shape for W in weights] + [b.shape for b in biases]
+    if shapes != [(2, 2), (1, 2), (2,), (1,)]:
+        return False, ("expected shapes W1 (2, 2), W2 (1, 2), b1 (2,), b2 (1,); "
+                       f"got W1 {shapes[0]}, W2 {shapes[1]}, b1 {shapes[2]}, b2 {shapes[3]}")
+    if not all(np.all(np.isfinite(p)) for p in weights + biases):
+        return False, "weights and biases must be finite numbers"
+    A = _XOR_X
+    for W, b in zip(weights, biases):
+        A = _sigmoid(A @ W.T + b)
+    out = A.reshape(-1)
+    worst = float(np.max(np.abs(out - _XOR_Y)))
+    if worst >= 0.1:
+        return False, (f"outputs {np.round(out, 3).tolist()} for inputs (0,0), (0,1), (1,0), (1,1); "
+                       f"each must be within 0.1 of XOR = [0, 1, 1, 0] (worst miss {worst:.3f})")
+    return True, f"XOR reproduced, worst miss {worst:.3g}"
+
+
+QUESTIONS: list[Question] = [
+    Question(
+        id="q1",
+        title="One layer, a whole batch",
+        function="layer_forward",
+        points=2,
+        cases=_layer_forward_cases,
+        reference=_layer_forward_ref,
+        hint="Z = A_prev @ W.T + b has shape (n, n_out); then apply the named activation "
+             "elementwise: sigmoid 1/(1+e^-z), tanh, relu max(0, z), linear z",
+    ),
+    Question(
+        id="q2",
+        title="Forward propagation through every layer",
+        function="forward",
+        points=3,
+        cases=_forward_cases,
+        reference=_forward_ref,
+        forbidden=("companion.network.MLP",),
+        hint="start with A = X and, for each (W, b) pair in order, replace A by sigmoid(A @ W.T + b)",
+    ),
+    Question(
+        id="q3",
+        title="Counting weights and biases",
+        function="count_parameters",
+        points=2,
+        cases=_count_parameters_cases,
+        reference=_count_parameters_ref,
+        output="scalar",
+        hint="between layers of sizes n and m there are m*n weights and m biases; add over "
+             "consecutive pairs and return an int",
+    ),
+    Question(
+        id="q4",
+        title="Weights that solve XOR",
+        function="xor_network",
+        points=3,
+        cases=_xor_network_cases,
+        judge=_xor_network_judge,
+        output="tuple",
+        hint="let hidden unit 1 compute OR and hidden unit 2 compute NAND, and the output unit "
+             "AND of the two; large weights (around 10-20) push each sigmoid close to 0 or 1",
+    ),
+]

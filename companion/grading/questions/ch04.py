@@ -1,0 +1,207 @@
+"""Practice questions for chapter 4, *Gradient descent* (solutions/04_gradient_descent.ipynb).
+
+Some questions receive a gradient *function* as an argument. It is an instance of
+:class:`QuadraticGradient`, a small picklable callable, so that it can be handed to the
+sandbox that runs the learner's code.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from companion.grading.spec import Case, Question
+
+__all__ = ["QUESTIONS", "QuadraticGradient"]
+
+
+@dataclass(frozen=True, eq=False)
+class QuadraticGradient:
+    """Gradient of the quadratic bowl C(theta) = 1/2 theta^T A theta - c^T theta.
+
+    Calling it with ``theta`` of shape ``(d,)`` returns ``A @ theta - c``, shape ``(d,)``.
+    ``A`` is symmetric positive definite, so C has one minimum at ``theta* = solve(A, c)``.
+    """
+
+    A: np.ndarray
+    c: np.ndarray
+
+    def __call__(self, theta):
+        return self.A @ np.asarray(theta, dtype=np.float64) - self.c
+
+    def cost(self, theta):
+        theta = np.asarray(theta, dtype=np.float64)
+        return 0.5 * theta @ self.A @ theta - self.c @ theta
+
+    def __repr__(self) -> str:
+        return f"QuadraticGradient(A={np.round(self.A, 3).tolist()}, c={np.round(self.c, 3).tolist()})"
+
+
+def _bowl(rng, d, scale=1.0):
+    M = rng.normal(size=(d, d))
+    A = scale * (M @ M.T / d + np.eye(d))
+    return QuadraticGradient(A, rng.normal(size=d))
+
+
+# ---------------------------------------------------------------- q1 gd_step
+def _gd_step_ref(theta, grad, eta):
+    return np.asarray(theta, dtype=np.float64) - eta * np.asarray(grad, dtype=np.float64)
+
+
+def _gd_step_cases() -> list[Case]:
+    rng = np.random.default_rng(401)
+    return [
+        Case((np.array([1.0, 2.0]), np.array([0.5, -1.0]), 0.1)),
+        Case((rng.normal(size=5), rng.normal(size=5), 0.01)),
+        Case((rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), 0.5), hidden=True),
+        Case((rng.normal(size=7), np.zeros(7), 1.0), hidden=True),
+    ]
+
+
+# ---------------------------------------------------------------- q2 gradient_descent
+def _gradient_descent_ref(grad_fn, theta0, eta, steps):
+    path = [np.asarray(theta0, dtype=np.float64)]
+    for _ in range(steps):
+        path.append(path[-1] - eta * grad_fn(path[-1]))
+    return np.array(path)
+
+
+def _gradient_descent_cases() -> list[Case]:
+    rng = np.random.default_rng(402)
+    # the bowl C = x^2 + 10 y^2 (an elongated valley): gradient (2x, 20y)
+    valley = QuadraticGradient(np.diag([2.0, 20.0]), np.zeros(2))
+    return [
+        Case((valley, np.array([3.0, 1.0]), 0.05, 10)),
+        Case((_bowl(rng, 3), rng.normal(size=3), 0.1, 25)),
+        Case((valley, np.array([-2.0, 0.5]), 0.09, 40), hidden=True),   # close to divergence
+        Case((valley, np.array([1.0, 1.0]), 0.11, 15), hidden=True),   # diverges: still compared
+        Case((_bowl(rng, 5), rng.normal(size=5), 0.05, 60), hidden=True),
+        Case((_bowl(rng, 2), rng.normal(size=2), 0.2, 0), hidden=True),  # zero steps: just theta0
+    ]
+
+
+# ---------------------------------------------------------------- q3 predicted_change
+def _predicted_change_ref(grad, delta_v):
+    return np.float64(np.sum(np.asarray(grad, dtype=np.float64) * np.asarray(delta_v, dtype=np.float64)))
+
+
+def _predicted_change_cases() -> list[Case]:
+    rng = np.random.default_rng(403)
+    g = rng.normal(size=4)
+    return [
+        Case((np.array([2.0, -1.0]), np.array([0.01, 0.02]))),
+        Case((g, -0.1 * g)),  # the gradient-descent step: always a decrease
+        Case((rng.normal(size=10), 1e-3 * rng.normal(size=10)), hidden=True),
+        Case((rng.normal(size=(3, 3)), 1e-2 * rng.normal(size=(3, 3))), hidden=True),
+    ]
+
+
+# ---------------------------------------------------------------- q4 minibatch_indices
+def _minibatch_indices_cases() -> list[Case]:
+    return [
+        Case((10, 3, 0)),
+        Case((64, 16, 1)),
+        Case((100, 32, 7), hidden=True),
+        Case((7, 10, 2), hidden=True),    # one batch holding everything
+        Case((257, 1, 3), hidden=True),   # pure SGD: one example per batch
+        Case((1797, 64, 0), hidden=True),
+    ]
+
+
+def _minibatch_indices_judge(output, case: Case):
+    n, batch_size = case.args[0], case.args[1]
+    try:
+        batches = [np.asarray(b).reshape(-1) for b in output]
+    except TypeError:
+        return False, "expected a list of 1-D integer arrays"
+    if not batches:
+        return False, "got no batches at all"
+    if any(b.dtype.kind not in "iu" for b in batches):
+        return False, "each batch must be an array of integer indices"
+    sizes = [len(b) for b in batches]
+    full, rest = divmod(n, batch_size)
+    expected = [batch_size] * full + ([rest] if rest else [])
+    if sizes != expected:
+        return False, f"batch sizes {sizes[:6]}{'...' if len(sizes) > 6 else ''} differ from {expected[:6]}{'...' if len(expected) > 6 else ''}"
+    everything = np.concatenate(batches)
+    if not np.array_equal(np.sort(everything), np.arange(n)):
+        return False, f"the batches together must hold each index 0..{n - 1} exactly once"
+    if n >= 10 and np.array_equal(everything, np.arange(n)):
+        return False, "the indices are in order 0, 1, 2, ...: shuffle them (with the given seed)"
+    return True, f"{len(batches)} batches covering range({n}) once each, shuffled"
+
+
+# ---------------------------------------------------------------- q5 minibatch_gradient
+def _minibatch_gradient_ref(theta, X, y, idx):
+    Xb, yb = np.asarray(X)[idx], np.asarray(y)[idx]
+    return Xb.T @ (Xb @ theta - yb) / len(idx)
+
+
+def _minibatch_gradient_cases() -> list[Case]:
+    rng = np.random.default_rng(405)
+    cases = []
+    for n, d, m, hidden in ((6, 2, 3, False), (20, 3, 5, False), (50, 4, 16, True),
+                            (30, 1, 30, True), (100, 6, 1, True)):
+        X, y, theta = rng.normal(size=(n, d)), rng.normal(size=n), rng.normal(size=d)
+        idx = rng.permutation(n)[:m]
+        cases.append(Case((theta, X, y, idx), hidden=hidden))
+    return cases
+
+
+QUESTIONS: list[Question] = [
+    Question(
+        id="q1",
+        title="One gradient-descent step",
+        function="gd_step",
+        points=1,
+        cases=_gd_step_cases,
+        reference=_gd_step_ref,
+        hint="theta_new = theta - eta * grad; return a new array instead of changing theta",
+    ),
+    Question(
+        id="q2",
+        title="Gradient descent on a quadratic bowl",
+        function="gradient_descent",
+        points=3,
+        cases=_gradient_descent_cases,
+        reference=_gradient_descent_ref,
+        rtol=1e-9,
+        atol=1e-10,
+        hint="return every point visited: an array of shape (steps + 1, d) whose first row is "
+             "theta0 and whose row t+1 is row t minus eta * grad_fn(row t)",
+    ),
+    Question(
+        id="q3",
+        title="The linear estimate of the change in cost",
+        function="predicted_change",
+        points=1,
+        cases=_predicted_change_cases,
+        reference=_predicted_change_ref,
+        output="scalar",
+        atol=1e-12,
+        hint="Delta C ~ grad C . Delta v: multiply elementwise and add everything up, whatever "
+             "the shape of the parameters",
+    ),
+    Question(
+        id="q4",
+        title="Shuffled mini-batches without replacement",
+        function="minibatch_indices",
+        points=2,
+        cases=_minibatch_indices_cases,
+        judge=_minibatch_indices_judge,
+        output="tuple",
+        hint="shuffle once with np.random.default_rng(seed).permutation(n), then cut the result "
+             "into consecutive slices of batch_size (the last one may be shorter)",
+    ),
+    Question(
+        id="q5",
+        title="Gradient of the mean squared error on a mini-batch",
+        function="minibatch_gradient",
+        points=3,
+        cases=_minibatch_gradient_cases,
+        reference=_minibatch_gradient_ref,
+        atol=1e-12,
+        hint="keep only the rows idx of X and y; with residual r = Xb @ theta - yb the gradient "
+             "of (1/2m) * sum r^2 is Xb.T @ r / m, where m = len(idx)",
+    ),
+]

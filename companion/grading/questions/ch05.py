@@ -1,0 +1,276 @@
+"""Practice questions for chapter 5, *Backpropagation* (solutions/05_backpropagation.ipynb).
+
+The batched equations follow DESIGN §3, for the batch-mean quadratic cost
+``C = (1/n) Σ_x ½‖y − a^L‖²`` and sigmoid activations in every layer (Δ has one row per example):
+
+* BP1 ``Δ^L = ∇_A C ⊙ σ'(Z^L)`` with ``∇_A C = (A^L − Y)/n``
+* BP2 ``Δ^l = (Δ^{l+1} W^{l+1}) ⊙ σ'(Z^l)``
+* BP3 ``∂C/∂b^l = Σ_rows Δ^l``
+* BP4 ``∂C/∂W^l = (Δ^l)ᵀ A^{l−1}``
+
+The full ``backprop`` answer is judged twice: against :class:`companion.network.MLP` and
+against central finite differences of the cost computed here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from companion.grading.spec import Case, Question
+
+__all__ = ["QUESTIONS", "SmoothFunction"]
+
+
+def _sigmoid(z):
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _sigmoid_prime(z):
+    s = _sigmoid(z)
+    return s * (1.0 - s)
+
+
+def _random_net(rng, sizes):
+    weights = [rng.normal(size=(m, n)) for n, m in zip(sizes[:-1], sizes[1:])]
+    biases = [rng.normal(size=m) for m in sizes[1:]]
+    return weights, biases
+
+
+def _quadratic_cost(X, Y, weights, biases) -> float:
+    A = X
+    for W, b in zip(weights, biases):
+        A = _sigmoid(A @ W.T + b)
+    return float(0.5 * np.sum((A - Y) ** 2) / X.shape[0])
+
+
+# ---------------------------------------------------------------- q1 bp1_output_error
+def _bp1_ref(A, Y, Z):
+    from companion.activations import sigmoid_prime
+    from companion.losses import quadratic_grad
+
+    return quadratic_grad(np.asarray(A), np.asarray(Y)) * sigmoid_prime(np.asarray(Z))
+
+
+def _bp1_cases() -> list[Case]:
+    rng = np.random.default_rng(501)
+    cases = []
+    for n, k, hidden in ((1, 2, False), (4, 3, False), (10, 10, True), (3, 1, True)):
+        Z = 2 * rng.normal(size=(n, k))
+        Y = rng.uniform(size=(n, k))
+        cases.append(Case((_sigmoid(Z), Y, Z), hidden=hidden))
+    return cases
+
+
+# ---------------------------------------------------------------- q2 bp2
+def _bp2_ref(delta_next, W_next, Z):
+    from companion.activations import sigmoid_prime
+
+    return (np.asarray(delta_next) @ np.asarray(W_next)) * sigmoid_prime(np.asarray(Z))
+
+
+def _bp2_cases() -> list[Case]:
+    rng = np.random.default_rng(502)
+    cases = []
+    for n, n_next, n_l, hidden in ((1, 2, 2, False), (5, 3, 4, False), (8, 10, 6, True), (3, 1, 5, True)):
+        cases.append(Case((rng.normal(size=(n, n_next)), rng.normal(size=(n_next, n_l)),
+                           rng.normal(size=(n, n_l))), hidden=hidden))
+    return cases
+
+
+# ---------------------------------------------------------------- q3 layer_gradients
+def _layer_gradients_ref(delta, A_prev):
+    delta, A_prev = np.asarray(delta), np.asarray(A_prev)
+    return delta.T @ A_prev, delta.sum(axis=0)  # BP4, BP3
+
+
+def _layer_gradients_cases() -> list[Case]:
+    rng = np.random.default_rng(503)
+    cases = []
+    for n, n_l, n_prev, hidden in ((1, 2, 3, False), (6, 3, 4, False), (20, 5, 7, True), (2, 1, 1, True)):
+        cases.append(Case((rng.normal(size=(n, n_l)), rng.uniform(size=(n, n_prev))), hidden=hidden))
+    return cases
+
+
+# ---------------------------------------------------------------- q4 backprop
+def _backprop_cases() -> list[Case]:
+    rng = np.random.default_rng(504)
+    cases = []
+    for sizes, n, hidden in (([2, 2, 2], 1, False), ([3, 4, 2], 5, False),
+                             ([4, 5, 3, 2], 6, True), ([2, 3, 3, 3, 1], 4, True), ([5, 3], 7, True)):
+        weights, biases = _random_net(rng, sizes)
+        X = rng.normal(size=(n, sizes[0]))
+        Y = rng.uniform(size=(n, sizes[-1]))
+        cases.append(Case((X, Y, weights, biases), hidden=hidden))
+    return cases
+
+
+def _mlp_gradients(X, Y, weights, biases):
+    from companion.network import MLP
+
+    sizes = [weights[0].shape[1]] + [W.shape[0] for W in weights]
+    net = MLP(sizes, hidden="sigmoid", output="sigmoid", loss="quadratic")
+    net.weights = [np.array(W, dtype=np.float64) for W in weights]
+    net.biases = [np.array(b, dtype=np.float64) for b in biases]
+    return net.backprop(X, Y)
+
+
+def _finite_differences(X, Y, weights, biases, h=1e-6):
+    """Central differences of the cost with respect to every weight and bias."""
+    params = [np.array(p, dtype=np.float64) for p in list(weights) + list(biases)]
+    L = len(weights)
+    grads = []
+    for p in params:
+        g = np.zeros_like(p)
+        for idx in np.ndindex(p.shape):
+            old = p[idx]
+            p[idx] = old + h
+            up = _quadratic_cost(X, Y, params[:L], params[L:])
+            p[idx] = old - h
+            down = _quadratic_cost(X, Y, params[:L], params[L:])
+            p[idx] = old
+            g[idx] = (up - down) / (2 * h)
+        grads.append(g)
+    return grads[:L], grads[L:]
+
+
+def _compare(got, want, what, rtol, atol):
+    for l, (g, w) in enumerate(zip(got, want), start=1):
+        err = np.abs(g - w)
+        if not np.all(err <= atol + rtol * np.abs(w)):
+            i = np.unravel_index(np.argmax(err), err.shape)
+            return f"{what} disagree in layer {l} at index {tuple(int(j) for j in i)}: got {g[i]:.6g}, expected {w[i]:.6g}"
+    return ""
+
+
+def _backprop_judge(output, case: Case):
+    X, Y, weights, biases = case.args
+    try:
+        gw, gb = output
+        gw = [np.asarray(g, dtype=np.float64) for g in gw]
+        gb = [np.asarray(g, dtype=np.float64) for g in gb]
+    except (TypeError, ValueError):
+        return False, "expected a pair (grad_weights, grad_biases) of two lists of arrays"
+    if len(gw) != len(weights) or len(gb) != len(biases):
+        return False, f"expected {len(weights)} weight gradients and {len(biases)} bias gradients, got {len(gw)} and {len(gb)}"
+    for l, (g, W) in enumerate(zip(gw, weights), start=1):
+        if g.shape != W.shape:
+            return False, f"grad_weights[{l - 1}] should have the shape of W{l}, {W.shape}; got {g.shape}"
+    for l, (g, b) in enumerate(zip(gb, biases), start=1):
+        if g.shape != b.shape:
+            return False, f"grad_biases[{l - 1}] should have the shape of b{l}, {b.shape}; got {g.shape}"
+    if not all(np.all(np.isfinite(g)) for g in gw + gb):
+        return False, "the gradients contain NaN or infinity"
+    ref_w, ref_b = _mlp_gradients(X, Y, weights, biases)
+    msg = _compare(gw, ref_w, "weight gradients and the reference", 1e-6, 1e-10) or \
+        _compare(gb, ref_b, "bias gradients and the reference", 1e-6, 1e-10)
+    if msg:
+        return False, msg
+    fd_w, fd_b = _finite_differences(X, Y, weights, biases)
+    msg = _compare(gw, fd_w, "weight gradients and finite differences", 1e-5, 1e-8) or \
+        _compare(gb, fd_b, "bias gradients and finite differences", 1e-5, 1e-8)
+    if msg:
+        return False, msg
+    return True, "matches the reference and central finite differences"
+
+
+# ---------------------------------------------------------------- q5 numerical_gradient
+@dataclass(frozen=True, eq=False)
+class SmoothFunction:
+    """A smooth scalar function of an array, ``f(x) = Σ c·sin(x) + ½(Σ x)² + Σ x⁴/12``.
+
+    Picklable, so it can be passed to the sandbox. ``gradient(x)`` is its exact gradient,
+    ``c·cos(x) + Σ x + x³/3`` (derived by hand), used to confirm the reference.
+    """
+
+    c: float = 1.0
+
+    def __call__(self, x):
+        x = np.asarray(x, dtype=np.float64)
+        return float(np.sum(self.c * np.sin(x)) + 0.5 * np.sum(x) ** 2 + np.sum(x ** 4) / 12)
+
+    def gradient(self, x):
+        x = np.asarray(x, dtype=np.float64)
+        return self.c * np.cos(x) + np.sum(x) + x ** 3 / 3
+
+
+def _numerical_gradient_ref(f, x, h=1e-5):
+    from companion.gradcheck import numerical_gradient
+
+    return numerical_gradient(f, np.asarray(x, dtype=np.float64), h)
+
+
+def _numerical_gradient_cases() -> list[Case]:
+    rng = np.random.default_rng(505)
+    return [
+        Case((SmoothFunction(1.0), np.array([0.5, -1.0, 2.0]), 1e-5)),
+        Case((SmoothFunction(2.0), rng.normal(size=(2, 3)), 1e-4)),
+        Case((SmoothFunction(-0.5), rng.normal(size=7), 1e-5), hidden=True),
+        Case((SmoothFunction(3.0), rng.normal(size=(3, 2, 2)), 1e-3), hidden=True),
+    ]
+
+
+QUESTIONS: list[Question] = [
+    Question(
+        id="q1",
+        title="BP1: the error of the output layer",
+        function="bp1_output_error",
+        points=2,
+        cases=_bp1_cases,
+        reference=_bp1_ref,
+        atol=1e-12,
+        forbidden=("companion.losses.quadratic_grad",),
+        hint="for the batch-mean quadratic cost, grad_A C = (A - Y) / n with n = number of rows; "
+             "multiply it elementwise by sigma'(Z) = sigma(Z)(1 - sigma(Z))",
+    ),
+    Question(
+        id="q2",
+        title="BP2: passing the error back one layer",
+        function="bp2",
+        points=2,
+        cases=_bp2_cases,
+        reference=_bp2_ref,
+        atol=1e-12,
+        hint="with one example per row, (W^{l+1})^T delta^{l+1} becomes delta_next @ W_next, "
+             "of shape (n, n_l); then multiply elementwise by sigma'(Z)",
+    ),
+    Question(
+        id="q3",
+        title="BP3 and BP4: gradients of one layer",
+        function="layer_gradients",
+        points=2,
+        cases=_layer_gradients_cases,
+        reference=_layer_gradients_ref,
+        output="tuple",
+        atol=1e-12,
+        hint="return (grad_W, grad_b) = (delta.T @ A_prev, delta.sum(axis=0)); the sum over rows "
+             "adds the contributions of the examples (the 1/n is already inside delta)",
+    ),
+    Question(
+        id="q4",
+        title="Backpropagation through a whole network",
+        function="backprop",
+        points=4,
+        cases=_backprop_cases,
+        judge=_backprop_judge,
+        output="tuple",
+        forbidden=("companion.network.MLP",),
+        hint="forward pass storing every Z and A (A[0] = X); BP1 for the last layer; then for "
+             "l = L-1 .. 1 apply BP2 and record BP3, BP4; return lists ordered from the first layer",
+    ),
+    Question(
+        id="q5",
+        title="Central finite differences",
+        function="numerical_gradient",
+        points=2,
+        cases=_numerical_gradient_cases,
+        reference=_numerical_gradient_ref,
+        rtol=1e-7,
+        atol=1e-9,
+        forbidden=("companion.gradcheck.numerical_gradient",),
+        hint="for every index i: (f(x + h e_i) - f(x - h e_i)) / (2h), where e_i is 1 at index i; "
+             "work on a copy of x (np.array(x, dtype=float)) and restore each entry after use",
+    ),
+]
