@@ -1,0 +1,215 @@
+r"""Activation functions and their derivatives.
+
+Each function acts elementwise on an array ``z`` of any shape (``softmax`` acts on the last
+axis) and returns an array of the same shape and floating dtype: float32 in, float32 out.
+All of them are stable for any finite input: ``|z| = 1000`` gives no overflow warning and no NaN.
+
+=============  =====================================================  =====================================
+name           :math:`f(z)`                                           :math:`f'(z)`
+=============  =====================================================  =====================================
+sigmoid        :math:`\sigma(z) = 1/(1+e^{-z})`                        :math:`\sigma(z)(1-\sigma(z))`
+tanh           :math:`\tanh z`                                        :math:`1-\tanh^2 z`
+relu           :math:`\max(0, z)`                                     :math:`1` if :math:`z>0` else :math:`0`
+leaky_relu     :math:`z` if :math:`z>0` else :math:`\alpha z`          :math:`1` if :math:`z>0` else :math:`\alpha`
+linear         :math:`z`                                              :math:`1`
+softmax        :math:`e^{z_i}/\sum_j e^{z_j}` (last axis)             Jacobian :math:`s_i(\delta_{ij}-s_j)`
+=============  =====================================================  =====================================
+
+At :math:`z = 0` ReLU is not differentiable; we use the subgradient 0 there (``relu_prime(0) == 0``),
+as most libraries do, and leaky ReLU's derivative at 0 is ``alpha``.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from ._validation import as_float_array, check_choice, check_finite, check_in_range
+
+__all__ = [
+    "sigmoid",
+    "sigmoid_prime",
+    "tanh",
+    "tanh_prime",
+    "relu",
+    "relu_prime",
+    "leaky_relu",
+    "leaky_relu_prime",
+    "linear",
+    "linear_prime",
+    "softmax",
+    "softmax_jacobian",
+    "ACTIVATIONS",
+    "get_activation",
+]
+
+
+def _checked(z, name: str = "z") -> np.ndarray:
+    return check_finite(name, as_float_array(name, z))
+
+
+# The underscored kernels skip validation; the network calls them on arrays it has already checked.
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    # exp(-|z|) never overflows; the two branches are the same function rearranged.
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1, e) / (1 + e)
+
+
+def _sigmoid_prime(z: np.ndarray) -> np.ndarray:
+    s = _sigmoid(z)
+    return s * (1 - s)
+
+
+def _tanh_prime(z: np.ndarray) -> np.ndarray:
+    t = np.tanh(z)
+    return 1 - t * t
+
+
+def _relu(z: np.ndarray) -> np.ndarray:
+    return np.maximum(z, 0)
+
+
+def _relu_prime(z: np.ndarray) -> np.ndarray:
+    return (z > 0).astype(z.dtype)
+
+
+def _leaky_relu(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
+    return np.where(z > 0, z, alpha * z)
+
+
+def _leaky_relu_prime(z: np.ndarray, alpha: float = 0.01) -> np.ndarray:
+    return np.where(z > 0, 1, alpha).astype(z.dtype)
+
+
+def _linear(z: np.ndarray) -> np.ndarray:
+    return z
+
+
+def _linear_prime(z: np.ndarray) -> np.ndarray:
+    return np.ones_like(z)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    # Subtracting the row maximum leaves softmax unchanged and keeps every exponent ≤ 0.
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def sigmoid(z) -> np.ndarray:
+    r"""Logistic sigmoid :math:`\sigma(z) = 1/(1+e^{-z})`, elementwise.
+
+    Computed as :math:`1/(1+e^{-|z|})` for :math:`z \ge 0` and :math:`e^{-|z|}/(1+e^{-|z|})`
+    otherwise, so the exponent is never positive and nothing overflows.
+
+    Parameters
+    ----------
+    z : array_like, any shape
+        Weighted inputs.
+
+    Returns
+    -------
+    ndarray, same shape and float dtype as ``z``, values in [0, 1].
+    """
+    return _sigmoid(_checked(z))
+
+
+def sigmoid_prime(z) -> np.ndarray:
+    r""":math:`\sigma'(z) = \sigma(z)\,(1-\sigma(z))`, elementwise; same shape as ``z``. Maximum 1/4 at 0."""
+    return _sigmoid_prime(_checked(z))
+
+
+def tanh(z) -> np.ndarray:
+    r"""Hyperbolic tangent :math:`\tanh z = (e^z - e^{-z})/(e^z + e^{-z}) = 2\sigma(2z) - 1`; same shape as ``z``."""
+    return np.tanh(_checked(z))
+
+
+def tanh_prime(z) -> np.ndarray:
+    r""":math:`\tanh'(z) = 1 - \tanh^2 z`, elementwise; same shape as ``z``. Maximum 1 at 0."""
+    return _tanh_prime(_checked(z))
+
+
+def relu(z) -> np.ndarray:
+    r"""Rectified linear unit :math:`\max(0, z)`, elementwise; same shape as ``z``."""
+    return _relu(_checked(z))
+
+
+def relu_prime(z) -> np.ndarray:
+    r"""ReLU's derivative: 1 where :math:`z > 0`, else 0 — including at :math:`z = 0` (a subgradient)."""
+    return _relu_prime(_checked(z))
+
+
+def leaky_relu(z, alpha: float = 0.01) -> np.ndarray:
+    r"""Leaky ReLU: :math:`z` for :math:`z > 0`, :math:`\alpha z` otherwise; ``alpha`` in [0, 1)."""
+    check_in_range("alpha", alpha, 0.0, 1.0)
+    return _leaky_relu(_checked(z), alpha)
+
+
+def leaky_relu_prime(z, alpha: float = 0.01) -> np.ndarray:
+    r"""Leaky ReLU's derivative: 1 for :math:`z > 0`, :math:`\alpha` otherwise (also at 0)."""
+    check_in_range("alpha", alpha, 0.0, 1.0)
+    return _leaky_relu_prime(_checked(z), alpha)
+
+
+def linear(z) -> np.ndarray:
+    r"""Identity :math:`f(z) = z` (the output of a regression network); returns a float array."""
+    return _checked(z).copy()
+
+
+def linear_prime(z) -> np.ndarray:
+    r"""Derivative of the identity: an array of ones shaped like ``z``."""
+    return _linear_prime(_checked(z))
+
+
+def softmax(z) -> np.ndarray:
+    r"""Softmax over the last axis: :math:`s_i = e^{z_i - m} / \sum_j e^{z_j - m}`, :math:`m = \max_j z_j`.
+
+    Subtracting :math:`m` changes nothing mathematically (it cancels between numerator and
+    denominator) but keeps every exponent ≤ 0, so any finite input is safe.
+
+    Parameters
+    ----------
+    z : array_like, shape (..., k)
+        Scores (logits); for a batch, shape (n, k) with one example per row.
+
+    Returns
+    -------
+    ndarray, shape (..., k): each row is positive and sums to 1.
+    """
+    z = _checked(z)
+    if z.ndim == 0:
+        raise ValueError("z must have at least one axis (the classes); got a scalar")
+    return _softmax(z)
+
+
+def softmax_jacobian(z) -> np.ndarray:
+    r"""Jacobian of softmax for one vector: :math:`J_{ij} = \partial s_i/\partial z_j = s_i(\delta_{ij} - s_j)`.
+
+    Parameters
+    ----------
+    z : array_like, shape (k,)
+
+    Returns
+    -------
+    ndarray, shape (k, k), equal to ``diag(s) - s sᵀ``.
+    """
+    z = _checked(z)
+    if z.ndim != 1:
+        raise ValueError(f"z must be one vector of shape (k,); got shape {z.shape}")
+    s = _softmax(z)
+    return np.diag(s) - np.outer(s, s)
+
+
+ACTIVATIONS: dict[str, tuple[Callable, Callable]] = {
+    "sigmoid": (_sigmoid, _sigmoid_prime),
+    "tanh": (np.tanh, _tanh_prime),
+    "relu": (_relu, _relu_prime),
+    "leaky_relu": (_leaky_relu, _leaky_relu_prime),
+    "linear": (_linear, _linear_prime),
+}
+"""Elementwise activations by name: ``name -> (f, f_prime)`` (fast kernels, no input checks)."""
+
+
+def get_activation(name: str) -> tuple[Callable, Callable]:
+    """Return ``(f, f_prime)`` for an activation name in ``ACTIVATIONS``; a clear error otherwise."""
+    check_choice("activation", name, ACTIVATIONS)
+    return ACTIVATIONS[name]
