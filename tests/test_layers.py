@@ -1,0 +1,481 @@
+"""Tests of companion.layers: every backward rule against finite differences, dropout and batch
+normalization against their defining properties, and published reference values from CS231n and
+the Deep Learning Specialization (copied into tests/data/reference_layers.json)."""
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from companion.gradcheck import numerical_gradient, relative_error
+from companion.layers import (
+    Activation,
+    BatchNorm,
+    Dense,
+    Dropout,
+    LeakyReLU,
+    QuadraticLoss,
+    ReLU,
+    Sigmoid,
+    SigmoidCrossEntropyLoss,
+    Softmax,
+    SoftmaxCrossEntropyLoss,
+    Tanh,
+)
+
+REFERENCE = json.loads((Path(__file__).parent / "data" / "reference_layers.json").read_text())["vectors"]
+GRAD_TOL = 1e-7
+
+
+def ref(name):
+    """Return (inputs, expected, tolerance) of a reference entry with arrays decoded."""
+    entry = REFERENCE[name]
+    return _decode(entry["inputs"]), _decode(entry["expected"]), entry["tolerance"]
+
+
+def _decode(obj):
+    if isinstance(obj, dict) and "__array__" in obj:
+        return np.array(obj["__array__"], dtype=obj["dtype"]).reshape(obj["shape"])
+    if isinstance(obj, dict):
+        return {k: _decode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_decode(v) for v in obj]
+    return obj
+
+
+def cs231n_rel_error(x, y):
+    """CS231n's metric: max elementwise |x − y| / max(1e-8, |x| + |y|)."""
+    return np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
+
+
+# --------------------------------------------------------------------------------------------
+# Finite-difference checks of every backward rule
+# --------------------------------------------------------------------------------------------
+def check_layer_gradients(layer, X, training=True, forward_kwargs=None, seed=0):
+    """Compare backward with central differences of the scalar L = Σ forward(X) ⊙ R.
+
+    R is a fixed random upstream gradient, so ∂L/∂out = R and backward(R) must return ∂L/∂X
+    and store ∂L/∂θ for every parameter θ.
+    """
+    kwargs = forward_kwargs or {}
+    R = np.random.default_rng(seed).normal(size=layer.forward(X, training, **kwargs).shape)
+
+    def scalar_of_X(x):
+        return float(np.sum(layer.forward(x, training, **kwargs) * R))
+
+    def scalar_of_params(_):
+        return float(np.sum(layer.forward(X, training, **kwargs) * R))
+
+    layer.forward(X, training, **kwargs)
+    dX = layer.backward(R)
+    numeric_dX = numerical_gradient(scalar_of_X, X.copy())
+    assert relative_error(dX, numeric_dX) < GRAD_TOL
+    grads = {k: v.copy() for k, v in layer.grads.items()}
+    assert sorted(grads) == sorted(layer.params)
+    for key, param in layer.params.items():
+        numeric = numerical_gradient(scalar_of_params, param)
+        assert relative_error(grads[key], numeric) < GRAD_TOL, key
+
+
+@pytest.fixture
+def X():
+    return np.random.default_rng(1).normal(size=(6, 4))
+
+
+def test_dense_gradients(X):
+    layer = Dense(4, 3, seed=0)
+    layer.params["b"][...] = np.random.default_rng(2).normal(size=3)
+    check_layer_gradients(layer, X)
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [Sigmoid(), Tanh(), ReLU(), LeakyReLU(0.1), Activation("sigmoid"), Activation("linear"), Softmax()],
+    ids=repr,
+)
+def test_activation_layer_gradients(layer, X):
+    check_layer_gradients(layer, X)
+
+
+def test_softmax_layer_backward_is_the_jacobian_product(X):
+    # Oracle: the explicit Jacobian diag(a) − a aᵀ of each row, multiplied by that row's dout.
+    layer = Softmax()
+    A = layer.forward(X)
+    dout = np.random.default_rng(3).normal(size=A.shape)
+    dX = layer.backward(dout)
+    for a, d, dx in zip(A, dout, dX):
+        jacobian = np.diag(a) - np.outer(a, a)
+        np.testing.assert_allclose(dx, jacobian @ d, rtol=1e-12, atol=1e-15)
+
+
+def test_batchnorm_gradients_training_mode(X):
+    layer = BatchNorm(4)
+    rng = np.random.default_rng(4)
+    layer.params["gamma"][...] = rng.normal(size=4)
+    layer.params["beta"][...] = rng.normal(size=4)
+    check_layer_gradients(layer, X * 3.0 + 1.0, training=True)
+
+
+def test_batchnorm_gradients_evaluation_mode(X):
+    layer = BatchNorm(4)
+    rng = np.random.default_rng(5)
+    layer.params["gamma"][...] = rng.normal(size=4)
+    layer.params["beta"][...] = rng.normal(size=4)
+    layer.running_mean[...] = rng.normal(size=4)
+    layer.running_var[...] = rng.uniform(0.5, 2.0, size=4)
+    check_layer_gradients(layer, X, training=False)
+
+
+def test_dropout_gradients_with_a_fixed_mask(X):
+    mask = np.random.default_rng(6).random(X.shape) >= 0.4
+    check_layer_gradients(Dropout(p_drop=0.4), X, forward_kwargs={"mask": mask})
+
+
+@pytest.mark.parametrize(
+    "loss, make_input",
+    [
+        (QuadraticLoss(), lambda rng, n, k: rng.uniform(0.05, 0.95, size=(n, k))),
+        (SoftmaxCrossEntropyLoss(), lambda rng, n, k: rng.normal(scale=2.0, size=(n, k))),
+        (SigmoidCrossEntropyLoss(), lambda rng, n, k: rng.normal(scale=2.0, size=(n, k))),
+    ],
+    ids=["quadratic", "softmax_cross_entropy", "sigmoid_cross_entropy"],
+)
+def test_loss_layer_gradients(loss, make_input):
+    rng = np.random.default_rng(7)
+    inp = make_input(rng, 5, 3)
+    if isinstance(loss, SoftmaxCrossEntropyLoss):
+        Y = np.eye(3)[rng.integers(0, 3, size=5)]
+    else:
+        Y = rng.uniform(0, 1, size=(5, 3))
+    loss.forward(inp, Y)
+    analytic = loss.backward()
+    numeric = numerical_gradient(lambda z: loss.forward(z, Y), inp.copy())
+    assert relative_error(analytic, numeric) < GRAD_TOL
+
+
+def test_loss_layer_values_against_closed_forms():
+    # Hand-computed: one example, two outputs.
+    a, y = np.array([[0.2, 0.9]]), np.array([[0.0, 1.0]])
+    assert QuadraticLoss().forward(a, y) == pytest.approx(0.5 * (0.2**2 + 0.1**2))
+    z = np.array([[0.0, np.log(3.0)]])                      # softmax = (1/4, 3/4)
+    assert SoftmaxCrossEntropyLoss().forward(z, y) == pytest.approx(-np.log(0.75))
+    z = np.array([[0.0, np.log(4.0)]])                      # sigmoid = (1/2, 4/5)
+    expected = -(np.log(0.5) + np.log(0.8))
+    assert SigmoidCrossEntropyLoss().forward(z, y) == pytest.approx(expected)
+
+
+def test_loss_layers_are_batch_means():
+    rng = np.random.default_rng(8)
+    z, y = rng.normal(size=(4, 3)), np.eye(3)[[0, 1, 2, 1]]
+    for loss in (QuadraticLoss(), SoftmaxCrossEntropyLoss(), SigmoidCrossEntropyLoss()):
+        per_example = [loss.forward(z[i : i + 1], y[i : i + 1]) for i in range(4)]
+        assert loss.forward(z, y) == pytest.approx(np.mean(per_example))
+
+
+def test_fused_losses_are_stable_at_large_logits():
+    z = np.array([[1000.0, -1000.0], [-1000.0, 1000.0]])
+    y = np.array([[1.0, 0.0], [1.0, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        c_soft = SoftmaxCrossEntropyLoss()
+        assert c_soft.forward(z, y) == pytest.approx(1000.0)       # (0 + 2000)/2
+        assert np.isfinite(c_soft.backward()).all()
+        c_sig = SigmoidCrossEntropyLoss()
+        assert c_sig.forward(z, y) == pytest.approx(1000.0)        # (0 + 0 + 1000 + 1000)/2
+        np.testing.assert_allclose(c_sig.backward(), [[0.0, 0.0], [-0.5, 0.5]], atol=1e-12)
+        for layer in (Sigmoid(), Tanh(), Softmax()):
+            out = layer.forward(z)
+            assert np.isfinite(layer.backward(np.ones_like(out))).all()
+
+
+# --------------------------------------------------------------------------------------------
+# Dense
+# --------------------------------------------------------------------------------------------
+def test_dense_shapes_and_live_params():
+    layer = Dense(3, 2, seed=0)
+    assert layer.params["W"].shape == (2, 3) and layer.params["b"].shape == (2,)
+    X = np.arange(6.0).reshape(2, 3)
+    layer.params["W"][...] = [[1.0, 0.0, 0.0], [0.0, 1.0, 1.0]]     # in-place update changes the layer
+    layer.params["b"][...] = [10.0, 20.0]
+    np.testing.assert_array_equal(layer.forward(X), [[10.0, 23.0], [13.0, 29.0]])
+
+
+def test_dense_is_reproducible_and_float32_stays_float32():
+    np.testing.assert_array_equal(Dense(4, 3, seed=5).params["W"], Dense(4, 3, seed=5).params["W"])
+    layer = Dense(4, 3, seed=0, dtype=np.float32)
+    X = np.ones((2, 4), dtype=np.float32)
+    out = layer.forward(X)
+    assert out.dtype == np.float32
+    assert layer.backward(np.ones_like(out)).dtype == np.float32
+    assert layer.grads["W"].dtype == np.float32
+
+
+def test_layers_do_not_modify_their_inputs(X):
+    for layer in (Dense(4, 3, seed=0), Sigmoid(), Softmax(), Dropout(0.5, seed=0), BatchNorm(4)):
+        X_before = X.copy()
+        out = layer.forward(X)
+        dout = np.ones_like(out)
+        layer.backward(dout)
+        np.testing.assert_array_equal(X, X_before)
+        np.testing.assert_array_equal(dout, np.ones_like(out))
+
+
+# --------------------------------------------------------------------------------------------
+# Dropout
+# --------------------------------------------------------------------------------------------
+def test_dropout_is_the_identity_at_evaluation(X):
+    layer = Dropout(p_drop=0.5, seed=0)
+    np.testing.assert_array_equal(layer.forward(X, training=False), X)
+    assert layer.mask is None
+    dout = np.random.default_rng(0).normal(size=X.shape)
+    np.testing.assert_array_equal(layer.backward(dout), dout)
+
+
+def test_dropout_preserves_the_mean_at_training():
+    # Each entry of out is 0 or 1/(1−p) (input 1), so mean(out) = K/(N(1−p)) with K ~ Binomial(N, 1−p):
+    # E = 1 and std = sqrt(p(1−p)/N)/(1−p). Allow 4 standard deviations (fixed seed: deterministic).
+    p, shape = 0.3, (200, 50)
+    layer = Dropout(p_drop=p, seed=123)
+    out = layer.forward(np.ones(shape))
+    N = out.size
+    std = np.sqrt(p * (1 - p) / N) / (1 - p)
+    assert abs(out.mean() - 1.0) < 4 * std
+    assert set(np.unique(out)) <= {0.0, 1.0 / (1 - p)}
+    assert abs(layer.mask.mean() - (1 - p)) < 4 * np.sqrt(p * (1 - p) / N)
+    np.testing.assert_array_equal(out != 0, layer.mask)
+
+
+def test_dropout_backward_uses_the_same_mask(X):
+    layer = Dropout(p_drop=0.25, seed=0)
+    out = layer.forward(X)
+    dX = layer.backward(np.ones_like(X))
+    np.testing.assert_allclose(dX, layer.mask / 0.75)
+    np.testing.assert_allclose(out, X * layer.mask / 0.75)
+
+
+def test_dropout_seed_reproducible_and_rng_accepted(X):
+    a = Dropout(0.5, seed=3).forward(X)
+    b = Dropout(0.5, rng=np.random.default_rng(3)).forward(X)
+    np.testing.assert_array_equal(a, b)
+    assert np.array_equal(Dropout(0.0, seed=0).forward(X), X)
+
+
+def test_dropout_float32_stays_float32():
+    X = np.ones((3, 4), dtype=np.float32)
+    layer = Dropout(0.5, seed=0)
+    assert layer.forward(X).dtype == np.float32
+    assert layer.backward(X).dtype == np.float32
+
+
+# --------------------------------------------------------------------------------------------
+# Batch normalization
+# --------------------------------------------------------------------------------------------
+def test_batchnorm_training_normalizes_with_the_biased_variance():
+    X = np.array([[1.0, 2.0], [3.0, 6.0]])          # means (2, 4), biased variances (1, 4)
+    out = BatchNorm(2, eps=1e-5).forward(X)
+    np.testing.assert_allclose(out, [[-1 / np.sqrt(1 + 1e-5), -2 / np.sqrt(4 + 1e-5)],
+                                     [1 / np.sqrt(1 + 1e-5), 2 / np.sqrt(4 + 1e-5)]])
+
+
+def test_batchnorm_running_statistics_by_hand_for_two_batches():
+    layer = BatchNorm(2, momentum=0.9, eps=1e-5)
+    layer.params["gamma"][...] = [2.0, 0.5]
+    layer.params["beta"][...] = [1.0, -1.0]
+    layer.forward(np.array([[1.0, 2.0], [3.0, 6.0]]))                   # mean (2, 4), var (1, 4)
+    np.testing.assert_allclose(layer.running_mean, [0.2, 0.4])         # 0.9·0 + 0.1·mean
+    np.testing.assert_allclose(layer.running_var, [1.0, 1.3])          # 0.9·1 + 0.1·var
+    layer.forward(np.array([[0.0, 0.0], [2.0, 4.0], [4.0, 8.0]]))       # mean (2, 4), var (8/3, 32/3)
+    np.testing.assert_allclose(layer.running_mean, [0.38, 0.76])
+    np.testing.assert_allclose(layer.running_var, [0.9 + 0.8 / 3, 1.17 + 3.2 / 3])
+    # Evaluation uses the running statistics and leaves them unchanged.
+    out = layer.forward(np.array([[1.0, 1.0]]), training=False)
+    expected = [2.0 * (1 - 0.38) / np.sqrt(0.9 + 0.8 / 3 + 1e-5) + 1.0,
+                0.5 * (1 - 0.76) / np.sqrt(1.17 + 3.2 / 3 + 1e-5) - 1.0]
+    np.testing.assert_allclose(out, [expected])
+    np.testing.assert_allclose(layer.running_mean, [0.38, 0.76])
+
+
+def test_batchnorm_evaluation_treats_each_example_alone(X):
+    layer = BatchNorm(4)
+    layer.forward(X * 2 + 3)
+    whole = layer.forward(X, training=False)
+    one_by_one = np.vstack([layer.forward(X[i : i + 1], training=False) for i in range(len(X))])
+    np.testing.assert_allclose(whole, one_by_one, rtol=1e-14)
+
+
+def test_batchnorm_float32_stays_float32():
+    layer = BatchNorm(3, dtype=np.float32)
+    X = np.random.default_rng(0).normal(size=(5, 3)).astype(np.float32)
+    out = layer.forward(X)
+    assert out.dtype == np.float32 and layer.running_var.dtype == np.float32
+    assert layer.backward(np.ones_like(out)).dtype == np.float32
+
+
+# --------------------------------------------------------------------------------------------
+# Errors (every message asserted)
+# --------------------------------------------------------------------------------------------
+def test_backward_before_forward_is_refused():
+    with pytest.raises(RuntimeError, match=r"Dense.backward was called before forward: run forward\(X\) first"):
+        Dense(2, 2, seed=0).backward(np.ones((1, 2)))
+    with pytest.raises(RuntimeError, match=r"QuadraticLoss.backward was called before forward: compute the cost"):
+        QuadraticLoss().backward()
+
+
+def test_shape_errors_name_what_was_expected():
+    layer = Dense(3, 2, seed=0)
+    with pytest.raises(ValueError, match=r"X must have 3 columns, the input width of Dense\(3, 2\); got shape \(4, 5\)"):
+        layer.forward(np.ones((4, 5)))
+    with pytest.raises(ValueError, match=r"X must be 2-D with shape \(n, d\); got shape \(3,\)"):
+        layer.forward(np.ones(3))
+    layer.forward(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"dout must have the shape of Dense's last output \(4, 2\); got shape \(4, 3\)"):
+        layer.backward(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"X must have 2 columns, the width of BatchNorm\(2"):
+        BatchNorm(2).forward(np.ones((4, 3)))
+    with pytest.raises(ValueError, match=r"input and Y must have the same shape; got input \(2, 3\) and Y \(2, 2\)"):
+        QuadraticLoss().forward(np.ones((2, 3)), np.ones((2, 2)))
+
+
+def test_hyper_parameter_errors():
+    with pytest.raises(ValueError, match=r"p_drop must be in \[0.0, 1.0\); got 1"):
+        Dropout(p_drop=1)
+    with pytest.raises(ValueError, match=r"p_drop must be in \[0.0, 1.0\); got -0.1"):
+        Dropout(p_drop=-0.1)
+    with pytest.raises(TypeError, match="p_drop must be a number; got str"):
+        Dropout(p_drop="0.5")
+    with pytest.raises(ValueError, match=r"momentum must be in \[0.0, 1.0\); got 1.5"):
+        BatchNorm(3, momentum=1.5)
+    with pytest.raises(ValueError, match=r"eps must be a finite number > 0; got 0"):
+        BatchNorm(3, eps=0)
+    with pytest.raises(ValueError, match=r"alpha must be in \[0.0, 1.0\); got -1"):
+        LeakyReLU(alpha=-1)
+    with pytest.raises(ValueError, match="n_out must be a positive int; got 0"):
+        Dense(3, 0)
+    with pytest.raises(TypeError, match="n_in must be a positive int; got float"):
+        Dense(3.0, 2)
+    with pytest.raises(TypeError, match="seed must be an int; got str"):
+        Dropout(0.5, seed="1")
+
+
+def test_unknown_activation_name():
+    with pytest.raises(ValueError, match=r"unknown activation 'relu6'; expected one of \['leaky_relu', 'linear', 'relu', 'sigmoid', 'tanh'\]"):
+        Activation("relu6")
+
+
+def test_batchnorm_needs_two_examples_to_train():
+    with pytest.raises(ValueError, match=r"BatchNorm in training mode needs a batch of at least 2 examples .* got shape \(1, 3\)"):
+        BatchNorm(3).forward(np.ones((1, 3)))
+    assert BatchNorm(3).forward(np.ones((1, 3)), training=False).shape == (1, 3)
+
+
+def test_dropout_mask_errors():
+    layer = Dropout(0.5)
+    with pytest.raises(ValueError, match=r"mask must have the shape of X \(2, 3\); got shape \(3, 2\)"):
+        layer.forward(np.ones((2, 3)), mask=np.ones((3, 2), dtype=bool))
+    with pytest.raises(ValueError, match="mask must hold only True/False"):
+        layer.forward(np.ones((1, 2)), mask=np.array([[0.5, 1.0]]))
+    layer.forward(np.ones((2, 3)))
+    layer.mask = np.ones((3, 3), dtype=bool)
+    with pytest.raises(ValueError, match=r"Dropout.mask must have the shape of dout \(2, 3\); got shape \(3, 3\)"):
+        layer.backward(np.ones((2, 3)))
+
+
+def test_non_finite_and_non_numeric_inputs():
+    with pytest.raises(ValueError, match=r"input must be finite; found nan at index \(0, 1\)"):
+        QuadraticLoss().forward(np.array([[0.0, np.nan]]), np.zeros((1, 2)))
+    with pytest.raises(TypeError, match="X must hold real numbers"):
+        ReLU().forward(np.array([["a", "b"]]))
+
+
+# --------------------------------------------------------------------------------------------
+# Published reference values
+# --------------------------------------------------------------------------------------------
+def test_cs231n_affine_forward_through_dense():
+    inputs, expected, tol = ref("cs231n.affine_forward")
+    x = inputs["x"].reshape(inputs["x"].shape[0], -1)               # (2, 120)
+    layer = Dense(120, 3, seed=0)
+    layer.params["W"][...] = inputs["w"].T                         # CS231n w is (fan_in, fan_out)
+    layer.params["b"][...] = inputs["b"]
+    assert cs231n_rel_error(layer.forward(x), expected["out"]) < tol["bound"]
+
+
+def test_cs231n_relu_forward():
+    inputs, expected, tol = ref("cs231n.relu_forward")
+    assert cs231n_rel_error(ReLU().forward(inputs["x"]), expected["out"]) < tol["bound"]
+
+
+def test_cs231n_batchnorm_forward_training_statistics():
+    inputs, expected, tol = ref("cs231n.batchnorm_forward(train) stats [observed]")
+    a = inputs["a"]
+    atol = tol["suggested_atol"]
+    np.testing.assert_allclose(a.mean(axis=0), expected["before_means"], atol=atol)
+    np.testing.assert_allclose(a.std(axis=0), expected["before_stds"], atol=atol)
+    for k in ("1", "2"):
+        layer = BatchNorm(3, eps=inputs["eps"])
+        layer.params["gamma"][...] = inputs["gamma" + k]
+        layer.params["beta"][...] = inputs["beta" + k]
+        out = layer.forward(a, training=True)
+        np.testing.assert_allclose(out.mean(axis=0), expected[f"after{k}_means"], atol=atol)
+        np.testing.assert_allclose(out.std(axis=0), expected[f"after{k}_stds"], atol=atol)
+    np.testing.assert_allclose(BatchNorm(3).forward(a).mean(axis=0), 0.0, atol=1e-12)
+
+
+# The Deep Learning Specialization stores examples as COLUMNS, W as (n_l, n_{l−1}) like ours, b as
+# (n_l, 1), and calls the keep probability keep_prob. Adapter: transpose every activation, ravel b,
+# p_drop = 1 − keep_prob, and give their masks D1, D2 (transposed) to Dropout.forward(mask=…).
+# DLS's dA/dZ omit the 1/m that our upstream gradient carries from the batch-mean cost, so our
+# ∂C/∂A equals their dA/m.
+def _dls_dense(W, b):
+    layer = Dense(W.shape[1], W.shape[0], seed=0)
+    layer.params["W"][...] = W
+    layer.params["b"][...] = b.ravel()
+    return layer
+
+
+def test_dls_forward_propagation_with_dropout():
+    inputs, expected, tol = ref("dls.c2w1.forward_propagation_with_dropout")
+    P, p_drop, atol = inputs["parameters"], 1 - inputs["keep_prob"], tol["atol"]
+    h = ReLU().forward(_dls_dense(P["W1"], P["b1"]).forward(inputs["X"].T))
+    A1 = Dropout(p_drop).forward(h, mask=expected["D1"].T)
+    np.testing.assert_allclose(A1, expected["A1"].T, atol=atol)
+    h = ReLU().forward(_dls_dense(P["W2"], P["b2"]).forward(A1))
+    A2 = Dropout(p_drop).forward(h, mask=expected["D2"].T)
+    np.testing.assert_allclose(A2, expected["A2"].T, atol=atol)
+    Z3 = _dls_dense(P["W3"], P["b3"]).forward(A2)
+    np.testing.assert_allclose(Z3, expected["Z3"].T, atol=atol)
+    np.testing.assert_allclose(SigmoidCrossEntropyLoss().output(Z3), expected["A3"].T, atol=atol)
+
+
+def test_dls_backward_propagation_with_dropout():
+    # Their cache is not one consistent forward pass (it was recorded with another keep_prob), so
+    # each layer is run forward on exactly the input the cache holds, then backward in turn.
+    inputs, expected, tol = ref("dls.c2w1.backward_propagation_with_dropout")
+    Z1, D1, A1, W1, b1, Z2, D2, A2, W2, b2, Z3, A3, W3, b3 = inputs["cache"]
+    X, Y, p_drop, atol = inputs["X"].T, inputs["Y"].T, 1 - inputs["keep_prob"], tol["atol"]
+    m = X.shape[0]
+    loss = SigmoidCrossEntropyLoss()
+    loss.forward(Z3.T, Y)
+    dZ3 = loss.backward()
+    np.testing.assert_allclose(m * dZ3, expected["dZ3"].T, atol=atol)
+    upstream = dZ3
+    stages = [(W3, b3, A2, D2, Z2, "3", "2"), (W2, b2, A1, D1, Z1, "2", "1")]
+    for W, b, A_prev, D_prev, Z_prev, l, k in stages:
+        dense = _dls_dense(W, b)
+        dense.forward(A_prev.T)
+        dA_raw = dense.backward(upstream)
+        np.testing.assert_allclose(dense.grads["W"], expected["dW" + l], atol=atol)
+        np.testing.assert_allclose(dense.grads["b"], expected["db" + l].ravel(), atol=atol)
+        dropout = Dropout(p_drop)
+        dropout.forward(np.maximum(Z_prev, 0).T, mask=D_prev.T)
+        dA = dropout.backward(dA_raw)
+        np.testing.assert_allclose(m * dA, expected["dA" + k].T, atol=atol)
+        relu = ReLU()
+        relu.forward(Z_prev.T)
+        upstream = relu.backward(dA)
+        np.testing.assert_allclose(m * upstream, expected["dZ" + k].T, atol=atol)
+    dense = _dls_dense(W1, b1)
+    dense.forward(X)
+    dense.backward(upstream)
+    np.testing.assert_allclose(dense.grads["W"], expected["dW1"], atol=atol)
+    np.testing.assert_allclose(dense.grads["b"], expected["db1"].ravel(), atol=atol)
