@@ -1,0 +1,260 @@
+"""Run one question of a learner's notebook in a fresh, limited child process.
+
+What the sandbox guarantees (on Linux):
+
+- a fresh Python process per question, in its own session (``setsid``) and, where ``unshare``
+  works, its own network namespace (no network) and PID namespace (every process it starts
+  dies with it);
+- a scrubbed environment and a scratch directory holding only a copy of the submission;
+- limits: address space (2 GiB), CPU time, size of written files, no core dumps; a wall-clock
+  timeout that kills the whole process group;
+- when the grader runs as root, the child drops to the unprivileged user ``nobody`` before any
+  learner code runs, so it cannot change the installed package or files outside its scratch;
+- the child returns values as ``.npy`` files and a JSON manifest; they are read here without
+  unpickling and with size checks. Reference outputs never enter the child.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import math
+import os
+import pickle
+import pwd
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["SandboxResult", "run_in_sandbox", "isolation_report", "MEMORY_MIB"]
+
+MEMORY_MIB = 2048          # address space of the child
+FILE_MIB = 32              # largest file the child may write
+NPROC = 64                 # processes of the unprivileged user
+MAX_MANIFEST = 4 * 1024 * 1024
+MAX_ARRAY_BYTES = 64 * 1024 * 1024
+MAX_STREAM_READ = 16 * 1024
+
+
+@dataclass
+class SandboxResult:
+    """What came back from one sandboxed run (all of it untrusted, already size-checked)."""
+
+    status: str                       # "ok" | "timeout" | "cpu" | "crashed" | "no-result"
+    manifest: dict = field(default_factory=dict)
+    arrays: list = field(default_factory=list)
+    where: str = ""                   # last status the child reported ("cell 3", "case 1")
+    stdout: str = ""
+    stderr: str = ""
+    returncode: int | None = None
+    seconds: float = 0.0
+
+
+@functools.lru_cache(maxsize=1)
+def _unshare_prefix() -> tuple[str, ...]:
+    """The ``unshare`` command that works here (network + PID namespaces), or ``()``."""
+    exe = shutil.which("unshare") or ("/usr/bin/unshare" if os.path.exists("/usr/bin/unshare") else None)
+    if exe is None:
+        return ()
+    candidates = [(exe, "-n", "-p", "-f", "--kill-child")] if os.geteuid() == 0 else []
+    candidates.append((exe, "-r", "-n", "-p", "-f", "--kill-child"))
+    candidates.append((exe, "-r", "-n"))
+    for prefix in candidates:
+        try:
+            done = subprocess.run([*prefix, "true"], capture_output=True, timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if done.returncode == 0:
+            return prefix
+    return ()
+
+
+@functools.lru_cache(maxsize=1)
+def _unprivileged_ids() -> tuple[int, int] | None:
+    if os.geteuid() != 0:
+        return None
+    try:
+        entry = pwd.getpwnam("nobody")
+    except KeyError:
+        return None
+    return entry.pw_uid, entry.pw_gid
+
+
+def isolation_report() -> dict:
+    """Which protections are active on this machine, in words (shown by the grader)."""
+    prefix = _unshare_prefix()
+    ids = _unprivileged_ids()
+    return {
+        "network isolation": "unshare (no network)" if "-n" in prefix else "unavailable",
+        "process isolation": "PID namespace" if "-p" in prefix else "process group only",
+        "user": "nobody (unprivileged)" if ids else
+                ("current user (not root)" if os.geteuid() != 0 else "root (no 'nobody' user!)"),
+    }
+
+
+def _environment(scratch: Path) -> dict:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(scratch),
+        "TMPDIR": str(scratch),
+        "MPLCONFIGDIR": str(scratch / ".matplotlib"),
+        "MPLBACKEND": "Agg",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONIOENCODING": "utf-8",
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    # BLAS kernel selection is a property of the machine: keep it, but use one thread.
+    env.update({k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_")})
+    env["OPENBLAS_NUM_THREADS"] = "1"
+    return env
+
+
+def _make_scratch(submission: Path, ids: tuple[int, int] | None) -> tuple[Path, Path]:
+    outer = Path(tempfile.mkdtemp(prefix="companion-grade-"))
+    os.chmod(outer, 0o711)
+    work = outer / "work"
+    work.mkdir(mode=0o700)
+    if submission.is_file():
+        shutil.copyfile(submission, work / submission.name)
+    if ids is not None:
+        for path in [work, *work.iterdir()]:
+            os.chown(path, *ids)
+    return outer, work
+
+
+def _read_stream(path: Path) -> str:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(MAX_STREAM_READ).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def _load_array(path: Path) -> np.ndarray:
+    """Load an untrusted .npy: no pickles, numeric dtypes only, header consistent with size."""
+    size = path.stat().st_size
+    if size > MAX_ARRAY_BYTES:
+        raise ValueError("array too large")
+    with open(path, "rb") as fh:
+        version = np.lib.format.read_magic(fh)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh)
+        else:
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(fh)
+        if dtype.hasobject or dtype.kind not in "biufc":
+            raise ValueError(f"unsupported dtype {dtype}")
+        count = math.prod(shape)
+        if count * dtype.itemsize != size - fh.tell():
+            raise ValueError("array header does not match the file size")
+        data = np.frombuffer(fh.read(), dtype=dtype, count=count)
+    return data.reshape(shape, order="F" if fortran else "C").copy()
+
+
+def _read_results(work: Path) -> tuple[dict, list]:
+    path = work / "manifest.json"
+    if not path.is_file() or path.stat().st_size > MAX_MANIFEST:
+        return {}, []
+    manifest = json.loads(path.read_text(encoding="utf-8", errors="replace"))
+    if not isinstance(manifest, dict):
+        return {}, []
+    n = manifest.get("arrays", 0)
+    n = n if isinstance(n, int) and 0 <= n <= 100000 else 0
+    arrays = []
+    for i in range(n):
+        try:
+            arrays.append(_load_array(work / f"out_{i}.npy"))
+        except (OSError, ValueError, EOFError):
+            arrays.append(None)
+    return manifest, arrays
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_in_sandbox(submission: Path, cells: list[tuple[int, str]], function: str,
+                   cases: list[tuple[tuple, dict]], timeout: float,
+                   forbidden: tuple[str, ...] = ()) -> SandboxResult:
+    """Execute ``cells`` then call ``function`` on every case in a fresh sandboxed process.
+
+    Parameters
+    ----------
+    submission : Path
+        The learner's notebook (copied into the scratch directory).
+    cells : list of (int, str)
+        Code cells to execute, as (cell number, source).
+    function : str
+        Name of the function to call after the cells ran.
+    cases : list of (args, kwargs)
+        Inputs, pickled by this (trusted) process for the child.
+    timeout : float
+        Wall-clock seconds before the whole process group is killed.
+    forbidden : tuple of str
+        Dotted names whose use the child reports.
+    """
+    ids = _unprivileged_ids()
+    outer, work = _make_scratch(Path(submission), ids)
+    try:
+        with open(work / "cases.pkl", "wb") as fh:
+            pickle.dump(cases, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        job = {"cells": cells, "function": function, "forbidden": list(forbidden),
+               "cases_file": str(work / "cases.pkl"), "memory_mib": MEMORY_MIB,
+               "cpu_seconds": int(math.ceil(timeout)) + 1, "file_mib": FILE_MIB,
+               "nproc": NPROC, "uid": ids[0] if ids else None, "gid": ids[1] if ids else None}
+        (outer / "job.json").write_text(json.dumps(job))
+        if ids is not None:
+            for name in ("cases.pkl",):
+                os.chown(work / name, *ids)
+            os.chmod(outer / "job.json", 0o644)
+        return _spawn(outer, work, job_path=outer / "job.json", timeout=timeout)
+    finally:
+        shutil.rmtree(outer, ignore_errors=True)
+
+
+def _spawn(outer: Path, work: Path, job_path: Path, timeout: float) -> SandboxResult:
+    command = [*_unshare_prefix(), sys.executable, "-s", "-P", "-m",
+               "companion.grading._driver", str(job_path)]
+    start = time.monotonic()
+    with open(outer / "stdout", "wb") as out, open(outer / "stderr", "wb") as err:
+        proc = subprocess.Popen(command, cwd=work, env=_environment(work), stdin=subprocess.DEVNULL,
+                                stdout=out, stderr=err, start_new_session=True, close_fds=True)
+        try:
+            proc.wait(timeout=timeout)
+            timed_out = False
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        finally:
+            _kill_group(proc)
+            proc.wait()
+    seconds = time.monotonic() - start
+    where = _read_stream(work / "status.txt")[:40]
+    manifest, arrays = ({}, []) if timed_out else _read_results(work)
+    rc = proc.returncode
+    if timed_out:
+        status = "timeout"
+    elif manifest:
+        status = "ok"
+    elif rc in (-signal.SIGXCPU, 128 + signal.SIGXCPU) or _cpu_exceeded(outer):
+        status = "cpu"
+    else:
+        status = "crashed" if rc else "no-result"
+    return SandboxResult(status=status, manifest=manifest, arrays=arrays, where=where,
+                         stdout=_read_stream(outer / "stdout"), stderr=_read_stream(outer / "stderr"),
+                         returncode=rc, seconds=seconds)
+
+
+def _cpu_exceeded(outer: Path) -> bool:
+    return "CPU time limit" in _read_stream(outer / "stderr")
