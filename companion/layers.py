@@ -576,14 +576,15 @@ class Sequential:
             )
         _check_no_double_output(layers, loss)
         self.layers, self.loss = layers, loss
-        self.n_in, self.n_out = _check_widths(layers)
+        self.n_in, self._first_sized = _check_widths(layers)
 
     # --- forward and costs ------------------------------------------------------------------
     def _run(self, X, training: bool) -> np.ndarray:
         X = check_finite("X", check_2d("X", as_float_array("X", X)))
         if self.n_in is not None and X.shape[1] != self.n_in:
             raise ValueError(
-                f"X must have {self.n_in} columns, the input width of layer 0 ({self.layers[0]!r}); "
+                f"X must have {self.n_in} columns, the input width of layer {self._first_sized} "
+                f"({self.layers[self._first_sized]!r}); "
                 f"got shape {X.shape}"
             )
         for layer in self.layers:
@@ -653,15 +654,15 @@ def _check_width(name: str, value) -> int:
 
 
 def _check_widths(layers: list[Layer]) -> tuple[int | None, int | None]:
-    """Check that consecutive layers' widths agree; return (input width, output width) when known.
+    """Check that consecutive layers' widths agree; return (input width, index of the layer fixing it).
 
     Dense and BatchNorm fix the width they expect; other layers keep the width they receive.
     """
-    n_in, width = None, None
+    n_in, first, width = None, None, None
     for i, layer in enumerate(layers):
         expected = getattr(layer, "n_in", getattr(layer, "n", None))
         if expected is not None and width is None:
-            n_in = expected
+            n_in, first = expected, i
         elif expected is not None and expected != width:
             raise ValueError(
                 f"layer {i} ({layer!r}) expects {expected} input columns but receives {width} "
@@ -669,7 +670,7 @@ def _check_widths(layers: list[Layer]) -> tuple[int | None, int | None]:
             )
         if expected is not None or width is not None:
             width = layer.output_width(expected if width is None else width)
-    return n_in, width
+    return n_in, first
 
 
 def _check_no_double_output(layers: list[Layer], loss: LossLayer) -> None:

@@ -1,0 +1,315 @@
+"""Tests of companion.layers.Sequential: the model protocol, finite-difference gradients through
+whole stacks, input validation, a published DLS reference, and exact agreement with MLP.backprop."""
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from companion.gradcheck import check_gradients, numerical_gradient, relative_error
+from companion.layers import (
+    Activation,
+    BatchNorm,
+    Dense,
+    Dropout,
+    QuadraticLoss,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    SigmoidCrossEntropyLoss,
+    Softmax,
+    SoftmaxCrossEntropyLoss,
+    Tanh,
+)
+from companion.network import MLP
+
+REFERENCE = json.loads((Path(__file__).parent / "data" / "reference_layers.json").read_text())["vectors"]
+
+
+def _decode(obj):
+    if isinstance(obj, dict) and "__array__" in obj:
+        return np.array(obj["__array__"], dtype=obj["dtype"]).reshape(obj["shape"])
+    if isinstance(obj, dict):
+        return {k: _decode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_decode(v) for v in obj]
+    return obj
+
+
+def data(n=6, d=3, k=4, seed=0, one_hot=True):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d))
+    Y = np.eye(k)[rng.integers(0, k, size=n)] if one_hot else rng.uniform(size=(n, k))
+    return X, Y
+
+
+def assert_gradient_close(analytic, numeric):
+    """Relative error below 1e-7, or both essentially zero (e.g. a bias just before BatchNorm)."""
+    if np.linalg.norm(numeric) < 1e-8:
+        assert np.linalg.norm(analytic) < 1e-12
+    else:
+        assert relative_error(analytic, numeric) < 1e-7
+
+
+def small_net():
+    return Sequential([Dense(3, 5, seed=1), Tanh(), Dense(5, 4, seed=2)], SoftmaxCrossEntropyLoss())
+
+
+# --------------------------------------------------------------------------------------------
+# The model protocol
+# --------------------------------------------------------------------------------------------
+def test_parameters_are_the_live_arrays_in_layer_order():
+    net = Sequential([Dense(3, 5, seed=1), BatchNorm(5), ReLU(), Dense(5, 2, seed=2)], QuadraticLoss())
+    names = net.parameter_names()
+    assert names == ["0.W", "0.b", "1.gamma", "1.beta", "3.W", "3.b"]
+    params = net.parameters()
+    assert params[0] is net.layers[0].params["W"] and params[2] is net.layers[1].params["gamma"]
+    assert [W is p for W, p in zip(net.weight_arrays(), (params[0], params[4]))] == [True, True]
+    X, Y = data(k=2, one_hot=False)
+    _, grads = net.loss_and_gradients(X, Y)
+    assert [g.shape for g in grads] == [p.shape for p in params]
+
+
+def test_updating_parameters_in_place_changes_the_model():
+    net = small_net()
+    X, Y = data()
+    before = net.cost(X, Y)
+    C, grads = net.loss_and_gradients(X, Y)
+    assert C == pytest.approx(before)
+    for p, g in zip(net.parameters(), grads):
+        p -= 0.5 * g                                      # one gradient-descent step
+    assert net.cost(X, Y) < before
+
+
+def test_forward_applies_the_fused_losses_output_function():
+    X, _ = data()
+    net = small_net()
+    probabilities = net.forward(X)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    logits = X
+    for layer in net.layers:
+        logits = layer.forward(logits)
+    np.testing.assert_array_equal(net.predict(X), np.argmax(logits, axis=1))
+    binary = Sequential([Dense(3, 1, seed=0)], SigmoidCrossEntropyLoss())
+    z = binary.layers[0].forward(X)[:, 0]
+    np.testing.assert_array_equal(binary.predict(X), (z > 0).astype(int))
+    np.testing.assert_allclose(binary.forward(X)[:, 0], 1 / (1 + np.exp(-z)), rtol=1e-14)
+
+
+@pytest.mark.parametrize(
+    "layers, loss, one_hot",
+    [
+        ([Dense(3, 5, seed=1), Sigmoid(), Dense(5, 4, seed=2), Sigmoid()], QuadraticLoss(), False),
+        ([Dense(3, 5, seed=1), ReLU(), Dense(5, 4, seed=2)], SoftmaxCrossEntropyLoss(), True),
+        ([Dense(3, 5, seed=1), Tanh(), Dense(5, 4, seed=2)], SigmoidCrossEntropyLoss(), False),
+        ([Dense(3, 5, seed=1), Activation("leaky_relu"), Dense(5, 4, seed=2), Softmax()], QuadraticLoss(), True),
+        ([Dense(3, 5, seed=1), BatchNorm(5), Tanh(), Dense(5, 4, seed=2), BatchNorm(4)], QuadraticLoss(), False),
+    ],
+    ids=["sigmoid-quadratic", "relu-softmax-ce", "tanh-sigmoid-ce", "softmax-quadratic", "batchnorm"],
+)
+def test_loss_and_gradients_match_finite_differences(layers, loss, one_hot):
+    net = Sequential(layers, loss)
+    rng = np.random.default_rng(3)
+    for layer in net.layers:
+        if isinstance(layer, BatchNorm):
+            layer.params["gamma"][...] = rng.normal(size=layer.n)
+            layer.params["beta"][...] = rng.normal(size=layer.n)
+    X, Y = data(one_hot=one_hot)
+    _, grads = net.loss_and_gradients(X, Y)
+    for p, g in zip(net.parameters(), grads):
+        assert_gradient_close(g, numerical_gradient(lambda: net.cost(X, Y, training=True), p))
+
+
+def test_gradients_with_dropout_match_finite_differences_for_a_fixed_mask_stream():
+    # Re-seeding the dropout generator before every cost makes each evaluation draw the same masks.
+    drop = Dropout(p_drop=0.3)
+    net = Sequential([Dense(3, 6, seed=1), Tanh(), drop, Dense(6, 4, seed=2)], SoftmaxCrossEntropyLoss())
+    X, Y = data()
+
+    def cost():
+        drop.rng = np.random.default_rng(11)
+        return net.cost(X, Y, training=True)
+
+    drop.rng = np.random.default_rng(11)
+    _, grads = net.loss_and_gradients(X, Y)
+    assert not drop.mask.all()                        # something was dropped
+    for p, g in zip(net.parameters(), grads):
+        assert_gradient_close(g, numerical_gradient(cost, p))
+
+
+def test_check_gradients_accepts_a_sequential():
+    net = small_net()
+    X, Y = data()
+    errors = check_gradients(net, X, Y)
+    assert sorted(errors) == sorted(net.parameter_names())
+    assert max(errors.values()) < 1e-7
+
+
+def test_cost_is_in_evaluation_mode_by_default():
+    drop = Dropout(p_drop=0.5, seed=0)
+    net = Sequential([Dense(3, 4, seed=1), drop, Dense(4, 4, seed=2)], SoftmaxCrossEntropyLoss())
+    X, Y = data()
+    assert net.cost(X, Y) == net.cost(X, Y)           # no masks drawn
+    assert drop.mask is None
+    without = Sequential([net.layers[0], net.layers[2]], SoftmaxCrossEntropyLoss())
+    assert net.cost(X, Y) == without.cost(X, Y)
+
+
+def test_a_bias_just_before_batchnorm_gets_no_gradient():
+    # BatchNorm subtracts the batch mean, so adding a constant to its input changes nothing.
+    net = Sequential([Dense(3, 5, seed=1), BatchNorm(5), Tanh(), Dense(5, 2, seed=2)], QuadraticLoss())
+    X, Y = data(k=2, one_hot=False)
+    _, grads = net.loss_and_gradients(X, Y)
+    np.testing.assert_allclose(grads[1], 0.0, atol=1e-15)
+
+
+def test_float32_end_to_end():
+    net = Sequential([Dense(3, 5, seed=1, dtype=np.float32), BatchNorm(5, dtype=np.float32), ReLU(),
+                      Dense(5, 4, seed=2, dtype=np.float32)], SoftmaxCrossEntropyLoss())
+    X, Y = data()
+    X, Y = X.astype(np.float32), Y.astype(np.float32)
+    assert net.forward(X).dtype == np.float32
+    _, grads = net.loss_and_gradients(X, Y)
+    assert all(g.dtype == np.float32 for g in grads)
+
+
+def test_inputs_are_not_modified():
+    X, Y = data()
+    X0, Y0 = X.copy(), Y.copy()
+    small_net().loss_and_gradients(X, Y)
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(Y, Y0)
+
+
+# --------------------------------------------------------------------------------------------
+# Validation (every message asserted)
+# --------------------------------------------------------------------------------------------
+def test_mismatched_widths_are_reported_at_construction():
+    with pytest.raises(ValueError, match=r"layer 2 \(Dense\(4, 2\)\) expects 4 input columns but receives 5 "
+                                         r"from layer 1 \(ReLU\(\)\)"):
+        Sequential([Dense(3, 5), ReLU(), Dense(4, 2)], QuadraticLoss())
+    with pytest.raises(ValueError, match=r"layer 1 \(BatchNorm\(4, .*\)\) expects 4 input columns but receives 5 "
+                                         r"from layer 0 \(Dense\(3, 5\)\)"):
+        Sequential([Dense(3, 5), BatchNorm(4)], QuadraticLoss())
+
+
+def test_wrong_input_width_names_the_first_layer():
+    with pytest.raises(ValueError, match=r"X must have 3 columns, the input width of layer 0 \(Dense\(3, 5\)\); "
+                                         r"got shape \(6, 4\)"):
+        small_net().forward(np.ones((6, 4)))
+    with pytest.raises(ValueError, match=r"X must have 3 columns, the input width of layer 1 \(Dense\(3, 2\)\)"):
+        Sequential([ReLU(), Dense(3, 2)], QuadraticLoss()).forward(np.ones((1, 4)))
+
+
+def test_target_errors():
+    X, _ = data()
+    with pytest.raises(ValueError, match=r"input and Y must have the same shape; got input \(6, 4\) and Y \(6, 3\)"):
+        small_net().loss_and_gradients(X, np.ones((6, 3)))
+    with pytest.raises(ValueError, match=r"Y must be finite; found nan at index \(0, 0\)"):
+        small_net().cost(X, np.full((6, 4), np.nan))
+
+
+def test_non_finite_input_is_refused():
+    X, Y = data()
+    X[2, 1] = np.inf
+    with pytest.raises(ValueError, match=r"X must be finite; found inf at index \(2, 1\)"):
+        small_net().loss_and_gradients(X, Y)
+
+
+def test_constructor_type_errors():
+    with pytest.raises(TypeError, match="layers\\[1\\] must be a Layer \\(e.g. Dense, ReLU\\); got ufunc"):
+        Sequential([Dense(2, 2), np.tanh], QuadraticLoss())
+    with pytest.raises(TypeError, match="loss must be a loss layer .*; got str"):
+        Sequential([Dense(2, 2)], "quadratic")
+    with pytest.raises(ValueError, match="layers must hold at least one layer; got an empty list"):
+        Sequential([], QuadraticLoss())
+
+
+def test_double_output_function_is_refused():
+    with pytest.raises(ValueError, match="the last layer is Softmax but SoftmaxCrossEntropyLoss applies softmax itself"):
+        Sequential([Dense(2, 3), Softmax()], SoftmaxCrossEntropyLoss())
+    with pytest.raises(ValueError, match="the last layer is Sigmoid but SigmoidCrossEntropyLoss applies the sigmoid itself"):
+        Sequential([Dense(2, 3), Sigmoid()], SigmoidCrossEntropyLoss())
+
+
+# --------------------------------------------------------------------------------------------
+# Published reference: DLS backward propagation with L2 regularization
+# --------------------------------------------------------------------------------------------
+def test_dls_backward_propagation_with_regularization():
+    # DLS: examples are columns, b is (n_l, 1), cost J = mean cross-entropy + λ/(2m)·Σ‖W‖², so
+    # dW = dZ A_prevᵀ/m + (λ/m) W. Ours: the loss gradient from Sequential plus l2_gradient(W, lam)
+    # = lam·W of the penalty (lam/2)·Σ‖W‖², hence lam = λ/m.
+    try:
+        from companion.regularization import l2_gradient
+    except ImportError:  # pragma: no cover - the module is optional for this test
+        def l2_gradient(W, lam):
+            return lam * W
+    entry = REFERENCE["dls.c2w1.backward_propagation_with_regularization"]
+    inputs, expected = _decode(entry["inputs"]), _decode(entry["expected"])
+    Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3 = inputs["cache"]
+    X, Y, atol = inputs["X"].T, inputs["Y"].T, entry["tolerance"]["atol"]
+    m, lam = X.shape[0], inputs["lambd"] / X.shape[0]
+    layers = []
+    for W, b in ((W1, b1), (W2, b2), (W3, b3)):
+        dense = Dense(W.shape[1], W.shape[0], seed=0)
+        dense.params["W"][...], dense.params["b"][...] = W, b.ravel()
+        layers += [dense, ReLU()]
+    net = Sequential(layers[:-1], SigmoidCrossEntropyLoss())
+    np.testing.assert_allclose(net.forward(X), A3.T, atol=atol)      # the cache is one forward pass
+    _, grads = net.loss_and_gradients(X, Y)
+    names = net.parameter_names()
+    for l, W in zip("123", (W1, W2, W3)):
+        i = 2 * (int(l) - 1)
+        dW = grads[names.index(f"{i}.W")] + l2_gradient(W, lam)
+        np.testing.assert_allclose(dW, expected["dW" + l], atol=atol)
+        np.testing.assert_allclose(grads[names.index(f"{i}.b")], expected["db" + l].ravel(), atol=atol)
+
+
+# --------------------------------------------------------------------------------------------
+# The same network written two ways: Sequential of layers and MLP with BP1–BP4
+# --------------------------------------------------------------------------------------------
+OUTPUT_LAYERS = {  # (MLP output, MLP loss) -> (trailing layers, loss layer) of the equivalent Sequential
+    ("sigmoid", "quadratic"): (lambda: [Sigmoid()], QuadraticLoss),
+    ("sigmoid", "cross_entropy"): (lambda: [], SigmoidCrossEntropyLoss),
+    ("softmax", "cross_entropy"): (lambda: [], SoftmaxCrossEntropyLoss),
+    ("softmax", "quadratic"): (lambda: [Softmax()], QuadraticLoss),
+    ("linear", "quadratic"): (lambda: [], QuadraticLoss),
+}
+
+
+def sequential_like(mlp):
+    """A Sequential with the MLP's architecture and (copied) weights."""
+    layers = []
+    for l, (W, b) in enumerate(zip(mlp.weights, mlp.biases), start=1):
+        dense = Dense(W.shape[1], W.shape[0], seed=0)
+        dense.params["W"][...], dense.params["b"][...] = W, b
+        layers.append(dense)
+        if l < len(mlp.weights):
+            layers.append(Activation(mlp.hidden))
+    tail, loss = OUTPUT_LAYERS[(mlp.output, mlp.loss)]
+    return Sequential(layers + tail(), loss())
+
+
+@pytest.mark.parametrize(
+    "hidden, output, loss",
+    [("sigmoid", "sigmoid", "quadratic"), ("tanh", "sigmoid", "cross_entropy"),
+     ("relu", "softmax", "cross_entropy"), ("sigmoid", "softmax", "quadratic"),
+     ("leaky_relu", "linear", "quadratic")],
+)
+def test_sequential_gives_exactly_the_gradients_of_mlp_backprop(hidden, output, loss):
+    mlp = MLP([3, 5, 4, 3], hidden=hidden, output=output, loss=loss, seed=7)
+    rng = np.random.default_rng(8)
+    for b in mlp.biases:
+        b[...] = rng.normal(size=b.shape)
+    net = sequential_like(mlp)
+    X = rng.normal(size=(7, 3))
+    Y = np.eye(3)[rng.integers(0, 3, size=7)] if output == "softmax" else rng.uniform(size=(7, 3))
+    grad_w, grad_b = mlp.backprop(X, Y)
+    C, grads = net.loss_and_gradients(X, Y)
+    L = len(mlp.weights)
+    for l in range(L):
+        np.testing.assert_array_equal(grads[2 * l], grad_w[l])
+        np.testing.assert_array_equal(grads[2 * l + 1], grad_b[l])
+    np.testing.assert_allclose(net.forward(X), mlp.forward(X), rtol=1e-14)
+    assert C == pytest.approx(mlp.cost(X, Y), rel=1e-12)
+    np.testing.assert_array_equal(net.predict(X), mlp.predict(X))
