@@ -25,6 +25,7 @@ import warnings
 
 MAX_TEXT = 2000          # characters kept of any message
 MAX_STREAM = 64 * 1024   # characters of printed output kept per stream
+_QUIET = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning, ImportWarning)
 
 
 class _CappedStream(io.TextIOBase):
@@ -256,7 +257,7 @@ def _call_cases(function, cases: list, calls: set) -> tuple[list, list]:
 
     results, store = [], []
     for k, (args, kwargs) in enumerate(cases):
-        _status(f"case {k}")
+        _status(f"case {k + 1}")
         calls.clear()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -267,7 +268,7 @@ def _call_cases(function, cases: list, calls: set) -> tuple[list, list]:
             except BaseException as exc:  # noqa: BLE001
                 entry = {"ok": False, "error": _error(exc)}
         entry["warnings"] = sorted({_short(f"{w.category.__name__}: {w.message}")
-                                    for w in caught})[:10]
+                                    for w in caught if not issubclass(w.category, _QUIET)})[:10]
         entry["forbidden_calls"] = sorted(calls)
         results.append(entry)
     return results, store

@@ -56,23 +56,37 @@ class SandboxResult:
     seconds: float = 0.0
 
 
+# Inside a private mount namespace the sandbox's own folder is mounted over /tmp and empty
+# read-only tmpfs over /var/tmp and /dev/shm, so the child cannot leave files in shared places.
+_HIDE_SHARED = ('mount --bind "$0" /tmp && for d in /var/tmp /dev/shm; do '
+                'if [ -d "$d" ]; then mount -t tmpfs -o size=1m,mode=755 tmpfs "$d" || exit 97; fi; '
+                'done; exec "$@"')
+
+
 @functools.lru_cache(maxsize=1)
-def _unshare_prefix() -> tuple[str, ...]:
-    """The ``unshare`` command that works here (network + PID namespaces), or ``()``."""
+def _unshare_prefix() -> tuple[tuple[str, ...], bool]:
+    """The ``unshare`` command that works here and whether it hides /tmp; ``((), False)`` if none."""
     exe = shutil.which("unshare") or ("/usr/bin/unshare" if os.path.exists("/usr/bin/unshare") else None)
-    if exe is None:
-        return ()
-    candidates = [(exe, "-n", "-p", "-f", "--kill-child")] if os.geteuid() == 0 else []
-    candidates.append((exe, "-r", "-n", "-p", "-f", "--kill-child"))
-    candidates.append((exe, "-r", "-n"))
-    for prefix in candidates:
-        try:
-            done = subprocess.run([*prefix, "true"], capture_output=True, timeout=10)
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if done.returncode == 0:
-            return prefix
-    return ()
+    if exe is None or not os.path.exists("/bin/sh"):
+        return (), False
+    root = ("-r",) if os.geteuid() != 0 else ()
+    candidates = [((exe, *root, "-n", "-p", "-f", "-m", "--kill-child", "--", "/bin/sh", "-c",
+                    _HIDE_SHARED), True),
+                  ((exe, *root, "-n", "-p", "-f", "--kill-child", "--"), False),
+                  ((exe, "-r", "-n", "--"), False)]
+    probe = Path(tempfile.mkdtemp(prefix="companion-probe-"))
+    try:
+        for prefix, hides in candidates:
+            command = [*prefix, *((str(probe),) if hides else ()), "true"]
+            try:
+                done = subprocess.run(command, capture_output=True, timeout=10)
+            except (OSError, subprocess.SubprocessError):
+                continue
+            if done.returncode == 0:
+                return prefix, hides
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+    return (), False
 
 
 @functools.lru_cache(maxsize=1)
@@ -88,22 +102,23 @@ def _unprivileged_ids() -> tuple[int, int] | None:
 
 def isolation_report() -> dict:
     """Which protections are active on this machine, in words (shown by the grader)."""
-    prefix = _unshare_prefix()
+    prefix, hides = _unshare_prefix()
     ids = _unprivileged_ids()
     return {
         "network isolation": "unshare (no network)" if "-n" in prefix else "unavailable",
         "process isolation": "PID namespace" if "-p" in prefix else "process group only",
+        "shared folders": "hidden (/tmp, /var/tmp, /dev/shm)" if hides else "visible",
         "user": "nobody (unprivileged)" if ids else
                 ("current user (not root)" if os.geteuid() != 0 else "root (no 'nobody' user!)"),
     }
 
 
-def _environment(scratch: Path) -> dict:
+def _environment(scratch: Path | str) -> dict:
     env = {
         "PATH": "/usr/bin:/bin",
         "HOME": str(scratch),
         "TMPDIR": str(scratch),
-        "MPLCONFIGDIR": str(scratch / ".matplotlib"),
+        "MPLCONFIGDIR": f"{scratch}/.matplotlib",
         "MPLBACKEND": "Agg",
         "PYTHONHASHSEED": "0",
         "PYTHONDONTWRITEBYTECODE": "1",
@@ -211,7 +226,7 @@ def run_in_sandbox(submission: Path, cells: list[tuple[int, str]], function: str
         with open(work / "cases.pkl", "wb") as fh:
             pickle.dump(cases, fh, protocol=pickle.HIGHEST_PROTOCOL)
         job = {"cells": cells, "function": function, "forbidden": list(forbidden),
-               "cases_file": str(work / "cases.pkl"), "memory_mib": MEMORY_MIB,
+               "cases_file": "cases.pkl", "memory_mib": MEMORY_MIB,
                "cpu_seconds": int(math.ceil(timeout)) + 1, "file_mib": FILE_MIB,
                "nproc": NPROC, "uid": ids[0] if ids else None, "gid": ids[1] if ids else None}
         (outer / "job.json").write_text(json.dumps(job))
@@ -219,17 +234,19 @@ def run_in_sandbox(submission: Path, cells: list[tuple[int, str]], function: str
             for name in ("cases.pkl",):
                 os.chown(work / name, *ids)
             os.chmod(outer / "job.json", 0o644)
-        return _spawn(outer, work, job_path=outer / "job.json", timeout=timeout)
+        return _spawn(outer, work, timeout=timeout)
     finally:
         shutil.rmtree(outer, ignore_errors=True)
 
 
-def _spawn(outer: Path, work: Path, job_path: Path, timeout: float) -> SandboxResult:
-    command = [*_unshare_prefix(), sys.executable, "-s", "-P", "-m",
-               "companion.grading._driver", str(job_path)]
+def _spawn(outer: Path, work: Path, timeout: float) -> SandboxResult:
+    prefix, hides = _unshare_prefix()
+    inside = Path("/tmp") if hides else outer      # where the child sees the sandbox folder
+    command = [*prefix, *((str(outer),) if hides else ()), sys.executable, "-s", "-P", "-m",
+               "companion.grading._driver", str(inside / "job.json")]
     start = time.monotonic()
     with open(outer / "stdout", "wb") as out, open(outer / "stderr", "wb") as err:
-        proc = subprocess.Popen(command, cwd=work, env=_environment(work), stdin=subprocess.DEVNULL,
+        proc = subprocess.Popen(command, cwd=work, env=_environment(inside / "work"), stdin=subprocess.DEVNULL,
                                 stdout=out, stderr=err, start_new_session=True, close_fds=True)
         try:
             proc.wait(timeout=timeout)
