@@ -198,6 +198,8 @@ def _judge_run(run: SandboxResult, question: Question, cases: list[Case], expect
         if problem:
             problems.append(problem)
     hints = warning_hints(messages)
+    if problems and all(p == "not implemented yet" for p in problems):
+        return "not implemented yet", False
     if problems:
         text = problems[0] if len(problems) == 1 else \
             f"{len(problems)} of {len(cases)} cases failed; first: {problems[0]}"
