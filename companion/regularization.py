@@ -227,10 +227,12 @@ class EarlyStopping:
             )
         if self.restore_best and params is None:
             raise ValueError("params is required when restore_best=True (pass model.parameters())")
+        if params is not None:
+            params = _param_list(params)  # checked before any state changes
         if val_loss < self.best_loss - self.min_delta:
             self.best_loss, self.best_epoch, self.wait = float(val_loss), self.epochs_seen, 0
             if self.restore_best:
-                self.best_params = [np.array(p, copy=True) for p in _param_list(params)]
+                self.best_params = [np.array(p, copy=True) for p in params]
         else:
             self.wait += 1
         self.epochs_seen += 1
