@@ -151,6 +151,7 @@ class Dense(Layer):
                  rng: np.random.Generator | None = None, dtype=np.float64) -> None:
         super().__init__()
         self.n_in, self.n_out = _check_width("n_in", n_in), _check_width("n_out", n_out)
+        dtype = _check_dtype(dtype)
         generator = make_rng(seed, rng)
         self.params["W"] = init_weights(init, self.n_out, self.n_in, generator, dtype)
         self.params["b"] = np.zeros(self.n_out, dtype=dtype)
@@ -412,6 +413,7 @@ class BatchNorm(Layer):
         self.n = _check_width("n", n)
         self.momentum = check_in_range("momentum", momentum, 0.0, 1.0)
         self.eps = check_positive("eps", eps)
+        dtype = _check_dtype(dtype)
         self.params["gamma"] = np.ones(self.n, dtype=dtype)
         self.params["beta"] = np.zeros(self.n, dtype=dtype)
         self.grads["gamma"] = np.zeros(self.n, dtype=dtype)
@@ -601,7 +603,19 @@ class Sequential:
         ``training=True`` gives the cost that ``loss_and_gradients`` differentiates (for a gradient
         check of a network with batch normalization; dropout draws new masks on every call).
         """
-        return self.loss.forward(self._run(X, training=training), Y)
+        out = self._run(X, training=training)
+        return self.loss.forward(out, self._targets(Y, out))
+
+    def _targets(self, Y, out: np.ndarray) -> np.ndarray:
+        """Check ``Y`` has one row per example and one column per network output."""
+        Y = as_float_array("Y", Y, dtype=out.dtype)
+        if Y.shape != out.shape:
+            hint = " (integer labels? convert them with companion.losses.one_hot(labels, k))" if Y.ndim == 1 else ""
+            raise ValueError(
+                f"Y must have shape {out.shape}, one row per example of X and one column per network "
+                f"output; got shape {Y.shape}{hint}"
+            )
+        return Y
 
     def predict(self, X) -> np.ndarray:
         """Integer labels (n,): argmax over the outputs, or ``output > 0.5`` for one output column."""
@@ -617,7 +631,8 @@ class Sequential:
         One forward pass (``training=True``), the loss, then ``backward`` from the loss down to
         the first layer: the chain rule, one layer at a time.
         """
-        C = self.loss.forward(self._run(X, training=True), Y)
+        out = self._run(X, training=True)
+        C = self.loss.forward(out, self._targets(Y, out))
         dout = self.loss.backward()
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
@@ -651,6 +666,17 @@ def _check_width(name: str, value) -> int:
     if value < 1:
         raise ValueError(f"{name} must be a positive int; got {value}")
     return int(value)
+
+
+def _check_dtype(dtype) -> np.dtype:
+    """Return ``dtype`` as a NumPy dtype if it is float32 or float64, else raise ``TypeError``."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"dtype must be numpy.float32 or numpy.float64; got {dtype!r}") from exc
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"dtype must be numpy.float32 or numpy.float64; got {dt}")
+    return dt
 
 
 def _check_widths(layers: list[Layer]) -> tuple[int | None, int | None]:

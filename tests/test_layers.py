@@ -7,6 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from companion.gradcheck import numerical_gradient, relative_error
 from companion.layers import (
@@ -354,6 +356,10 @@ def test_hyper_parameter_errors():
         Dense(3, 0)
     with pytest.raises(TypeError, match="n_in must be a positive int; got float"):
         Dense(3.0, 2)
+    with pytest.raises(TypeError, match="dtype must be numpy.float32 or numpy.float64; got int64"):
+        Dense(3, 2, dtype=np.int64)
+    with pytest.raises(TypeError, match="dtype must be numpy.float32 or numpy.float64; got float16"):
+        BatchNorm(3, dtype=np.float16)
     with pytest.raises(TypeError, match="seed must be an int; got str"):
         Dropout(0.5, seed="1")
 
@@ -479,3 +485,46 @@ def test_dls_backward_propagation_with_dropout():
     dense.backward(upstream)
     np.testing.assert_allclose(dense.grads["W"], expected["dW1"], atol=atol)
     np.testing.assert_allclose(dense.grads["b"], expected["db1"].ravel(), atol=atol)
+
+
+# --------------------------------------------------------------------------------------------
+# Properties over shapes and values (hypothesis)
+# --------------------------------------------------------------------------------------------
+shapes = st.tuples(st.integers(2, 6), st.integers(1, 5))
+
+
+@settings(max_examples=30, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 2**32 - 1), scale=st.floats(0.1, 100.0))
+def test_batchnorm_training_output_has_mean_beta_and_std_gamma(shape, seed, scale):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(scale=scale, size=shape) + rng.normal(scale=scale, size=shape[1])
+    layer = BatchNorm(shape[1], eps=1e-12)
+    layer.params["gamma"][...] = rng.uniform(0.5, 2.0, size=shape[1])
+    layer.params["beta"][...] = rng.normal(size=shape[1])
+    out = layer.forward(X)
+    np.testing.assert_allclose(out.mean(axis=0), layer.params["beta"], atol=1e-9)
+    np.testing.assert_allclose(out.std(axis=0), layer.params["gamma"], rtol=1e-6)
+    # dX is orthogonal to a constant shift and to a scaling of each column (BN ignores both).
+    dX = layer.backward(rng.normal(size=shape))
+    np.testing.assert_allclose(dX.sum(axis=0), 0.0, atol=1e-9 * (1 + np.abs(dX).max()))
+    np.testing.assert_allclose(np.sum(dX * (X - X.mean(axis=0)), axis=0), 0.0, atol=1e-7 * scale * (1 + np.abs(dX).max()))
+
+
+@settings(max_examples=30, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 2**32 - 1))
+def test_softmax_backward_rows_sum_to_zero(shape, seed):
+    # Softmax is unchanged by adding a constant to a row, so ∂C/∂z is orthogonal to (1, …, 1).
+    rng = np.random.default_rng(seed)
+    layer = Softmax()
+    layer.forward(rng.normal(scale=5.0, size=shape))
+    dX = layer.backward(rng.normal(size=shape))
+    np.testing.assert_allclose(dX.sum(axis=1), 0.0, atol=1e-12)
+
+
+@settings(max_examples=30, deadline=None)
+@given(shape=shapes, seed=st.integers(0, 2**32 - 1), p=st.floats(0.0, 0.95))
+def test_dropout_output_is_zero_or_scaled_input(shape, seed, p):
+    X = np.random.default_rng(seed).normal(size=shape)
+    layer = Dropout(p_drop=p, seed=seed)
+    out = layer.forward(X)
+    np.testing.assert_allclose(out, np.where(layer.mask, X / (1 - p), 0.0))

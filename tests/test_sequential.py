@@ -203,8 +203,12 @@ def test_wrong_input_width_names_the_first_layer():
 
 def test_target_errors():
     X, _ = data()
-    with pytest.raises(ValueError, match=r"input and Y must have the same shape; got input \(6, 4\) and Y \(6, 3\)"):
+    with pytest.raises(ValueError, match=r"Y must have shape \(6, 4\), one row per example of X and one column per "
+                                         r"network output; got shape \(6, 3\)$"):
         small_net().loss_and_gradients(X, np.ones((6, 3)))
+    with pytest.raises(ValueError, match=r"got shape \(6,\) \(integer labels\? convert them with "
+                                         r"companion.losses.one_hot\(labels, k\)\)"):
+        small_net().cost(X, np.zeros(6, dtype=int))
     with pytest.raises(ValueError, match=r"Y must be finite; found nan at index \(0, 0\)"):
         small_net().cost(X, np.full((6, 4), np.nan))
 
