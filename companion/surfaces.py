@@ -240,24 +240,40 @@ def _wells_hessian(p, c, d, s, q) -> np.ndarray:
     return q * np.eye(2) + np.sum(bumps[:, None, None] * (np.eye(2) - outer), axis=0)
 
 
+_MAX_ITER = 500  # iterations per start when locating the minima of a wells surface
+
+
 def _wells_minima(f, grad, c, d, s, q) -> np.ndarray:
-    """Newton's method from every centre; keep true local minima, distinct, sorted by f."""
+    """Local minima of the wells surface, distinct and sorted by f.
+
+    From every centre: a Newton step where the Hessian is positive definite and the step lowers
+    f, otherwise a gradient step of size 1/L with L = q + Σ d_i/s_i² (a bound on the curvature,
+    so that step never increases f). Stops when ‖∇f‖ < 1e-10.
+    """
+    step = 1.0 / (q + np.sum(d / s**2))
     found = []
-    for start in c:
-        p = start.copy()
-        for _ in range(100):
-            H = _wells_hessian(p, c, d, s, q)
-            if np.any(np.linalg.eigvalsh(H) <= 0):
+    for p in c.copy():
+        for _ in range(_MAX_ITER):
+            g = grad(p)
+            if np.linalg.norm(g) < 1e-10:
                 break
-            p = p - np.linalg.solve(H, grad(p))
-        converged = np.linalg.norm(grad(p)) < 1e-10
-        if converged and np.all(np.linalg.eigvalsh(_wells_hessian(p, c, d, s, q)) > 0):
-            if all(np.linalg.norm(p - m) > 1e-6 for m in found):
-                found.append(p)
-    if not found:  # every centre was swallowed by the bowl or a neighbour
-        raise ValueError("the wells overlap so much that no local minimum could be located near a "
-                         "centre; use narrower or more separated wells")
+            p = _newton_or_gradient_step(f, p, g, _wells_hessian(p, c, d, s, q), step)
+        positive = np.all(np.linalg.eigvalsh(_wells_hessian(p, c, d, s, q)) > 0)
+        if np.linalg.norm(grad(p)) < 1e-10 and positive and all(np.linalg.norm(p - m) > 1e-6 for m in found):
+            found.append(p)
+    if not found:
+        raise ValueError(f"could not locate the minima of the wells within {_MAX_ITER} iterations; "
+                         "use wells of more similar widths or a stronger bowl")
     return np.array(sorted(found, key=lambda m: float(f(m))))
+
+
+def _newton_or_gradient_step(f, p, g, H, step) -> np.ndarray:
+    """One safeguarded step: Newton's when H is positive definite and it lowers f, else gradient."""
+    if np.all(np.linalg.eigvalsh(H) > 0):
+        newton = p - np.linalg.solve(H, g)
+        if f(newton) <= f(p):
+            return newton
+    return p - step * g
 
 
 def descend(grad, x0, optimizer: Optimizer, steps: int, max_norm: float = 1e6) -> np.ndarray:
@@ -295,9 +311,9 @@ def descend(grad, x0, optimizer: Optimizer, steps: int, max_norm: float = 1e6) -
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ValueError(f"steps must be an int ≥ 0; got {steps!r}")
     max_norm = check_positive("max_norm", max_norm)
-    p = np.array(_points(x0), copy=True)
+    p = np.array(as_float_array("x0", x0), copy=True)
     if p.shape != (2,):
-        raise ValueError(f"x0 must have shape (2,); got {p.shape}")
+        raise ValueError(f"x0 must have shape (2,), a point (x, y); got shape {p.shape}")
     path = np.full((steps + 1, 2), np.nan, dtype=p.dtype)
     path[0] = p
     optimizer.reset()
