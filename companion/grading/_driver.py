@@ -21,6 +21,7 @@ import resource
 import signal
 import sys
 import traceback
+import types
 import warnings
 
 MAX_TEXT = 2000          # characters kept of any message
@@ -152,7 +153,8 @@ class _Tripwire:
         self.__wrapped__, self._calls, self._name = original, calls, name
 
     def __call__(self, *args, **kwargs):
-        self._calls.add(self._name)
+        if sys._getframe(1).f_code.co_filename.startswith("<cell"):   # called by learner code
+            self._calls.add(self._name)
         return self.__wrapped__(*args, **kwargs)
 
     def __get__(self, instance, owner=None):
@@ -168,8 +170,10 @@ def _install_tripwires(forbidden: list, calls: set) -> dict:
             owner = _resolve(dotted.rsplit(".", 1)[0])
             leaf = dotted.rsplit(".", 1)[1]
             original = getattr(owner, leaf)
-            setattr(owner, leaf, _Tripwire(original, calls, dotted))
             originals[dotted] = original
+            if not isinstance(original, types.FunctionType):
+                continue                     # classes are found by the code and source checks
+            setattr(owner, leaf, _Tripwire(original, calls, dotted))
         except Exception:  # noqa: BLE001 - a forbidden name that does not resolve is skipped
             continue
     return originals

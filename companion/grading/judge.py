@@ -97,7 +97,9 @@ def _compare_arrays(got, expected, rtol: float, atol: float, label: str, scalar:
     if array.shape != expected.shape:
         return f"{what}expected shape {expected.shape}, got shape {array.shape}"
     ek, gk = expected.dtype.kind, array.dtype.kind
-    if ek != gk and not ({ek, gk} <= {"i", "u"}):
+    integral = gk == "f" and bool(np.all(np.isfinite(array)) and np.all(array == np.round(array)))
+    lenient = {ek, gk} <= {"b", "i", "u"} or (ek in "biu" and integral)
+    if ek != gk and not lenient:
         return (f"{what}expected {KIND_NAMES.get(ek, ek)} ({expected.dtype}), "
                 f"got {KIND_NAMES.get(gk, gk)} ({array.dtype})")
     if array.size == 0:

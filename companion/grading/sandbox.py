@@ -21,6 +21,7 @@ import math
 import os
 import pickle
 import pwd
+import shlex
 import shutil
 import signal
 import subprocess
@@ -239,9 +240,53 @@ def run_in_sandbox(submission: Path, cells: list[tuple[int, str]], function: str
         shutil.rmtree(outer, ignore_errors=True)
 
 
+@functools.lru_cache(maxsize=1)
+def _blocked_parents() -> dict[str, list[str]]:
+    """Folders the unprivileged user cannot traverse (e.g. /root) that hold Python or the package.
+
+    Maps each such folder to the entries below it that the child needs (e.g. /root/.pyenv).
+    """
+    needed = {os.path.realpath(p) for p in [*sys.path, sys.executable, sys.prefix, sys.base_prefix,
+                                             os.path.dirname(os.path.dirname(__file__))]
+              if p and os.path.exists(p)}
+    blocked: dict[str, list[str]] = {}
+    for path in sorted(needed):
+        parts = Path(path).parts
+        for i in range(1, len(parts) - 1):
+            folder = Path(*parts[: i + 1])
+            if not os.stat(folder).st_mode & 0o001:
+                child = str(folder / parts[i + 1])
+                blocked.setdefault(str(folder), [])
+                if child not in blocked[str(folder)]:
+                    blocked[str(folder)].append(child)
+                break
+    return blocked
+
+
+def _expose_script(outer: Path) -> str:
+    """Shell lines that make Python readable for ``nobody`` inside the private mount namespace:
+    each blocked folder is covered by an empty tmpfs into which the needed entries are re-bound."""
+    lines, n = [], 0
+    for folder, children in _blocked_parents().items():
+        holds = []
+        for child in children:
+            hold = outer / "hold" / str(n)
+            n += 1
+            holds.append((child, hold))
+            lines.append(f"mkdir -p {shlex.quote(str(hold))} && mount --bind {shlex.quote(child)} "
+                         f"{shlex.quote(str(hold))} || exit 96")
+        lines.append(f"mount -t tmpfs -o size=1m,mode=755 tmpfs {shlex.quote(folder)} || exit 96")
+        for child, hold in holds:
+            lines.append(f"mkdir -p {shlex.quote(child)} && mount --bind {shlex.quote(str(hold))} "
+                         f"{shlex.quote(child)} || exit 96")
+    return "\n".join(lines)
+
+
 def _spawn(outer: Path, work: Path, timeout: float) -> SandboxResult:
     prefix, hides = _unshare_prefix()
     inside = Path("/tmp") if hides else outer      # where the child sees the sandbox folder
+    if hides and _unprivileged_ids() is not None and _blocked_parents():
+        prefix = (*prefix[:-1], _expose_script(outer) + "\n" + prefix[-1])
     command = [*prefix, *((str(outer),) if hides else ()), sys.executable, "-s", "-P", "-m",
                "companion.grading._driver", str(inside / "job.json")]
     start = time.monotonic()

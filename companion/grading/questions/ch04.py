@@ -128,7 +128,7 @@ def _minibatch_indices_judge(output, case: Case):
         return False, f"the batches together must hold each index 0..{n - 1} exactly once"
     if n >= 10 and np.array_equal(everything, np.arange(n)):
         return False, "the indices are in order 0, 1, 2, ...: shuffle them (with the given seed)"
-    return True, f"{len(batches)} batches covering range({n}) once each, shuffled"
+    return True, f"{len(batches)} batch(es) with the right sizes, covering range({n}) once each"
 
 
 # ---------------------------------------------------------------- q5 minibatch_gradient

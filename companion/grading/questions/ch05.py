@@ -199,7 +199,7 @@ class SmoothFunction:
 def _numerical_gradient_ref(f, x, h=1e-5):
     from companion.gradcheck import numerical_gradient
 
-    return numerical_gradient(f, np.asarray(x, dtype=np.float64), h)
+    return numerical_gradient(f, np.array(x, dtype=np.float64), h)
 
 
 def _numerical_gradient_cases() -> list[Case]:
