@@ -183,9 +183,10 @@ def gaussian_wells(centers=None, depths=None, widths=None, bowl: float = 0.05) -
     Each well of depth d_i and width s_i centred at c_i makes a local minimum near c_i
     (pulled slightly off-centre by the bowl and the other wells); the bowl q‖p‖²/2 keeps
     far-away starts from wandering off. By default three wells of different depths: where
-    descent ends depends on where it starts. ``minima`` are located to machine precision by
-    Newton's method from each centre (a centre swallowed by a deeper neighbour is dropped), and
-    sorted by f, so ``minimum`` is the global one.
+    descent ends depends on where it starts. ``minima`` are located (‖∇f‖ < 1e-10) by
+    safeguarded Newton steps from each centre, duplicates dropped (a shallow well on the flank
+    of a deep one may have no minimum of its own), and sorted by f, so ``minimum`` is the
+    global one.
 
     Parameters
     ----------
@@ -217,6 +218,7 @@ def gaussian_wells(centers=None, depths=None, widths=None, bowl: float = 0.05) -
 
 
 def _check_wells(centers, depths, widths):
+    """Centres (w, 2), depths (w,) and widths (w,) as float64 arrays; defaults where None."""
     c = np.array(_DEFAULT_WELLS["centers"] if centers is None else as_float_array("centers", centers), float)
     d = np.array(_DEFAULT_WELLS["depths"] if depths is None else as_float_array("depths", depths), float)
     s = np.array(_DEFAULT_WELLS["widths"] if widths is None else as_float_array("widths", widths), float)
