@@ -128,8 +128,8 @@ def test_plot_function_rejects_bad_limits_and_unvectorized_f():
 def region_samples(ax, count=60, seed=1):
     """Centres of random cells of the coloured mesh, and the label the mesh shows there."""
     mesh = next(c for c in ax.collections if isinstance(c, QuadMesh))
-    corners = mesh.get_coordinates()  # (rows+1, cols+1, 2)
-    shown = np.asarray(mesh.get_array()).reshape(corners.shape[0] - 1, corners.shape[1] - 1)
+    corners = np.asarray(mesh.get_coordinates())  # (rows+1, cols+1, 2)
+    shown = np.ma.getdata(mesh.get_array()).reshape(corners.shape[0] - 1, corners.shape[1] - 1)
     rng = np.random.default_rng(seed)
     i = rng.integers(0, shown.shape[0], count)
     j = rng.integers(0, shown.shape[1], count)
@@ -347,3 +347,30 @@ def test_digits_errors():
 
 def test_module_exports_are_public_and_exist():
     assert all(hasattr(plotting, name) and not name.startswith("_") for name in plotting.__all__)
+
+
+# --------------------------------------------------------------------------- with the package's own objects
+
+
+def test_learning_curves_from_a_training_history():
+    from companion.training import History
+
+    h = History(loss=[0.9, 0.5, 0.4], val_loss=[1.0, 0.6, 0.7], accuracy=[0.5, 0.8, 0.9],
+                val_accuracy=[0.4, 0.7, 0.6], epochs_run=3, best_epoch=1)
+    ax = plot_learning_curves(h)
+    assert ax.lines[2].get_xdata()[0] == 2
+    np.testing.assert_array_equal(ax.lines[1].get_ydata(), h.val_loss)
+
+
+def test_decision_regions_of_an_mlp_and_its_confusion_matrix():
+    from companion.metrics import confusion_matrix
+    from companion.network import MLP
+
+    X, y = blobs()
+    net = MLP([2, 3, 2], seed=0)
+    ax = plot_decision_boundary(net.predict, X, y, resolution=25)
+    centres, shown = region_samples(ax, count=30)
+    np.testing.assert_array_equal(shown, net.predict(centres))
+    cm = confusion_matrix(y, net.predict(X), k=2)
+    ax = plot_confusion_matrix(cm)
+    assert sorted(t.get_text() for t in ax.texts) == sorted(f"{v:g}" for v in cm.ravel())
