@@ -1,0 +1,91 @@
+"""Meta-tests of the course: exercises up to date, names exist, solutions full marks, exercises zero."""
+from __future__ import annotations
+
+import ast
+import importlib
+from pathlib import Path
+
+import pytest
+
+from companion.exercises import generate
+from companion.grading import grade_notebook
+from companion.grading.notebook import code_cells_to_run, parse_cells, read_notebook
+from companion.grading.questions import QUESTIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
+EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb")) + SOLUTIONS
+needs_solutions = pytest.mark.skipif(not SOLUTIONS, reason="solutions/ is empty: no practice notebooks yet")
+
+
+@needs_solutions
+def test_exercises_are_generated_from_solutions():
+    differ = generate(ROOT / "solutions", ROOT / "exercises", check=True)
+    assert differ == [], f"exercises/ is out of date, run `make exercises`: {differ}"
+
+
+def _companion_names(tree: ast.Module) -> set[str]:
+    """Dotted companion names a notebook uses: imports, and attribute chains through them."""
+    aliases, names = {}, set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.split(".")[0] == "companion":
+                    names.add(alias.name)
+                    aliases[alias.asname or alias.name.split(".")[0]] = alias.asname and alias.name or "companion"
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "companion":
+            for alias in node.names:
+                names.add(f"{node.module}.{alias.name}")
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            parts, inner = [], node
+            while isinstance(inner, ast.Attribute):
+                parts.append(inner.attr)
+                inner = inner.value
+            if isinstance(inner, ast.Name) and inner.id in aliases:
+                origin = importlib.util.resolve_name(aliases[inner.id], None)
+                names.add(".".join([origin, *reversed(parts)]))
+    return names
+
+
+def _exists(dotted: str) -> bool:
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            obj = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attr in parts[cut:]:
+            if not hasattr(obj, attr):
+                # attributes of instances/classes chained further are not checked past a class
+                return isinstance(obj, type)
+            obj = getattr(obj, attr)
+        return True
+    return False
+
+
+@pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in chapters/ or solutions/ yet")
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_companion_name_a_notebook_uses_exists(path):
+    trees = parse_cells([source for _, source in code_cells_to_run(read_notebook(path))])
+    missing = sorted(n for tree in trees for n in _companion_names(tree) if not _exists(n))
+    assert missing == [], f"{path.name} uses names the companion package does not define: {missing}"
+
+
+@needs_solutions
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_every_solution_earns_full_marks(path):
+    result = grade_notebook(path)
+    assert result.chapter in QUESTIONS, result.error
+    failed = {q.id: q.feedback for q in result.questions if not q.passed}
+    assert failed == {} and result.score == result.max_score > 0
+
+
+@pytest.mark.skipif(not EXERCISES, reason="exercises/ is empty: run `make exercises`")
+@pytest.mark.parametrize("path", EXERCISES, ids=lambda p: p.name)
+def test_every_untouched_exercise_earns_zero(path):
+    result = grade_notebook(path)
+    assert result.max_score > 0 and result.score == 0
+    assert {q.feedback for q in result.questions} == {"not implemented yet"}
