@@ -294,3 +294,13 @@ def test_forbidden_import_used_elsewhere_is_allowed():
     trees = parse_cells(["from companion.activations import relu\n",
                          "def f(z):\n    return np.maximum(z, 0)\n", "print(relu(1.0))\n"])
     assert forbidden_in_source(trees, "f", ("companion.activations.relu",)) == []
+
+
+def test_a_broken_question_specification_is_reported_not_raised():
+    def cases():
+        raise RuntimeError("seed table missing")
+
+    broken = {"demo": [Question("q1", "Broken", "my_relu", 1, cases, reference=lambda z: z)]}
+    result = grade_notebook(FIXTURE, questions=broken)
+    assert result.questions[0].score == 0
+    assert "could not be graded (RuntimeError: seed table missing)" in result.questions[0].feedback

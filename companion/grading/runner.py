@@ -15,7 +15,8 @@ from companion.grading.judge import forbidden_in_source, judge_case, warning_hin
 from companion.grading.sandbox import MEMORY_MIB, SandboxResult, run_in_sandbox
 from companion.grading.spec import Case, Question
 
-__all__ = ["QuestionResult", "NotebookResult", "grade_notebook", "file_hash"]
+__all__ = ["QuestionResult", "NotebookResult", "grade_notebook", "grade_question", "file_hash",
+           "collect_notebooks", "decode"]
 
 MAX_FEEDBACK = 1500
 
@@ -131,11 +132,15 @@ def _expected(question: Question, cases: list[Case]) -> list:
 def grade_question(path: Path, cells: list, trees: list, question: Question,
                    timeout: float | None = None) -> QuestionResult:
     """Run one question in the sandbox and judge what came back."""
-    cases = question.cases()
-    expected = _expected(question, cases)
     limit = float(timeout if timeout is not None else question.timeout)
-    run = run_in_sandbox(path, cells, question.function, [(c.args, c.kwargs) for c in cases],
-                         timeout=limit, forbidden=question.forbidden)
+    try:
+        cases = question.cases()
+        expected = _expected(question, cases)
+        run = run_in_sandbox(path, cells, question.function, [(c.args, c.kwargs) for c in cases],
+                             timeout=limit, forbidden=question.forbidden)
+    except Exception as exc:  # noqa: BLE001 - a fault of the question specification, not the learner
+        return _zero(question, f"this question could not be graded ({type(exc).__name__}: {exc}); "
+                               f"please tell the course maintainers")
     try:
         feedback, passed = _judge_run(run, question, cases, expected, trees, limit)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
