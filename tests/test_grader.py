@@ -85,6 +85,7 @@ def hostile(tmp_path_factory):
     build.write(a, folder / "a_demo.ipynb")
     build.write(b, folder / "b_demo.ipynb")
     (folder / "c_demo.ipynb").write_text('{"cells": [ this is not json')
+    build.write(build.solution_notebook({"q1": "    z[z < 0] = 0\n    return z\n"}), folder / "d_demo.ipynb")
     before = _tree_digest(PACKAGE)
     code = main([str(folder), "--timeout", "3", "--json", str(folder / "g.json"),
                  "--csv", str(folder / "g.csv")], questions=DEMO)
@@ -102,7 +103,7 @@ def _q(hostile, name, qid):
 def test_hostile_run_exits_zero_and_reports_every_notebook(hostile):
     assert hostile["code"] == 0
     assert [Path(r["notebook"]).name for r in hostile["report"]] == ["a_demo.ipynb", "b_demo.ipynb",
-                                                                     "c_demo.ipynb"]
+                                                                     "c_demo.ipynb", "d_demo.ipynb"]
 
 
 def test_infinite_loop_costs_only_its_question(hostile):
@@ -160,7 +161,8 @@ def test_json_report_has_exactly_the_documented_keys(hostile):
 def test_csv_gradebook_one_row_per_notebook(hostile):
     with open(hostile["folder"] / "g.csv", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert [Path(r["notebook"]).name for r in rows] == ["a_demo.ipynb", "b_demo.ipynb", "c_demo.ipynb"]
+    assert [Path(r["notebook"]).name for r in rows] == ["a_demo.ipynb", "b_demo.ipynb", "c_demo.ipynb",
+                                                     "d_demo.ipynb"]
     assert list(rows[0])[:5] == ["notebook", "chapter", "sha256", "score", "max_score"]
     assert rows[1]["q3"] == "1" and rows[1]["q1"] == "0"
 
@@ -259,6 +261,25 @@ def test_compare_reports_shape_dtype_and_first_mismatch():
     message = compare(got, np.array([[1.0, 2.0], [3.0, 4.0]]), ARRAY_Q)
     assert "1 of 4 values differ" in message and "first mismatch at index (1, 1)" in message
     assert "largest absolute error 1" in message and "largest relative error 0.25" in message
+
+
+def test_relative_error_is_not_reported_against_zero_expected_values():
+    message = compare(np.array([0.5, 0.0]), np.array([0.0, 0.0]), ARRAY_Q)
+    assert "relative error undefined (the expected values there are 0)" in message
+    assert "e+307" not in message
+
+
+def test_changing_the_input_in_place_fails_with_a_clear_message(hostile):
+    feedback = _q(hostile, "d_demo.ipynb", "q1")["feedback"]
+    assert "changed its input in place (argument 1)" in feedback and "w = w + …" in feedback
+    assert _q(hostile, "d_demo.ipynb", "q2")["passed"]
+
+
+def test_check_reports_an_input_changed_in_place():
+    namespace = {}
+    exec("import numpy as np\ndef relu(z):\n    z[z < 0] = 0\n    return z\n", namespace)
+    with pytest.raises(AssertionError):
+        make_checker("demo", namespace, questions=DEMO)("q1")
 
 
 def test_nan_is_never_equal_and_integral_floats_match_integers():

@@ -256,6 +256,21 @@ def _encode(value, store: list, depth: int = 0):
     return {"t": "other", "type": _short(type(value).__name__)}
 
 
+def _array_snapshot(args, kwargs) -> dict:
+    """Copies of the array arguments, keyed by position or keyword name."""
+    import numpy as np
+
+    named = {str(i): a for i, a in enumerate(args)} | {str(k): v for k, v in kwargs.items()}
+    return {k: np.array(v, copy=True) for k, v in named.items() if isinstance(v, np.ndarray)}
+
+
+def _changed(before: dict, after: dict) -> list:
+    import numpy as np
+
+    return sorted(k for k, v in before.items()
+                  if k not in after or after[k].shape != v.shape or not np.array_equal(after[k], v, equal_nan=True))
+
+
 def _call_cases(function, cases: list, calls: set) -> tuple[list, list]:
     import numpy as np
 
@@ -265,10 +280,12 @@ def _call_cases(function, cases: list, calls: set) -> tuple[list, list]:
         calls.clear()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
+            before = _array_snapshot(args, kwargs)
             try:
                 with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
                     value = function(*args, **kwargs)
-                entry = {"ok": True, "value": _encode(value, store)}
+                entry = {"ok": True, "value": _encode(value, store),
+                         "modified": _changed(before, _array_snapshot(args, kwargs))}
             except BaseException as exc:  # noqa: BLE001
                 entry = {"ok": False, "error": _error(exc)}
         entry["warnings"] = sorted({_short(f"{w.category.__name__}: {w.message}")

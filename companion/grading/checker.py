@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from companion.grading.judge import describe_inputs, judge_case, warning_hints
+from companion.grading.judge import describe_inputs, judge_case, modified_text, warning_hints
 from companion.grading.spec import Question
 
 __all__ = ["make_checker"]
@@ -42,14 +42,26 @@ def _forbidden_used(function, question: Question) -> list[str]:
     return _uses(function, targets)
 
 
+def _changed_arguments(case, args, kwargs) -> list[str]:
+    """Positions/names of array arguments that differ from the case's pristine inputs."""
+    pairs = [(str(i), a, b) for i, (a, b) in enumerate(zip(case.args, args))]
+    pairs += [(k, case.kwargs[k], kwargs[k]) for k in case.kwargs]
+    return [k for k, a, b in pairs if isinstance(a, np.ndarray)
+            and (np.shape(b) != a.shape or not np.array_equal(a, b, equal_nan=True))]
+
+
 def _run_case(function, case, question: Question) -> tuple[str | None, list[str]]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
+            args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
             with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
-                got = function(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+                got = function(*args, **kwargs)
         except NotImplementedError:
             return "not implemented yet", []
+    modified = modified_text(_changed_arguments(case, args, kwargs))
+    if modified:
+        return modified, []
     messages = [f"{w.category.__name__}: {w.message}" for w in caught]
     expected = None
     if question.reference is not None:

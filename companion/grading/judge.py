@@ -59,6 +59,15 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def modified_text(names: list) -> str | None:
+    """Feedback when the learner's function changed its input arrays in place (None when it did not)."""
+    if not names:
+        return None
+    which = ", ".join(f"argument {int(n) + 1}" if str(n).isdigit() else f"argument {n!r}" for n in names)
+    return (f"your function changed its input in place ({which}); build a new array instead "
+            "(write w = w + … rather than w += …), so the caller's data stays as it was")
+
+
 def describe_inputs(case: Case, limit: int = 3) -> str:
     """Short description of a case's inputs: arrays by shape and dtype, small values shown."""
     def one(value) -> str:
@@ -118,12 +127,16 @@ def _compare_arrays(got, expected, rtol: float, atol: float, label: str, scalar:
 
 def _mismatch_text(what, g, e, diff, bad, shape) -> str:
     finite = np.where(np.isfinite(diff), diff, np.inf)
+    # A relative error means nothing where the expected value is 0: report it over the others only.
+    nonzero = bad & (e != 0)
     with np.errstate(all="ignore"):
-        rel = finite / np.maximum(np.abs(e), np.finfo(float).tiny)
+        rel = np.max(finite[nonzero] / np.abs(e[nonzero])) if nonzero.any() else None
+    rel_text = (f"largest relative error {_fmt(rel)}" if rel is not None
+                else "relative error undefined (the expected values there are 0)")
     first = tuple(int(i) for i in np.argwhere(bad)[0]) if shape else ()
     idx = first if len(first) != 1 else first[0]
     lines = [f"{what}{int(bad.sum())} of {bad.size} values differ",
-             f"largest absolute error {_fmt(np.max(finite))}, largest relative error {_fmt(np.max(rel))}",
+             f"largest absolute error {_fmt(np.max(finite))}, {rel_text}",
              f"first mismatch at index {idx}: expected {_fmt(e[first])}, got {_fmt(g[first])}"]
     if np.isnan(g).any():
         lines.append("your output contains NaN")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from companion.grading import notebook as nbmod
-from companion.grading.judge import forbidden_in_source, judge_case, warning_hints
+from companion.grading.judge import forbidden_in_source, judge_case, modified_text, warning_hints
 from companion.grading.sandbox import MEMORY_MIB, SandboxResult, run_in_sandbox
 from companion.grading.spec import Case, Question
 
@@ -243,7 +243,7 @@ def _case_problem(entry: dict, case: Case, exp, question: Question, run: Sandbox
         where = f" at {err['where']}" if err.get("where") else ""
         return f"{label} raised {kind}: {message}{where}"
     got = decode(entry.get("value"), run.arrays)
-    problem = judge_case(got, exp, case, question)
+    problem = modified_text(entry.get("modified") or []) or judge_case(got, exp, case, question)
     if problem is None:
         return None
     if not case.hidden:
