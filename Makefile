@@ -10,7 +10,7 @@ TEST_ENV := PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_NUM_TH
 .PHONY: help lab test test-fast exercises execute bench clean
 
 help:
-	@echo "make lab        set up (first time) and open the course in JupyterLab"
+	@echo "make lab        set up (first time) and open the course in JupyterLab (LAB_ARGS=--no-browser …)"
 	@echo "make test       set up (first time) and run every test, notebooks included"
 	@echo "make test-fast  unit tests only (no notebook re-execution)"
 	@echo "make exercises  regenerate exercises/ from solutions/"
@@ -24,8 +24,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[dev]"
 	@touch $(STAMP)
 
+# JupyterLab refuses root unless told; containers and some cloud machines run as root.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" README.md
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) $(LAB_ARGS) README.md
 
 test: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest
