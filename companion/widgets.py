@@ -20,9 +20,9 @@ browser::
     w.state["regime"], w.state["final_loss"]
     w.figure                            # the matplotlib Figure, e.g. to show a static copy
 
-In a notebook, show the explorer by making it the last value of a cell, and show ``w.figure``
-next to it so that the chapter still reads without a running kernel. Tag such cells
-``nbval-ignore-output``.
+In a notebook, show the explorer by making it the last value of a cell (tag that cell
+``nbval-ignore-output``), and show a static copy next to it — ``w.snapshot()`` (a PNG) or
+``w.figure`` — so that the chapter still reads without a running kernel.
 """
 from __future__ import annotations
 
@@ -31,6 +31,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 
 import ipywidgets as widgets
+import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -83,7 +84,10 @@ class Explorer(widgets.VBox):
         super().__init__()
         self.controls = dict(controls)
         # Fixed margins rather than a layout engine: constrained layout would triple the redraw time.
-        self.figure = Figure(figsize=figsize, dpi=80)
+        # Made through pyplot (so that Jupyter's inline backend knows how to show a Figure) and
+        # closed at once (so that pyplot does not show it a second time at the end of the cell).
+        self.figure = plt.figure(figsize=figsize, dpi=80)
+        plt.close(self.figure)
         self._margins = {**MARGINS, **(margins or {})}
         self.output = widgets.Output()
         self.state: dict = {}
@@ -126,17 +130,23 @@ class Explorer(widgets.VBox):
         self.figure.subplots_adjust(**self._margins)
         self._show()
 
+    def snapshot(self):
+        """The figure as it is now, as a PNG image: a static copy to show next to the widget."""
+        from IPython.display import Image
+
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png")
+        return Image(buffer.getvalue())
+
     def _show(self) -> None:
         from IPython import get_ipython
-        from IPython.display import Image, clear_output, display
+        from IPython.display import clear_output, display
 
         if get_ipython() is None:  # a script or a test: figure and state are up to date, nothing to show
             return
-        buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
         with self.output:
             clear_output(wait=True)
-            display(Image(buffer.getvalue()))
+            display(self.snapshot())
 
 
 def _log_slider(description: str, value: float, low: float, high: float, readout_format=".3g"):

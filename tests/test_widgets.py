@@ -54,6 +54,14 @@ def test_explorer_builds_headless_with_controls_figure_and_state(build, capsys):
     assert capsys.readouterr().out == ""  # nothing printed outside a notebook
 
 
+def test_snapshot_is_a_png_of_the_figure_and_pyplot_keeps_no_figure_open():
+    plt.close("all")
+    w = activation_explorer()
+    assert plt.get_fignums() == []  # nothing for pyplot to show twice in a notebook
+    image = w.snapshot()
+    assert image.format == "png" and image.data[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_hold_redraws_once_after_several_changes():
     w = learning_rate_explorer(surface="round bowl")
     calls = []
