@@ -188,8 +188,8 @@ def _max_curvature(surface) -> float:
 def _classify_path(surface, path: np.ndarray) -> dict:
     """Numbers describing a gradient-descent path, and its regime.
 
-    Regimes, checked in this order: ``"diverged"`` (the path left every bound, or the loss
-    ended above where it started); ``"oscillating"`` (some coordinate of x − x* changes sign
+    Regimes, checked in this order: ``"diverged"`` (the path left the ball ``descend`` allows,
+    which it marks with NaN rows, or the loss ended above where it started); ``"oscillating"`` (some coordinate of x − x* changes sign
     on at least half of the steps); ``"too small"`` (the loss fell by less than a factor 100);
     otherwise ``"good"``.
     """
@@ -218,7 +218,9 @@ def learning_rate_explorer(surface: str = "ill-conditioned valley", lr: float = 
 
     On a quadratic with Hessian eigenvalues λ_i the error along each eigenvector is multiplied
     by ``1 − η λ_i`` per step, so descent is slow for η ≪ 1/λ_max, oscillates for
-    1/λ_max < η < 2/λ_max and diverges for η > 2/λ_max. The slider spans 0.005/λ_max … 3/λ_max.
+    1/λ_max < η < 2/λ_max and diverges for η > 2/λ_max. The slider spans 0.005/λ_max … 3/λ_max
+    (a starting ``lr`` outside that range is clipped to it); λ_max is measured from the
+    surface's gradient by central differences.
 
     Controls: ``"lr"`` (η), ``"surface"`` (``"round bowl"`` or ``"ill-conditioned valley"``),
     ``"steps"``. ``state`` holds ``lr``, ``lr_critical`` (= 2/λ_max), ``initial_loss``,
@@ -363,7 +365,7 @@ def activation_explorer(name: str = "sigmoid", zmax: float = 6.0, alpha: float =
     """
     from companion.activations import ACTIVATIONS
 
-    check_choice("name", name, ACTIVATIONS)
+    check_choice("activation", name, ACTIVATIONS)
     controls = {
         "activation": widgets.Dropdown(options=sorted(ACTIVATIONS), value=name, description="activation"),
         "alpha": widgets.FloatSlider(value=alpha, min=0.0, max=0.5, step=0.01, description="leaky α",
@@ -427,8 +429,9 @@ def regularization_explorer(lam: float = 1e-3, degree: int = 12, n: int = 30, no
                             seed: int = 0) -> Explorer:
     """A degree-``degree`` polynomial fitted with L2 regularization to noisy samples of sin(2πx).
 
-    The fit minimizes ``½·mean((ŷ − y)²) + (λ/2)·‖w‖²`` over the polynomial's coefficients (the
-    constant term is not penalized, like a network's biases), which is the cost
+    The fit minimizes ``½·mean((ŷ − y)²) + (λ/2)·‖w‖²`` over the polynomial's coefficients w in
+    the Legendre basis P_k(2x − 1) (better conditioned than powers of x; the constant term is
+    not penalized, like a network's biases), which is the cost
     ``companion.regularization.l2_penalty`` adds in training. ``n`` points from
     ``companion.datasets.regression_1d`` are split alternately into training and validation
     halves. Left: data, truth and fit; right: training and validation error against λ.

@@ -210,7 +210,7 @@ def test_leaky_alpha_slider_sets_the_negative_slope():
 
 
 def test_activation_errors():
-    with pytest.raises(ValueError, match=r"unknown name 'swish'; expected one of \['leaky_relu', 'linear', 'relu', 'sigmoid', 'tanh'\]"):
+    with pytest.raises(ValueError, match=r"unknown activation 'swish'; expected one of \['leaky_relu', 'linear', 'relu', 'sigmoid', 'tanh'\]"):
         activation_explorer("swish")
 
 
