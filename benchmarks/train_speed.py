@@ -15,7 +15,8 @@ implementations are interleaved (A B C A B C …) for several rounds, and the re
 median time of each and the median of the paired ratios. Each worker builds its data, runs a
 short warm-up on a separate model, then times one epoch with ``time.perf_counter``. Threads:
 the BLAS environment is left as it is (including ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE`` if
-set), and PyTorch gets ``torch.set_num_threads(os.cpu_count())``. Peak memory is the worker's
+set), and PyTorch gets ``torch.set_num_threads(os.cpu_count())`` (``$OMP_NUM_THREADS`` when set);
+``--threads N`` caps every library at N threads instead. Peak memory is the worker's
 ``ru_maxrss`` after setup and after the epoch (the data alone, X in float32, is 188 MB).
 
 PyTorch and scikit-learn are not dependencies of the course; install them by hand to compare::
@@ -75,7 +76,7 @@ def _run_companion(n: int, seed: int):
 def _run_pytorch(n: int, seed: int):
     import torch
 
-    torch.set_num_threads(os.cpu_count())
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count()))
     torch.manual_seed(seed)
     X_np, labels_np = _data(n, seed)
     X, labels = torch.from_numpy(X_np), torch.from_numpy(labels_np)
@@ -142,17 +143,21 @@ def installed(name: str) -> bool:
     return importlib.util.find_spec(MODULES[name]) is not None
 
 
-def run_child(name: str, n: int, seed: int) -> dict:
+def run_child(name: str, n: int, seed: int, threads: int | None) -> dict:
     """Run one timed epoch in a fresh interpreter and return its JSON report."""
     cmd = [sys.executable, os.path.abspath(__file__), "--worker", name, "--n", str(n), "--seed", str(seed)]
-    out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    env = dict(os.environ)
+    if threads:                  # same cap for OpenBLAS (NumPy, scikit-learn) and PyTorch
+        env.update({k: str(threads) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def report(results: dict, skipped: list, rounds: int, n: int) -> None:
+def report(results: dict, skipped: list, rounds: int, n: int, threads: int | None) -> None:
     """Print medians side by side, paired ratios against the companion, and peak memory."""
     print(f"\none epoch, {n} examples, MLP {N_FEATURES}-{N_HIDDEN}-{N_CLASSES}, batch {BATCH}, "
-          f"float32, {rounds} interleaved rounds, os.cpu_count()={os.cpu_count()}")
+          f"float32, {rounds} interleaved rounds, os.cpu_count()={os.cpu_count()}, "
+          f"threads {threads or 'as set by the environment (PyTorch: os.cpu_count())'}")
     print(f"{'implementation':<14} {'median s':>9} {'min s':>7} {'max s':>7} "
           f"{'companion / it':>15} {'setup MB':>9} {'peak MB':>8}")
     base = [r["seconds"] for r in results["companion"]]
@@ -165,7 +170,8 @@ def report(results: dict, skipped: list, rounds: int, n: int) -> None:
     for name in skipped:
         print(f"{name:<14} skipped: not installed")
     blas = {k: v for k, v in os.environ.items() if "BLAS" in k or k.endswith("_NUM_THREADS")}
-    print(f"thread/BLAS environment (left as is): {blas or 'none set'}; "
+    how = f"workers capped at {threads} thread(s)" if threads else "left as is"
+    print(f"thread/BLAS environment of this shell ({how} in the workers): {blas or 'none set'}; "
           f"load average {os.getloadavg()[0]:.2f}")
 
 
@@ -174,6 +180,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     parser.add_argument("--n", type=int, default=60_000, help="examples per epoch (default 60000)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=None,
+                        help="cap every library at this many threads in the workers (default: leave "
+                             "the BLAS environment as it is and give PyTorch os.cpu_count())")
     parser.add_argument("--worker", choices=IMPLEMENTATIONS, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -185,10 +194,10 @@ def main() -> None:
     print(f"load average at start {os.getloadavg()[0]:.2f}")
     for r in range(args.rounds):
         for name in present:
-            results[name].append(run_child(name, args.n, args.seed + r))
+            results[name].append(run_child(name, args.n, args.seed + r, args.threads))
         print(f"round {r + 1}/{args.rounds}: " + ", ".join(
             f"{name} {results[name][-1]['seconds']:.3f} s" for name in present), flush=True)
-    report(results, skipped, args.rounds, args.n)
+    report(results, skipped, args.rounds, args.n, args.threads)
 
 
 if __name__ == "__main__":

@@ -278,7 +278,8 @@ def fit(model, X, Y, optimizer, epochs: int = 10, batch_size: int = 32, seed: in
         Called after each epoch (after early stopping's check); returning True stops training.
     progress : bool
         Show a progress bar over epochs (``tqdm.auto``: a widget in Jupyter, text on stderr)
-        with the training loss and validation accuracy; False shows nothing.
+        with the training loss and validation accuracy; False shows nothing. A bar differs from
+        run to run: in a notebook checked by nbval, tag the cell ``nbval-ignore-output``.
     schedule : callable ``epoch -> lr``, optional, e.g. ``companion.schedules.step_decay(0.1)``.
     monitor_training : bool
         True (default): ``history.loss``/``accuracy`` are measured on the whole training set
