@@ -6,12 +6,14 @@ softmax output trained on the cross-entropy, batch size 128, learning rate 0.1, 
 
 - companion: ``fit(MLP(..., dtype=np.float32), X, Y, SGD(0.1), epochs=1, batch_size=128,
   monitor_training=False)`` — the real training loop, without the extra evaluation pass.
+- plain NumPy: the same computation written as one hand-fused loop without checks — the
+  floor a NumPy implementation can reach, to see what the companion's clarity costs.
 - PyTorch (CPU): ``nn.Linear → nn.Sigmoid → nn.Linear``, ``CrossEntropyLoss``, ``optim.SGD``.
 - scikit-learn: ``MLPClassifier(solver="sgd", activation="logistic", batch_size=128,
   momentum=0, alpha=0).partial_fit`` — one pass over the data.
 
-How it is measured (see DESIGN §8): every run happens in a fresh subprocess, the three
-implementations are interleaved (A B C A B C …) for several rounds, and the report gives the
+How it is measured (see DESIGN §8): every run happens in a fresh subprocess, the
+implementations are interleaved (A B C D A B C D …) for several rounds, and the report gives the
 median time of each and the median of the paired ratios. Each worker builds its data, runs a
 short warm-up on a separate model, then times one epoch with ``time.perf_counter``. Threads:
 the BLAS environment is left as it is (including ``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE`` if
@@ -37,7 +39,7 @@ import time
 
 N_FEATURES, N_HIDDEN, N_CLASSES = 784, 128, 10
 BATCH, LR = 128, 0.1
-IMPLEMENTATIONS = ("companion", "pytorch", "scikit-learn")
+IMPLEMENTATIONS = ("companion", "plain-numpy", "pytorch", "scikit-learn")
 
 
 def _data(n: int, seed: int):
@@ -69,6 +71,41 @@ def _run_companion(n: int, seed: int):
                     loss="cross_entropy", seed=seed, dtype=np.float32)
         return lambda: fit(model, X[:rows], Y[:rows], SGD(lr=LR), epochs=1, batch_size=BATCH,
                            seed=seed, progress=False, monitor_training=False)
+
+    return epoch(8 * BATCH), epoch(n)
+
+
+def _run_plain_numpy(n: int, seed: int):
+    """The floor for NumPy: the same network as one hand-fused loop, no checks, no abstractions."""
+    import numpy as np
+
+    X, labels = _data(n, seed)
+    Y = np.eye(N_CLASSES, dtype=np.float32)[labels]
+    lr = np.float32(LR)
+
+    def epoch(rows: int):
+        rng = np.random.default_rng(seed)
+        W1 = rng.standard_normal((N_HIDDEN, N_FEATURES), dtype=np.float32) / np.float32(28)
+        W2 = rng.standard_normal((N_CLASSES, N_HIDDEN), dtype=np.float32) / np.float32(np.sqrt(N_HIDDEN))
+        params = [W1, np.zeros(N_HIDDEN, np.float32), W2, np.zeros(N_CLASSES, np.float32)]
+
+        def run():
+            W1, b1, W2, b2 = params          # updated in place below
+            order = rng.permutation(rows)
+            for start in range(0, rows, BATCH):
+                idx = order[start:start + BATCH]
+                x, y = X[idx], Y[idx]
+                with np.errstate(over="ignore"):
+                    a1 = 1 / (1 + np.exp(-(x @ W1.T + b1)))
+                z2 = a1 @ W2.T + b2
+                e = np.exp(z2 - z2.max(axis=1, keepdims=True))
+                d2 = (e / e.sum(axis=1, keepdims=True) - y) / np.float32(len(idx))
+                d1 = (d2 @ W2) * a1 * (1 - a1)
+                W2 -= lr * (d2.T @ a1)
+                b2 -= lr * d2.sum(axis=0)
+                W1 -= lr * (d1.T @ x)
+                b1 -= lr * d1.sum(axis=0)
+        return run
 
     return epoch(8 * BATCH), epoch(n)
 
@@ -121,8 +158,9 @@ def _run_sklearn(n: int, seed: int):
     return epoch(8 * BATCH), epoch(n)
 
 
-WORKERS = {"companion": _run_companion, "pytorch": _run_pytorch, "scikit-learn": _run_sklearn}
-MODULES = {"companion": "companion", "pytorch": "torch", "scikit-learn": "sklearn"}
+WORKERS = {"companion": _run_companion, "plain-numpy": _run_plain_numpy, "pytorch": _run_pytorch,
+           "scikit-learn": _run_sklearn}
+MODULES = {"companion": "companion", "plain-numpy": "numpy", "pytorch": "torch", "scikit-learn": "sklearn"}
 
 
 def worker(name: str, n: int, seed: int) -> None:
@@ -170,7 +208,7 @@ def report(results: dict, skipped: list, rounds: int, n: int, threads: int | Non
     for name in skipped:
         print(f"{name:<14} skipped: not installed")
     blas = {k: v for k, v in os.environ.items() if "BLAS" in k or k.endswith("_NUM_THREADS")}
-    how = f"workers capped at {threads} thread(s)" if threads else "left as is"
+    how = f"capped at {threads} thread(s)" if threads else "left as is"
     print(f"thread/BLAS environment of this shell ({how} in the workers): {blas or 'none set'}; "
           f"load average {os.getloadavg()[0]:.2f}")
 

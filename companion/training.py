@@ -118,13 +118,21 @@ def _check_model(model, optimizer) -> None:
                         f"companion.optimizers.SGD; got {type(optimizer).__name__}")
 
 
+def _check_all_finite(name: str, X: np.ndarray) -> np.ndarray:
+    """``check_finite`` without a boolean copy of a large ``X``: NaN and ±inf make the float64
+    sum non-finite, and only then is the exact check (which names the first bad entry) run."""
+    if not np.isfinite(np.sum(X, dtype=np.float64)):
+        check_finite(name, X)
+    return X
+
+
 def _check_targets(name: str, Y, dtype) -> np.ndarray:
     """``Y`` as a finite 2-D float array of ``dtype``; 1-D labels get a hint to use one_hot."""
     Y = as_float_array(name, Y, dtype)
     if Y.ndim != 2:
         raise ValueError(f"{name} must be 2-D targets (n, k), e.g. one_hot(labels, k) or "
                          f"y.reshape(-1, 1); got shape {Y.shape}")
-    return check_finite(name, Y)
+    return _check_all_finite(name, Y)
 
 
 def _check_data(X, Y, validation, dtype):
@@ -133,7 +141,7 @@ def _check_data(X, Y, validation, dtype):
     if X.ndim != 2 or X.shape[0] == 0:
         raise ValueError(f"X must be a non-empty 2-D array (n, d), one example per row; "
                          f"got shape {X.shape}")
-    X, Y = check_finite("X", X), _check_targets("Y", Y, dtype)
+    X, Y = _check_all_finite("X", X), _check_targets("Y", Y, dtype)
     if X.shape[0] != Y.shape[0]:
         raise ValueError(f"X and Y must hold the same number of examples (rows); "
                          f"got {X.shape[0]} and {Y.shape[0]}")
@@ -141,7 +149,7 @@ def _check_data(X, Y, validation, dtype):
         return X, Y, None
     if not isinstance(validation, (tuple, list)) or len(validation) != 2:
         raise TypeError(f"validation must be a tuple (X_val, Y_val); got {type(validation).__name__}")
-    Xv = check_finite("X_val", as_float_array("X_val", validation[0], dtype))
+    Xv = _check_all_finite("X_val", as_float_array("X_val", validation[0], dtype))
     Yv = _check_targets("Y_val", validation[1], dtype)
     if Xv.ndim != 2 or Xv.shape[1:] != X.shape[1:] or Yv.shape[1:] != Y.shape[1:] \
             or Xv.shape[0] != Yv.shape[0] or Xv.shape[0] == 0:
