@@ -121,7 +121,9 @@ def _check_model(model, optimizer) -> None:
 def _check_all_finite(name: str, X: np.ndarray) -> np.ndarray:
     """``check_finite`` without a boolean copy of a large ``X``: NaN and ±inf make the float64
     sum non-finite, and only then is the exact check (which names the first bad entry) run."""
-    if not np.isfinite(np.sum(X, dtype=np.float64)):
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.sum(X, dtype=np.float64)
+    if not np.isfinite(total):
         check_finite(name, X)
     return X
 

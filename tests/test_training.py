@@ -316,6 +316,10 @@ def test_finite_check_of_large_data_is_exact():
     from companion.training import _check_all_finite
 
     huge = np.array([[1e308, 1e308]])            # finite, although their sum overflows
-    assert _check_all_finite("X", huge) is huge
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _check_all_finite("X", huge) is huge
+        with pytest.raises(ValueError, match=r"Y must be finite; found -inf at index \(0, 0\)"):
+            _check_all_finite("Y", np.array([[-np.inf, np.inf]]))
     with pytest.raises(ValueError, match=r"X must be finite; found nan at index \(1, 0\)"):
         _check_all_finite("X", np.array([[1.0, 2.0], [np.nan, 3.0]]))
