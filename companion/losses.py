@@ -40,7 +40,7 @@ def _pair(a, y) -> tuple[np.ndarray, np.ndarray]:
     return a, y
 
 
-def _probabilities(a: np.ndarray, binary: bool) -> np.ndarray:
+def _check_probabilities(a: np.ndarray, binary: bool) -> None:
     lo, hi = a.min(), a.max()
     if lo < 0 or hi > 1:
         kind = "sigmoid" if binary else "softmax"
@@ -48,9 +48,26 @@ def _probabilities(a: np.ndarray, binary: bool) -> np.ndarray:
             f"a must hold probabilities in [0, 1] ({kind} outputs) for the cross-entropy; got values "
             f"in [{lo:.4g}, {hi:.4g}] — did you pass the logits z? use softmax_cross_entropy(z, y) for those"
         )
+
+
+def _clipped(a: np.ndarray, binary: bool) -> np.ndarray:
     # ln 0 = -inf; clipping at the smallest positive float keeps the cost finite (≈ 708 per term).
     tiny = np.finfo(a.dtype).tiny
     return np.clip(a, tiny, 1 - np.finfo(a.dtype).epsneg) if binary else np.maximum(a, tiny)
+
+
+# Unchecked kernels: the network calls them on outputs it has produced itself.
+def _quadratic(a: np.ndarray, y: np.ndarray) -> float:
+    d = a - y
+    return float(np.sum(d * d) / (2 * a.shape[0]))
+
+
+def _cross_entropy(a: np.ndarray, y: np.ndarray, binary: bool) -> float:
+    p = _clipped(a, binary)
+    terms = y * np.log(p)
+    if binary:
+        terms = terms + (1 - y) * np.log1p(-p)
+    return float(-np.sum(terms) / a.shape[0])
 
 
 def quadratic(a, y) -> float:
@@ -65,9 +82,7 @@ def quadratic(a, y) -> float:
     -------
     float
     """
-    a, y = _pair(a, y)
-    d = a - y
-    return float(np.sum(d * d) / (2 * a.shape[0]))
+    return _quadratic(*_pair(a, y))
 
 
 def quadratic_grad(a, y) -> np.ndarray:
@@ -100,11 +115,8 @@ def cross_entropy(a, y, binary: bool = False) -> float:
     float
     """
     a, y = _pair(a, y)
-    p = _probabilities(a, binary)
-    terms = y * np.log(p)
-    if binary:
-        terms = terms + (1 - y) * np.log1p(-p)
-    return float(-np.sum(terms) / a.shape[0])
+    _check_probabilities(a, binary)
+    return _cross_entropy(a, y, binary)
 
 
 def cross_entropy_grad(a, y, binary: bool = False) -> np.ndarray:
@@ -114,7 +126,8 @@ def cross_entropy_grad(a, y, binary: bool = False) -> np.ndarray:
     Binary: :math:`\partial C/\partial a_j = (a_j - y_j) / (n\,a_j(1 - a_j))`.
     """
     a, y = _pair(a, y)
-    p = _probabilities(a, binary)
+    _check_probabilities(a, binary)
+    p = _clipped(a, binary)
     if binary:
         return (p - y) / (p * (1 - p)) / a.shape[0]
     return -y / p / a.shape[0]

@@ -124,3 +124,11 @@ def test_bad_inputs_raise_clear_errors():
         act.softmax_jacobian(np.zeros((2, 2)))
     with pytest.raises(ValueError, match="at least one axis"):
         act.softmax(1.0)
+
+
+@pytest.mark.parametrize("name", sorted(act.PRIME_FROM_OUTPUT))
+def test_derivative_from_the_output_equals_the_derivative(name):
+    # backprop reads σ'(z) off a = σ(z); it must be the same function of z
+    f, fp = act.get_activation(name)
+    z = np.linspace(-8, 8, 33)
+    np.testing.assert_allclose(act.PRIME_FROM_OUTPUT[name](f(z)), fp(z), rtol=1e-12, atol=1e-15)
