@@ -190,7 +190,7 @@ def plot_decision_boundary(
     cmap, norm = _class_colormap(classes)
     ax = _get_ax(ax)
     ax.pcolormesh(xx, yy, region, cmap=cmap, norm=norm, alpha=0.3, shading="nearest")
-    if classes.size > 1:
+    if np.unique(region).size > 1:  # a boundary exists only where the prediction changes
         ax.contour(xx, yy, region, levels=(classes[:-1] + classes[1:]) / 2, colors="k", linewidths=0.7)
     for c in np.unique(labels):
         pts = X[labels == c]

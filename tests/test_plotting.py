@@ -374,3 +374,14 @@ def test_decision_regions_of_an_mlp_and_its_confusion_matrix():
     cm = confusion_matrix(y, net.predict(X), k=2)
     ax = plot_confusion_matrix(cm)
     assert sorted(t.get_text() for t in ax.texts) == sorted(f"{v:g}" for v in cm.ravel())
+
+
+def test_decision_boundary_with_one_predicted_class_draws_no_contour_and_warns_nothing():
+    import warnings
+
+    X = np.array([[0.0, 0.0], [1.0, 1.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ax = plot_decision_boundary(lambda P: np.zeros(len(P), dtype=int), X, np.array([0, 1]))
+    assert not ax.collections[1:] or all(type(c).__name__ != "QuadContourSet" for c in ax.collections)
+    plt.close("all")
