@@ -39,6 +39,8 @@ def markdown(source: str) -> dict:
 
 
 def notebook(cells: list[dict]) -> dict:
+    # nbformat 4.5 wants a unique id per cell
+    cells = [dict(cell, id=cell.get("id", f"cell-{i}")) for i, cell in enumerate(cells)]
     return {"cells": cells, "nbformat": 4, "nbformat_minor": 5,
             "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
                          "companion": {"chapter": "demo"}}}
