@@ -64,6 +64,32 @@ _HIDE_SHARED = ('mount --bind "$0" /tmp && for d in /var/tmp /dev/shm; do '
                 'done; exec "$@"')
 
 
+def _under_tmp() -> list[str]:
+    """Folders under /tmp that the child needs (a checkout or virtual environment living in /tmp):
+    the interpreter's prefixes and the package folder, as seen from outside."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    found = []
+    for path in (sys.prefix, sys.exec_prefix, package):
+        for candidate in {os.path.abspath(path), os.path.realpath(path)}:
+            if candidate.startswith("/tmp/") and candidate not in found:
+                found.append(candidate)
+    return found
+
+
+def _hide_shared_script() -> str:
+    """``_HIDE_SHARED`` that first keeps the /tmp folders the child needs and re-binds them, read-only,
+    at the same paths on top of the private /tmp."""
+    keep = _under_tmp()
+    before = [f'mkdir -p "$0/keep/{i}" && mount --bind {shlex.quote(p)} "$0/keep/{i}" || exit 95'
+              for i, p in enumerate(keep)]
+    after = [f"mkdir -p {shlex.quote(p)} && mount --bind /tmp/keep/{i} {shlex.quote(p)} && "
+             f"mount -o remount,bind,ro {shlex.quote(p)} || exit 95" for i, p in enumerate(keep)]
+    # --rbind: the kept folders are mounts inside the sandbox folder and must come along
+    cover = _HIDE_SHARED.replace('mount --bind "$0" /tmp && ', 'mount --rbind "$0" /tmp || exit 95\n'
+                                 + "".join(line + "\n" for line in after), 1)
+    return "\n".join([*before, cover])
+
+
 @functools.lru_cache(maxsize=1)
 def _unshare_prefix() -> tuple[tuple[str, ...], bool]:
     """The ``unshare`` command that works here and whether it hides /tmp; ``((), False)`` if none."""
@@ -285,8 +311,9 @@ def _expose_script(outer: Path) -> str:
 def _spawn(outer: Path, work: Path, timeout: float) -> SandboxResult:
     prefix, hides = _unshare_prefix()
     inside = Path("/tmp") if hides else outer      # where the child sees the sandbox folder
-    if hides and _unprivileged_ids() is not None and _blocked_parents():
-        prefix = (*prefix[:-1], _expose_script(outer) + "\n" + prefix[-1])
+    if hides:
+        expose = _expose_script(outer) + "\n" if _unprivileged_ids() is not None and _blocked_parents() else ""
+        prefix = (*prefix[:-1], expose + _hide_shared_script())
     command = [*prefix, *((str(outer),) if hides else ()), sys.executable, "-s", "-P", "-m",
                "companion.grading._driver", str(inside / "job.json")]
     start = time.monotonic()
