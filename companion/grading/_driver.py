@@ -24,6 +24,9 @@ import traceback
 import types
 import warnings
 
+# Running as `python -m companion.grading._driver` has already imported the package.
+from companion.grading.notebook import strip_magics
+
 MAX_TEXT = 2000          # characters kept of any message
 MAX_STREAM = 64 * 1024   # characters of printed output kept per stream
 _QUIET = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning, ImportWarning)
@@ -94,16 +97,6 @@ def _status(text: str) -> None:
         pass
 
 
-def _strip_magics(source: str) -> str:
-    lines = []
-    for line in source.splitlines():
-        stripped = line.lstrip()
-        if stripped.startswith(("%", "!")):
-            line = line[: len(line) - len(stripped)] + "pass"
-        lines.append(line)
-    return "\n".join(lines) + "\n"
-
-
 def _error(exc: BaseException, filename_prefix: str = "<cell") -> dict:
     lineno = None
     for frame, line in traceback.walk_tb(exc.__traceback__):
@@ -119,7 +112,7 @@ def _run_cells(cells: list, namespace: dict) -> list:
         _status(f"cell {index}")
         name = f"<cell {index}>"
         try:
-            code = compile(_strip_magics(source), name, "exec")
+            code = compile(strip_magics(source), name, "exec")
         except SyntaxError as exc:
             errors.append({"cell": index, "type": "SyntaxError",
                            "message": _short(f"{exc.msg} (line {exc.lineno})"), "where": name})
