@@ -1,14 +1,13 @@
 """Tests of companion.layers: every backward rule against finite differences, dropout and batch
 normalization against their defining properties, and published reference values from CS231n and
 the Deep Learning Specialization (copied into tests/data/reference_layers.json)."""
-import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference_vectors import cs231n_rel_error, decode, load
 
 from companion.gradcheck import numerical_gradient, relative_error
 from companion.layers import (
@@ -26,29 +25,14 @@ from companion.layers import (
     Tanh,
 )
 
-REFERENCE = json.loads((Path(__file__).parent / "data" / "reference_layers.json").read_text())["vectors"]
+REFERENCE = load("reference_layers.json")
 GRAD_TOL = 1e-7
 
 
 def ref(name):
     """Return (inputs, expected, tolerance) of a reference entry with arrays decoded."""
     entry = REFERENCE[name]
-    return _decode(entry["inputs"]), _decode(entry["expected"]), entry["tolerance"]
-
-
-def _decode(obj):
-    if isinstance(obj, dict) and "__array__" in obj:
-        return np.array(obj["__array__"], dtype=obj["dtype"]).reshape(obj["shape"])
-    if isinstance(obj, dict):
-        return {k: _decode(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_decode(v) for v in obj]
-    return obj
-
-
-def cs231n_rel_error(x, y):
-    """CS231n's metric: max elementwise |x − y| / max(1e-8, |x| + |y|)."""
-    return np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
+    return decode(entry["inputs"]), decode(entry["expected"]), entry["tolerance"]
 
 
 # --------------------------------------------------------------------------------------------

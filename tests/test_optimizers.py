@@ -7,15 +7,14 @@ invariance), and published reference vectors from CS231n and the Deep Learning S
 """
 from __future__ import annotations
 
-import json
 import math
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference_vectors import cs231n_rel_error, decode, load
 
 from companion.optimizers import (
     OPTIMIZERS,
@@ -29,7 +28,6 @@ from companion.optimizers import (
     make_optimizer,
 )
 
-DATA = Path(__file__).parent / "data" / "reference_optimizers.json"
 GRADS = (1.0, 2.0, -1.0)  # the gradient sequence of the hand-derived tests, θ0 = 1
 EPS = 1e-8
 
@@ -46,18 +44,7 @@ def run(opt: Optimizer, grads=GRADS, theta0=1.0) -> list[float]:
 
 def ref(name: str) -> dict:
     """A reference entry with every {"__array__": …} decoded to an ndarray."""
-    def decode(x):
-        if isinstance(x, dict) and "__array__" in x:
-            return np.array(x["__array__"], dtype=x["dtype"])
-        if isinstance(x, dict):
-            return {k: decode(v) for k, v in x.items()}
-        return x
-    return decode(json.loads(DATA.read_text())["vectors"][name])
-
-
-def cs231n_rel_error(x, y) -> float:
-    """CS231n's metric: max |x − y| / max(1e-8, |x| + |y|)."""
-    return float(np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y))))
+    return decode(load("reference_optimizers.json")[name])
 
 
 # ---------------------------------------------------------------- hand-derived steps

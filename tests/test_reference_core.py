@@ -6,11 +6,10 @@ Each test converts the source's layout to ours explicitly:
   ravel b, and move DLS's 1/m from dW into Δ (our Δ = dZ_DLSᵀ / m, since our cost is the batch mean).
 Tolerances are the sources' own (tests/data/reference_core.json keeps their words).
 """
-import json
-import pathlib
 
 import numpy as np
 import pytest
+from reference_vectors import decode, load
 
 from companion.activations import relu
 from companion.gradcheck import numerical_gradient, relative_error
@@ -19,24 +18,13 @@ from companion.losses import cross_entropy, one_hot
 from companion.network import MLP
 from companion.regularization import l2_penalty
 
-DATA = json.loads((pathlib.Path(__file__).parent / "data" / "reference_core.json").read_text())["vectors"]
-
-
-def arr(x):
-    """Decode the {"__array__": …, "dtype": …} encoding of the reference file."""
-    if isinstance(x, dict) and "__array__" in x:
-        return np.array(x["__array__"], dtype=x["dtype"])
-    return x
+DATA = load("reference_core.json")
 
 
 def vec(name):
+    """(inputs, expected) of an entry, arrays decoded."""
     v = DATA[name]
-    decode = lambda d: {k: (decode(x) if isinstance(x, dict) and "__array__" not in x else arr(x)) for k, x in d.items()}
     return decode(v["inputs"]), decode(v["expected"])
-
-
-def cs231n_rel_error(x, y):
-    return np.max(np.abs(x - y) / np.maximum(1e-8, np.abs(x) + np.abs(y)))
 
 
 def mlp_with(params, sizes, **kw):
@@ -99,7 +87,7 @@ def test_dls_L_model_backward_through_layers():
     # The source's AL and Z are random (not from a forward pass), so the layers are fed them directly.
     inp, exp = vec("dls.c1w4.L_model_backward")
     AL, Y = inp["AL"], inp["Y"].astype(float)
-    (lin1, Z1), (lin2, Z2) = [((arr(a), arr(w), arr(bb)), arr(z)) for (a, w, bb), z in inp["caches"]]
+    (lin1, Z1), (lin2, Z2) = [((decode(a), decode(w), decode(bb)), decode(z)) for (a, w, bb), z in inp["caches"]]
     m = AL.shape[1]
     dAL = -(Y / AL - (1 - Y) / (1 - AL))            # DLS's dA^L, per example (no 1/m)
     grads = {}
@@ -120,7 +108,7 @@ def test_dls_compute_cost_is_our_binary_cross_entropy():
     inp, exp = vec("dls.c1w4.compute_cost")
     assert cross_entropy(inp["AL"].T, inp["Y"].T, binary=True) == pytest.approx(float(exp["cost"]), abs=1.5e-6)
     inp, exp = vec("dls.c1w3.compute_cost")
-    (A1, Y1), (A2, Y2) = [[arr(x) for x in case] for case in (inp["case1"], inp["case2"])]
+    (A1, Y1), (A2, Y2) = [[decode(x) for x in case] for case in (inp["case1"], inp["case2"])]
     assert cross_entropy(A1.T, Y1.T.astype(float), binary=True) == pytest.approx(exp["cost1"], rel=1e-5)
     assert cross_entropy(A2.reshape(-1, 1), Y2.T, binary=True) == pytest.approx(exp["cost2"], rel=1e-5)
 

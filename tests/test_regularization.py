@@ -6,15 +6,14 @@ and gradients with L2 (tests/data/reference_optimizers.json).
 """
 from __future__ import annotations
 
-import json
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from reference_vectors import decode, load
 
 from companion.optimizers import SGD
 from companion.regularization import (
@@ -27,7 +26,6 @@ from companion.regularization import (
     tradeoff_gradient,
 )
 
-DATA = Path(__file__).parent / "data" / "reference_optimizers.json"
 W1 = np.array([[1.0, 2.0], [3.0, -4.0]])  # Σw² = 30, Σ|w| = 10
 W2 = np.array([[-1.0]])                    # Σw² = 1,  Σ|w| = 1
 
@@ -48,15 +46,7 @@ def central_difference(f, x: np.ndarray, h: float = 1e-6) -> np.ndarray:
 
 
 def ref(name: str) -> dict:
-    def decode(x):
-        if isinstance(x, dict) and "__array__" in x:
-            return np.array(x["__array__"], dtype=x["dtype"])
-        if isinstance(x, dict):
-            return {k: decode(v) for k, v in x.items()}
-        if isinstance(x, list):
-            return [decode(v) for v in x]
-        return x
-    return decode(json.loads(DATA.read_text())["vectors"][name])
+    return decode(load("reference_optimizers.json")[name])
 
 
 # ---------------------------------------------------------------- penalties

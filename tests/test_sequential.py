@@ -1,10 +1,9 @@
 """Tests of companion.layers.Sequential: the model protocol, finite-difference gradients through
 whole stacks, input validation, a published DLS reference, and exact agreement with MLP.backprop."""
-import json
-from pathlib import Path
 
 import numpy as np
 import pytest
+from reference_vectors import decode, load
 
 from companion.gradcheck import check_gradients, numerical_gradient, relative_error
 from companion.layers import (
@@ -23,17 +22,7 @@ from companion.layers import (
 )
 from companion.network import MLP
 
-REFERENCE = json.loads((Path(__file__).parent / "data" / "reference_layers.json").read_text())["vectors"]
-
-
-def _decode(obj):
-    if isinstance(obj, dict) and "__array__" in obj:
-        return np.array(obj["__array__"], dtype=obj["dtype"]).reshape(obj["shape"])
-    if isinstance(obj, dict):
-        return {k: _decode(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_decode(v) for v in obj]
-    return obj
+REFERENCE = load("reference_layers.json")
 
 
 def data(n=6, d=3, k=4, seed=0, one_hot=True):
@@ -249,10 +238,10 @@ def test_dls_backward_propagation_with_regularization():
         def l2_gradient(W, lam):
             return lam * W
     entry = REFERENCE["dls.c2w1.backward_propagation_with_regularization"]
-    inputs, expected = _decode(entry["inputs"]), _decode(entry["expected"])
+    inputs, expected = decode(entry["inputs"]), decode(entry["expected"])
     Z1, A1, W1, b1, Z2, A2, W2, b2, Z3, A3, W3, b3 = inputs["cache"]
     X, Y, atol = inputs["X"].T, inputs["Y"].T, entry["tolerance"]["atol"]
-    m, lam = X.shape[0], inputs["lambd"] / X.shape[0]
+    lam = inputs["lambd"] / X.shape[0]
     layers = []
     for W, b in ((W1, b1), (W2, b2), (W3, b3)):
         dense = Dense(W.shape[1], W.shape[0], seed=0)
