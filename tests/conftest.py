@@ -1,5 +1,6 @@
 """Test-wide settings: deterministic hypothesis runs and a headless matplotlib backend."""
 import matplotlib
+import pytest
 from hypothesis import settings
 
 matplotlib.use("Agg")
@@ -7,3 +8,16 @@ matplotlib.use("Agg")
 # The same examples on every run and machine: a CI failure can always be reproduced.
 settings.register_profile("course", derandomize=True, deadline=None, database=None)
 settings.load_profile("course")
+
+
+@pytest.fixture
+def strict_figures():
+    """Warnings fail the test, and every figure is closed afterwards (plot and widget tests)."""
+    import warnings
+
+    import matplotlib.pyplot as plt
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        yield
+    plt.close("all")

@@ -3,7 +3,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import warnings  # noqa: E402
 from types import SimpleNamespace  # noqa: E402
 
 import matplotlib.pyplot as plt  # noqa: E402
@@ -26,12 +25,7 @@ from companion.plotting import (  # noqa: E402
 )
 
 
-@pytest.fixture(autouse=True)
-def _close_and_fail_on_warnings():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("strict_figures")
 
 
 def bowl(p):
@@ -377,11 +371,7 @@ def test_decision_regions_of_an_mlp_and_its_confusion_matrix():
 
 
 def test_decision_boundary_with_one_predicted_class_draws_no_contour_and_warns_nothing():
-    import warnings
-
+    # warnings are errors here (strict_figures): matplotlib warns on a contour without levels
     X = np.array([[0.0, 0.0], [1.0, 1.0]])
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        ax = plot_decision_boundary(lambda P: np.zeros(len(P), dtype=int), X, np.array([0, 1]))
-    assert not ax.collections[1:] or all(type(c).__name__ != "QuadContourSet" for c in ax.collections)
-    plt.close("all")
+    ax = plot_decision_boundary(lambda P: np.zeros(len(P), dtype=int), X, np.array([0, 1]))
+    assert all(type(c).__name__ != "QuadContourSet" for c in ax.collections)

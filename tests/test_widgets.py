@@ -8,8 +8,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import warnings  # noqa: E402
-
 import ipywidgets  # noqa: E402
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
@@ -30,12 +28,7 @@ from companion.widgets import (  # noqa: E402
 BUILDERS = [learning_rate_explorer, optimizer_race, activation_explorer, regularization_explorer, width_explorer]
 
 
-@pytest.fixture(autouse=True)
-def _close_and_fail_on_warnings():
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("strict_figures")
 
 
 # --------------------------------------------------------------------------- every explorer
