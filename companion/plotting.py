@@ -374,7 +374,7 @@ def plot_confusion_matrix(
     return ax
 
 
-def plot_digits(images, labels=None, predictions=None, ncols: int = 10) -> Figure:
+def plot_digits(images, labels=None, predictions=None, ncols: int = 10, size: float = 0.9) -> Figure:
     """Show digit images in a grid, titled with their label and/or prediction.
 
     Parameters
@@ -384,6 +384,8 @@ def plot_digits(images, labels=None, predictions=None, ncols: int = 10) -> Figur
     labels : optional (m,) true labels.
     predictions : optional (m,) predicted labels; a title is red where it differs from ``labels``.
     ncols : images per row.
+    size : width of one image in inches (0.9 fits a row of 15 in a notebook; use 1.5 or more for a few
+        images that should be read closely).
 
     Returns the :class:`~matplotlib.figure.Figure` (it holds one Axes per image).
     """
@@ -394,7 +396,9 @@ def plot_digits(images, labels=None, predictions=None, ncols: int = 10) -> Figur
     predictions = None if predictions is None else _as_labels("predictions", predictions, n=m)
     ncols = min(ncols, m)
     nrows = -(-m // ncols)
-    fig, axes = plt.subplots(nrows, ncols, figsize=(0.9 * ncols, 1.05 * nrows), squeeze=False)
+    if not (isinstance(size, (int, float)) and np.isfinite(size) and size > 0):
+        raise ValueError(f"size must be a positive number of inches; got {size!r}")
+    fig, axes = plt.subplots(nrows, ncols, figsize=(size * ncols, 1.17 * size * nrows), squeeze=False)
     for i, ax in enumerate(axes.ravel()):
         ax.axis("off")
         if i >= m:

@@ -328,6 +328,14 @@ def test_digits_accept_mnist_rows_and_square_images():
     assert fig.axes[0].get_title() == "pred 9"
 
 
+def test_digits_size_sets_inches_per_image():
+    fig = plot_digits(np.zeros((4, 64)), ncols=4, size=1.5)
+    width, height = fig.get_size_inches()
+    assert width == pytest.approx(4 * 1.5) and height == pytest.approx(1.17 * 1.5)
+    with pytest.raises(ValueError, match="size must be a positive number of inches; got -1"):
+        plot_digits(np.zeros((1, 64)), size=-1)
+
+
 def test_digits_errors():
     with pytest.raises(ValueError, match="images must have a square number of pixels per row .* got 50"):
         plot_digits(np.zeros((2, 50)))
