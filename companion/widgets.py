@@ -212,6 +212,39 @@ def _classify_path(surface, path: np.ndarray) -> dict:
             "diverged": diverged, "oscillating": oscillating, "regime": regime}
 
 
+# A diverging run is stopped once its loss exceeds this multiple of the starting loss: later
+# steps would only push the loss axis to overflow and make the steps slider look broken.
+DIVERGENCE_FACTOR = 1e3
+# The loss axis shows at most this range below the starting loss: float64 keeps about 16 digits,
+# so a loss 1e-16 times its start is already "zero" for the eye.
+LOSS_FLOOR = 1e-16
+
+
+def _stop_at_divergence(surface, path: np.ndarray) -> tuple[np.ndarray, int | None]:
+    """The path up to and including the first step whose loss exceeds ``DIVERGENCE_FACTOR`` times the
+    starting loss (or leaves the finite range), and that step's index; ``None`` if it never does."""
+    finite = np.all(np.isfinite(path), axis=1)
+    losses = np.full(len(path), np.inf)
+    losses[finite] = surface.f(path[finite])
+    blown = np.flatnonzero(~(losses <= DIVERGENCE_FACTOR * losses[0]))
+    if len(blown) == 0:
+        return path, None
+    stop = int(blown[0]) if finite[blown[0]] else int(blown[0]) - 1
+    return path[:stop + 1], int(blown[0])
+
+
+def _draw_losses(ax, losses: np.ndarray, stopped_at: int | None) -> None:
+    """Loss per step on a log axis clipped to [start·LOSS_FLOOR, the largest loss], with a note
+    where a diverging run was stopped."""
+    floor = losses[0] * LOSS_FLOOR
+    ax.semilogy(np.maximum(losses, floor), marker=".")
+    ax.set_ylim(floor / 2, 2 * losses.max())
+    ax.set(xlabel="step", ylabel="f(x)")
+    if stopped_at is not None:
+        ax.text(0.03, 0.95, f"diverged: stopped at step {stopped_at}\n(loss > {DIVERGENCE_FACTOR:.0e} × its start)",
+                transform=ax.transAxes, va="top", color="C3", fontsize=9)
+
+
 def learning_rate_explorer(surface: str = "ill-conditioned valley", lr: float = 0.08,
                            steps: int = 30) -> Explorer:
     """Plain gradient descent ``x ← x − η ∇f(x)`` on a 2-D quadratic bowl, with an η slider.
@@ -222,8 +255,13 @@ def learning_rate_explorer(surface: str = "ill-conditioned valley", lr: float = 
     (a starting ``lr`` outside that range is clipped to it); λ_max is measured from the
     surface's gradient by central differences.
 
+    A diverging run is stopped at the first step whose loss exceeds ``DIVERGENCE_FACTOR`` times its
+    start, with a note on the loss panel, and the loss axis is clipped to ``LOSS_FLOOR`` times the
+    starting loss, so both panels stay readable whatever η and the number of steps.
+
     Controls: ``"lr"`` (η), ``"surface"`` (``"round bowl"`` or ``"ill-conditioned valley"``),
-    ``"steps"``. ``state`` holds ``lr``, ``lr_critical`` (= 2/λ_max), ``initial_loss``,
+    ``"steps"``. ``state`` holds ``lr``, ``lr_critical`` (= 2/λ_max), ``stopped_at`` (the step at
+    which a diverging run was stopped, else ``None``), ``initial_loss``,
     ``final_loss``, ``final_point``, ``steps_taken``, ``diverged``, ``oscillating`` and
     ``regime`` (``"too small"``, ``"good"``, ``"oscillating"`` or ``"diverged"``).
     """
@@ -246,15 +284,15 @@ def learning_rate_explorer(surface: str = "ill-conditioned valley", lr: float = 
         from companion.surfaces import descend
 
         s = surfaces[v["surface"]]
-        path = descend(s.grad, s.start, SGD(lr=v["lr"]), steps=v["steps"])
-        state = {"lr": v["lr"], "lr_critical": 2 / _max_curvature(s), **_classify_path(s, path)}
+        path, stopped_at = _stop_at_divergence(s, descend(s.grad, s.start, SGD(lr=v["lr"]), steps=v["steps"]))
+        state = {"lr": v["lr"], "lr_critical": 2 / _max_curvature(s), "stopped_at": stopped_at,
+                 **_classify_path(s, path)}
         left, right = fig.subplots(1, 2)
         plotting.plot_contours(s.f, s.xlim, s.ylim, ax=left, levels=20, resolution=120)
         plotting.plot_path(path, ax=left, label=f"η = {v['lr']:.3g}")
         left.set_title(f"{s.name}: {state['regime']}")
-        losses = s.f(path[np.all(np.isfinite(path), axis=1)])
-        right.semilogy(np.maximum(losses, 1e-300), marker=".")
-        right.set(xlabel="step", ylabel="f(x)", title=f"loss (η·λ_max = {v['lr'] * 2 / state['lr_critical']:.2f})")
+        _draw_losses(right, s.f(path), stopped_at)
+        right.set_title(f"loss (η·λ_max = {v['lr'] * 2 / state['lr_critical']:.2f})")
         return state
 
     return Explorer(controls, draw, hooks={"surface": new_surface})

@@ -93,6 +93,27 @@ def test_learning_rate_regimes_on_the_round_bowl():
     assert not np.allclose(seen[0.02]["final_point"], seen[0.8]["final_point"])
 
 
+def test_learning_rate_explorer_stops_a_diverging_run_and_says_so():
+    w = learning_rate_explorer(surface="round bowl", steps=200)
+    w.controls["lr"].value = 2.5                       # |1 − η| = 1.5: the loss grows 2.25× per step
+    stop = w.state["stopped_at"]
+    # the loss first exceeds 1000× its start at the smallest k with 2.25^k > 1000
+    assert stop == int(np.floor(np.log(1e3) / np.log(2.25))) + 1
+    assert w.state["diverged"] and w.state["steps_taken"] == stop
+    w.controls["steps"].value = 150
+    assert w.state["stopped_at"] == stop               # more steps change nothing once stopped…
+    texts = [t.get_text() for ax in w.figure.axes for t in ax.texts]
+    assert any(f"stopped at step {stop}" in t for t in texts)   # …and the figure says why
+
+
+def test_learning_rate_explorer_loss_axis_stays_readable():
+    w = learning_rate_explorer(surface="round bowl", steps=158)
+    w.controls["lr"].value = 1.0                       # lands on the minimum: the loss would be 0
+    low, high = w.figure.axes[-1].get_ylim()
+    assert w.state["stopped_at"] is None
+    assert low >= w.state["initial_loss"] * 1e-17 and high <= 2 * w.state["initial_loss"] * 1.0001
+
+
 def test_learning_rate_divergence_threshold_is_two_over_the_largest_curvature():
     w = learning_rate_explorer(surface="ill-conditioned valley")  # curvatures 1 and 20
     assert w.state["lr_critical"] == pytest.approx(0.1)
