@@ -68,7 +68,7 @@ def _wells(rng, n_wells, d=2) -> Wells:
     return Wells(centers, rng.uniform(0.8, 2.0, n_wells), rng.uniform(0.45, 0.8, n_wells))
 
 
-def _minima(wells: Wells, lr=0.08, steps=1000) -> np.ndarray:
+def _minima(wells: Wells, lr=0.1, steps=400) -> np.ndarray:
     """Distinct minima reached by long descents from the centres (trusted, parent side)."""
     ends = wells.centers.copy()
     for _ in range(steps):
@@ -152,7 +152,7 @@ def _basin_counts_cases() -> list[Case]:
     for n_wells, n_grid, hidden in ((3, 8, False), (2, 10, False), (4, 12, True), (5, 15, True), (1, 6, True)):
         wells = _wells(rng, n_wells)
         minima = _minima(wells)
-        cases.append(Case((WellsGradient(wells), _grid(-3, 3, n_grid), 0.08, 300, minima, 1e-3), hidden=hidden))
+        cases.append(Case((WellsGradient(wells), _grid(-3, 3, n_grid), 0.1, 200, minima, 1e-3), hidden=hidden))
     return cases
 
 
