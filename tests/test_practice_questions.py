@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import copy
 import json
 import warnings
 from pathlib import Path
@@ -77,8 +78,10 @@ def test_solutions_pass_every_case_including_hidden_ones(solution):
         for k, case in enumerate(question.cases()):
             with warnings.catch_warnings():
                 warnings.simplefilter("error")
-                got = namespace[question.function](*case.args, **case.kwargs)
-            expected = None if question.reference is None else question.reference(*case.args, **case.kwargs)
+                # each call gets its own copy of the inputs, as in the grader (a random Generator
+                # argument would otherwise be consumed by the first call)
+                got = namespace[question.function](*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
+            expected = None if question.reference is None else question.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
             assert judge_case(got, expected, case, question) is None, f"{stem} {question.id} case {k}"
 
 

@@ -1,0 +1,253 @@
+"""Tests for companion.search.
+
+Oracles: the Metropolis rule's limits (T → 0 is greedy descent, T → ∞ accepts everything) and
+its closed form exp(−ΔE/T); a greedy chain compared with an independent greedy loop written
+here; the one-chain vectorized annealer compared with the scalar one; gradient descent on a
+quadratic bowl against its closed-form iterates (1 − ηa)^k x0; the Wilson interval against
+hand-computed values; the restarts formula 1 − (1 − p)^k against simulation.
+"""
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from companion.search import (
+    SCHEDULES,
+    anneal_chains,
+    annealing_step,
+    basin_labels,
+    gradient_descent,
+    metropolis_acceptance,
+    random_restarts,
+    simulated_annealing,
+    success_rate,
+    temperatures,
+)
+from companion.surfaces import gaussian_wells, quadratic_bowl
+
+WELLS = gaussian_wells()
+
+
+def double_well(x):
+    """A 1-D tilted double well evaluated at x of shape (1,)."""
+    x = float(np.asarray(x).reshape(-1)[0])
+    return (x * x - 1.0) ** 2 + 0.3 * x
+
+
+finite = st.floats(-1e6, 1e6, allow_nan=False)
+
+
+# ---------------------------------------------------------------- Metropolis rule
+@given(delta=finite, T=st.floats(1e-3, 1e3))
+def test_metropolis_matches_its_closed_form(delta, T):
+    expected = 1.0 if delta <= 0 else math.exp(-delta / T)
+    assert metropolis_acceptance(delta, T) == pytest.approx(expected, rel=1e-12, abs=1e-300)
+
+
+@given(delta=finite)
+def test_metropolis_at_zero_temperature_is_greedy(delta):
+    assert metropolis_acceptance(delta, 0.0) == (1.0 if delta <= 0 else 0.0)
+    assert metropolis_acceptance(delta, 1e-300) == (1.0 if delta <= 0 else 0.0)
+
+
+@given(delta=st.floats(-1e6, 1e6))
+def test_metropolis_at_huge_temperature_accepts_everything(delta):
+    assert metropolis_acceptance(delta, 1e300) == 1.0
+
+
+def test_metropolis_is_vectorized_and_silent_at_extremes():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        p = metropolis_acceptance(np.array([-np.inf, -1.0, 0.0, 1.0, 1e308, np.inf]), np.array([1e-320]))
+    assert p.tolist() == [1.0, 1.0, 1.0, 0.0, 0.0, 0.0]
+
+
+# ---------------------------------------------------------------- schedules
+@pytest.mark.parametrize("schedule", SCHEDULES)
+def test_schedules_start_at_T0_decrease_and_share_their_initial_slope(schedule):
+    T = temperatures(2.0, 0.99, 200, schedule)
+    assert T.shape == (200,) and T[0] == 2.0
+    assert np.all(np.diff(T) <= 0) and np.all(T >= 0)
+    # dT/dk at k = 0 is -(1 - alpha) T0 for all three (first differences, to O((1-alpha)^2))
+    assert (T[1] - T[0]) == pytest.approx(-0.01 * 2.0, rel=0.02)
+
+
+def test_schedules_closed_forms():
+    k = np.arange(5)
+    assert np.allclose(temperatures(1.0, 0.5, 5, "geometric"), 0.5**k)
+    assert np.allclose(temperatures(1.0, 0.5, 5, "linear"), [1.0, 0.5, 0.0, 0.0, 0.0])
+    assert np.allclose(temperatures(1.0, 0.5, 5, "logarithmic"), 1 / (1 + np.log(1 + 0.5 * k)))
+
+
+# ---------------------------------------------------------------- annealing
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), x0=st.floats(-2.0, 2.0))
+def test_cold_annealing_is_greedy_descent(seed, x0):
+    """T → 0: accept exactly the proposals that do not raise the cost (checked by replaying them)."""
+    result = simulated_annealing(double_well, [x0], T0=1e-300, cooling=0.5, steps=60, step_size=0.2, seed=seed)
+    rng = np.random.default_rng(seed)
+    x, fx = np.array([x0]), double_well([x0])
+    for k in range(60):
+        proposal = x + 0.2 * rng.normal(size=1)
+        rng.random()
+        f_new = double_well(proposal)
+        assert result.accepted[k] == (f_new <= fx)
+        if f_new <= fx:
+            x, fx = proposal, f_new
+    assert np.all(np.diff(result.trace) <= 0)
+    assert result.cost == fx == result.trace[-1] and np.array_equal(result.x, x)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_hot_annealing_accepts_every_move(seed):
+    result = simulated_annealing(double_well, [0.5], T0=1e300, cooling=0.999, steps=50, step_size=0.5, seed=seed)
+    assert result.accepted.all()
+    rng = np.random.default_rng(seed)
+    moves = []
+    for _ in range(50):           # each step draws one normal per coordinate, then one uniform
+        moves.append(0.5 * rng.normal(size=1)[0])
+        rng.random()
+    assert np.allclose(np.diff(result.path[:, 0]), moves)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), T0=st.floats(0.01, 10.0), cooling=st.floats(0.5, 0.999))
+def test_a_fixed_seed_reproduces_the_result(seed, T0, cooling):
+    kwargs = dict(T0=T0, cooling=cooling, steps=40, step_size=0.3)
+    a = simulated_annealing(WELLS.f, [0.0, 0.0], seed=seed, **kwargs)
+    b = simulated_annealing(WELLS.f, [0.0, 0.0], rng=np.random.default_rng(seed), **kwargs)
+    assert np.array_equal(a.path, b.path) and a.cost == b.cost and np.array_equal(a.x, b.x)
+    # the best point is the lowest of the trace and its cost is f there
+    assert a.cost == a.trace.min() == pytest.approx(float(WELLS.f(a.x)))
+    assert a.n_evals == 41 and a.path.shape == (41, 2) and a.accepted.shape == (40,)
+
+
+def test_annealing_step_uses_the_rng_as_documented():
+    rng = np.random.default_rng(7)
+    x = np.array([0.3, -0.2])
+    fx = float(WELLS.f(x))
+    x_new, f_new, accepted = annealing_step(WELLS.f, x, fx, 0.5, 0.1, rng)
+    ref = np.random.default_rng(7)
+    proposal = x + 0.1 * ref.normal(size=2)
+    u = ref.random()
+    p = min(1.0, math.exp(-(float(WELLS.f(proposal)) - fx) / 0.5))
+    assert accepted == (u < p)
+    assert np.allclose(x_new, proposal if accepted else x) and x.tolist() == [0.3, -0.2]
+
+
+@pytest.mark.parametrize("schedule", SCHEDULES)
+def test_one_vectorized_chain_equals_the_scalar_annealer(schedule):
+    kwargs = dict(T0=0.8, cooling=0.98, steps=150, step_size=0.4, schedule=schedule, seed=3)
+    single = simulated_annealing(WELLS.f, [-2.0, 2.0], **kwargs)
+    best_x, best_f, trace = anneal_chains(WELLS.f, [[-2.0, 2.0]], **kwargs)
+    assert np.allclose(trace[:, 0], single.trace)
+    assert np.allclose(best_x[0], single.x) and best_f[0] == pytest.approx(single.cost)
+
+
+def test_slow_annealing_finds_the_global_well_more_often_than_a_quench():
+    X0 = np.tile(WELLS.minima[-1], (400, 1))   # every chain starts in the shallowest minimum
+    def found(cooling):
+        best_x, _, _ = anneal_chains(WELLS.f, X0, T0=1.0, cooling=cooling, steps=400, step_size=0.3, seed=1)
+        return np.mean(np.linalg.norm(best_x - WELLS.minimum, axis=1) < 0.3)
+    assert found(0.995) > found(0.5) + 0.3
+
+
+# ---------------------------------------------------------------- descent, restarts, basins
+def test_gradient_descent_follows_the_closed_form_on_a_bowl():
+    bowl = quadratic_bowl(2.0, 0.5)
+    X0 = np.array([[1.0, -2.0], [0.3, 0.7]])
+    out = gradient_descent(bowl.grad, X0, lr=0.1, steps=7)
+    assert np.allclose(out, X0 * np.array([0.8, 0.95]) ** 7)
+    assert X0.tolist() == [[1.0, -2.0], [0.3, 0.7]]
+
+
+def test_basin_labels():
+    minima = np.array([[0.0, 0.0], [1.0, 1.0]])
+    pts = np.array([[[0.0, 1e-4], [1.0, 1.0]], [[0.5, 0.5], [0.99, 1.0]]])
+    assert basin_labels(pts, minima, tol=0.02).tolist() == [[0, 1], [-1, 1]]
+
+
+def test_restarts_keep_the_best_end_and_match_the_restarts_formula():
+    box = dict(low=[-3.0, -3.0], high=[3.0, 3.0], steps=300, lr=0.05)
+    one = random_restarts(WELLS.f, WELLS.grad, n_starts=4000, seed=0, **box)
+    hit = basin_labels(one.ends, WELLS.minima, tol=1e-2) == 0
+    p = hit.mean()
+    assert 0.1 < p < 0.9
+    assert one.cost == one.costs.min() == one.trace[-1] and np.all(np.diff(one.trace) <= 0)
+    assert one.n_evals == 4000 * 301
+    # k = 3 restarts, measured over disjoint groups of the same 4000 independent starts
+    groups = hit[:3999].reshape(-1, 3).any(axis=1)
+    expected = 1 - (1 - p) ** 3
+    assert abs(groups.mean() - expected) < 4 * math.sqrt(expected * (1 - expected) / groups.size)
+
+
+def test_success_rate_matches_hand_values():
+    r = success_rate(np.array([True] * 30 + [False] * 70))
+    assert r.p == 0.3 and r.se == pytest.approx(math.sqrt(0.3 * 0.7 / 100)) and r.n == 100
+    assert (r.low, r.high) == pytest.approx((0.2189, 0.3958), abs=1e-4)   # Wilson interval
+    zero = success_rate(np.zeros(50, dtype=bool))
+    assert zero.p == 0 and zero.low == 0 and zero.high == pytest.approx(0.0714, abs=1e-4)
+
+
+# ---------------------------------------------------------------- errors
+GOOD = dict(T0=1.0, cooling=0.9, steps=10, step_size=0.1)
+
+
+@pytest.mark.parametrize("x0, message", [
+    ([np.nan, 0.0], "x0 must be finite"),
+    ([np.inf], "x0 must be finite"),
+    ([[0.0, 0.0]], r"x0 must have shape \(d,\)"),
+])
+def test_bad_start_is_named(x0, message):
+    with pytest.raises(ValueError, match=message):
+        simulated_annealing(WELLS.f, x0, **GOOD)
+
+
+@pytest.mark.parametrize("name, value, error", [
+    ("T0", 0.0, ValueError), ("T0", -1.0, ValueError), ("T0", np.inf, ValueError), ("T0", "hot", TypeError),
+    ("cooling", 0.0, ValueError), ("cooling", 1.0, ValueError), ("cooling", 1.5, ValueError),
+    ("cooling", -0.2, ValueError), ("step_size", 0.0, ValueError), ("steps", -1, ValueError),
+    ("steps", 2.5, ValueError),
+])
+def test_bad_hyper_parameters_are_named(name, value, error):
+    with pytest.raises(error, match=name):
+        simulated_annealing(WELLS.f, [0.0, 0.0], **{**GOOD, name: value})
+
+
+def test_nan_cost_and_bad_cost_functions_are_named():
+    with pytest.raises(ValueError, match="f returned NaN"):
+        simulated_annealing(lambda x: np.nan, [0.0], **GOOD)
+    nan_right = lambda x: np.nan if x[0] > 0.2 else float(x[0] ** 2)   # noqa: E731
+    with pytest.raises(ValueError, match="f returned NaN"):
+        simulated_annealing(nan_right, [0.0], T0=10.0, cooling=0.9, steps=200, step_size=0.5, seed=0)
+    with pytest.raises(ValueError, match="f returned NaN"):
+        anneal_chains(lambda X: np.full(len(X), np.nan), [[0.0]], **GOOD)
+    with pytest.raises(TypeError, match="f must be a callable"):
+        simulated_annealing(3.0, [0.0], **GOOD)
+    with pytest.raises(TypeError, match="f must return one real number"):
+        simulated_annealing(lambda x: np.ones(3), [0.0], **GOOD)
+    with pytest.raises(ValueError, match="schedule"):
+        simulated_annealing(WELLS.f, [0.0, 0.0], schedule="fast", **GOOD)
+    with pytest.raises(TypeError, match="rng"):
+        simulated_annealing(WELLS.f, [0.0, 0.0], rng=0, **GOOD)
+
+
+def test_other_errors_are_named():
+    with pytest.raises(ValueError, match="low and high"):
+        random_restarts(WELLS.f, WELLS.grad, [1.0, 1.0], [0.0, 2.0], n_starts=3, steps=1, lr=0.1)
+    with pytest.raises(ValueError, match="n_starts"):
+        random_restarts(WELLS.f, WELLS.grad, [0.0, 0.0], [1.0, 1.0], n_starts=0, steps=1, lr=0.1)
+    with pytest.raises(ValueError, match="lr"):
+        gradient_descent(WELLS.grad, [0.0, 0.0], lr=-1.0, steps=3)
+    with pytest.raises(ValueError, match="delta must not be NaN"):
+        metropolis_acceptance(np.nan, 1.0)
+    with pytest.raises(ValueError, match="T must be finite"):
+        metropolis_acceptance(1.0, -1.0)
+    with pytest.raises(ValueError, match="successes"):
+        success_rate(np.array([1, 0]))
