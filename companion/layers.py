@@ -15,8 +15,8 @@ normalization, …) slot in without touching the rest. Every layer follows one p
     the live arrays: changing them in place changes the layer.
 
 Chaining ``backward`` from the loss down to the input is exactly the chain rule, and for
-``Dense`` + activation layers it reproduces BP1–BP4 line for line (``tests/test_layers.py``
-checks this against ``MLP.backprop``).
+``Dense`` + activation layers it reproduces BP1–BP4 line for line: ``MLP.to_sequential()`` builds
+such a stack, and ``tests/test_sequential.py`` checks that its gradients equal ``MLP.backprop``'s exactly.
 
 Loss layers (``QuadraticLoss``, ``SoftmaxCrossEntropyLoss``, ``SigmoidCrossEntropyLoss``) end a
 stack: ``forward(input, Y) → C`` (the batch mean) and ``backward() → ∂C/∂input``.
