@@ -19,6 +19,9 @@ __all__ = [
     "check_choice",
     "check_positive",
     "check_in_range",
+    "check_int",
+    "check_dtype",
+    "check_targets",
     "make_rng",
 ]
 
@@ -119,6 +122,47 @@ def check_in_range(name: str, value, low: float, high: float, *, low_open=False,
         lo, hi = ("(" if low_open else "["), (")" if high_open else "]")
         raise ValueError(f"{name} must be in {lo}{low}, {high}{hi}; got {value}")
     return float(value)
+
+
+def check_int(name: str, value, minimum: int = 1, what: str = "") -> int:
+    """Return ``value`` as an int after checking it is an integer ≥ ``minimum`` (a width, a count).
+
+    A value that is not an integer (a float such as ``2.0``, a bool, a string) raises ``TypeError``;
+    an integer below ``minimum`` raises ``ValueError``. ``what`` says what the number counts, e.g.
+    ``"the number of classes"``, and is shown in brackets in the message.
+    """
+    expected = ("a positive int" if minimum == 1 else f"an int ≥ {minimum}") + (f" ({what})" if what else "")
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be {expected}; got {type(value).__name__} {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be {expected}; got {value}")
+    return int(value)
+
+
+def check_dtype(dtype) -> np.dtype:
+    """Return ``dtype`` as a NumPy dtype if it is float32 or float64, else raise ``TypeError``."""
+    try:
+        dt = np.dtype(dtype)
+    except TypeError as exc:
+        raise TypeError(f"dtype must be numpy.float32 or numpy.float64; got {dtype!r}") from exc
+    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"dtype must be numpy.float32 or numpy.float64; got {dt}")
+    return dt
+
+
+def check_targets(Y, shape: tuple[int, int], dtype) -> np.ndarray:
+    """Targets ``Y`` as a finite array of ``dtype`` with ``shape`` = (examples in X, network outputs).
+
+    A 1-D ``Y`` is usually integer labels; the message then says how to one-hot encode them.
+    """
+    Y = as_float_array("Y", Y, dtype=dtype)
+    if Y.shape != tuple(shape):
+        hint = " (integer labels? convert them with companion.losses.one_hot(labels, k))" if Y.ndim == 1 else ""
+        raise ValueError(
+            f"Y must have shape {tuple(shape)}, one row per example of X and one column per network "
+            f"output; got shape {Y.shape}{hint}"
+        )
+    return check_finite("Y", Y)
 
 
 def make_rng(seed=None, rng=None) -> np.random.Generator:

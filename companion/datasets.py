@@ -35,6 +35,7 @@ from companion._validation import (
     as_float_array,
     check_finite,
     check_in_range,
+    check_int,
     check_positive,
     check_rows_match,
     make_rng,
@@ -63,11 +64,7 @@ __all__ = [
 
 def _check_count(name: str, value, minimum: int = 1) -> int:
     """Return ``value`` as an int after checking it is an integer ≥ ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int ≥ {minimum}; got {value}")
-    return int(value)
+    return check_int(name, value, minimum)
 
 
 def _shuffled(X: np.ndarray, y: np.ndarray, rng: np.random.Generator):

@@ -15,8 +15,8 @@ normalization, …) slot in without touching the rest. Every layer follows one p
     the live arrays: changing them in place changes the layer.
 
 Chaining ``backward`` from the loss down to the input is exactly the chain rule, and for
-``Dense`` + activation layers it reproduces BP1–BP4 line for line (``tests/test_layers.py``
-checks this against ``MLP.backprop``).
+``Dense`` + activation layers it reproduces BP1–BP4 line for line: ``MLP.to_sequential()`` builds
+such a stack, and ``tests/test_sequential.py`` checks that its gradients equal ``MLP.backprop``'s exactly.
 
 Loss layers (``QuadraticLoss``, ``SoftmaxCrossEntropyLoss``, ``SigmoidCrossEntropyLoss``) end a
 stack: ``forward(input, Y) → C`` (the batch mean) and ``backward() → ∂C/∂input``.
@@ -33,10 +33,13 @@ import numpy as np
 from companion._validation import (
     as_float_array,
     check_2d,
+    check_dtype,
     check_finite,
     check_in_range,
+    check_int,
     check_positive,
     check_same_shape,
+    check_targets,
     make_rng,
 )
 from companion.activations import ACTIVATIONS, _softmax, get_activation
@@ -61,7 +64,7 @@ __all__ = [
     "Sequential",
 ]
 
-_sigmoid = ACTIVATIONS["sigmoid"][0]  # the stable kernel, without re-validating checked arrays
+_sigmoid = ACTIVATIONS["sigmoid"].fn  # the stable kernel, without re-validating checked arrays
 
 
 # --------------------------------------------------------------------------------------------
@@ -128,9 +131,12 @@ class Dense(Layer):
         Input width ``n_{l−1}`` and output width ``n_l``.
     init : str
         Weight initialization passed to ``companion.initializers.init_weights``
-        ("xavier" by default; "normal", "standard", "he"). Biases start at zero.
+        ("normal" by default, Nielsen's variance 1/n_in as in ``MLP``; "standard", "xavier", "he").
+        Biases start at zero.
     seed, rng : int or numpy.random.Generator, optional
-        Source of randomness for the weights (never NumPy's global state).
+        Source of randomness for the weights (never NumPy's global state). The default
+        ``seed=0``, as in ``MLP``, makes ``Dense(3, 2)`` the same layer every time; give each
+        layer of a stack its own seed (or one shared ``rng``) so their weights differ.
     dtype : numpy dtype
         float64 (default, for gradient checks) or float32.
 
@@ -147,11 +153,11 @@ class Dense(Layer):
     BP2, ``∂C/∂X = Δ W`` (n, n_in); the activation layer below supplies the ``⊙ σ'(Z)``.
     """
 
-    def __init__(self, n_in: int, n_out: int, init: str = "xavier", seed: int | None = None,
+    def __init__(self, n_in: int, n_out: int, init: str = "normal", seed: int | None = 0,
                  rng: np.random.Generator | None = None, dtype=np.float64) -> None:
         super().__init__()
-        self.n_in, self.n_out = _check_width("n_in", n_in), _check_width("n_out", n_out)
-        dtype = _check_dtype(dtype)
+        self.n_in, self.n_out = check_int("n_in", n_in), check_int("n_out", n_out)
+        dtype = check_dtype(dtype)
         generator = make_rng(seed, rng)
         self.params["W"] = init_weights(init, self.n_out, self.n_in, generator, dtype)
         self.params["b"] = np.zeros(self.n_out, dtype=dtype)
@@ -196,7 +202,7 @@ class Activation(Layer):
 
     def __init__(self, name: str) -> None:
         super().__init__()
-        self.f, self.f_prime = get_activation(name)
+        self.f, self.f_prime = get_activation(name)   # Elementwise(fn, prime), unpacked
         self.name = name
         self._Z: np.ndarray | None = None
 
@@ -253,8 +259,8 @@ class LeakyReLU(Activation):
     def __init__(self, alpha: float = 0.01) -> None:
         super().__init__("leaky_relu")
         self.alpha = check_in_range("alpha", alpha, 0.0, 1.0)
-        f, f_prime = ACTIVATIONS["leaky_relu"]
-        self.f, self.f_prime = partial(f, alpha=self.alpha), partial(f_prime, alpha=self.alpha)
+        leaky = ACTIVATIONS["leaky_relu"]
+        self.f, self.f_prime = partial(leaky.fn, alpha=self.alpha), partial(leaky.prime, alpha=self.alpha)
 
     def __repr__(self) -> str:
         return f"LeakyReLU(alpha={self.alpha})"
@@ -410,10 +416,10 @@ class BatchNorm(Layer):
 
     def __init__(self, n: int, momentum: float = 0.9, eps: float = 1e-5, dtype=np.float64) -> None:
         super().__init__()
-        self.n = _check_width("n", n)
+        self.n = check_int("n", n)
         self.momentum = check_in_range("momentum", momentum, 0.0, 1.0)
         self.eps = check_positive("eps", eps)
-        dtype = _check_dtype(dtype)
+        dtype = check_dtype(dtype)
         self.params["gamma"] = np.ones(self.n, dtype=dtype)
         self.params["beta"] = np.zeros(self.n, dtype=dtype)
         self.grads["gamma"] = np.zeros(self.n, dtype=dtype)
@@ -546,6 +552,13 @@ class SigmoidCrossEntropyLoss(LossLayer):
 class Sequential:
     """A stack of layers ended by a loss layer, with the model protocol of ``MLP``.
 
+    ``companion.network.MLP`` is Nielsen's network as chapters 1–6 derive it, BP1–BP4 in one
+    class; ``Sequential`` is the same computation split into layers, the modular design that
+    chapters 7–12 use (``MLP.to_sequential()`` builds the equivalent stack, with exactly the same
+    gradients). Both share one convention: ``parameters()`` lists the weight matrices first
+    (``weight_arrays()``), then the other parameters layer by layer, and ``parameter_names()``
+    names each by its key and layer number (``"W1"``, ``"b1"``, ``"gamma2"``; see there).
+
     Parameters
     ----------
     layers : sequence of Layer
@@ -608,14 +621,7 @@ class Sequential:
 
     def _targets(self, Y, out: np.ndarray) -> np.ndarray:
         """Check ``Y`` has one row per example and one column per network output."""
-        Y = as_float_array("Y", Y, dtype=out.dtype)
-        if Y.shape != out.shape:
-            hint = " (integer labels? convert them with companion.losses.one_hot(labels, k))" if Y.ndim == 1 else ""
-            raise ValueError(
-                f"Y must have shape {out.shape}, one row per example of X and one column per network "
-                f"output; got shape {Y.shape}{hint}"
-            )
-        return Y
+        return check_targets(Y, out.shape, out.dtype)
 
     def predict(self, X) -> np.ndarray:
         """Integer labels (n,): argmax over the outputs, or ``output > 0.5`` for one output column."""
@@ -636,16 +642,28 @@ class Sequential:
         dout = self.loss.backward()
         for layer in reversed(self.layers):
             dout = layer.backward(dout)
-        return C, [layer.grads[key] for layer in self.layers for key in layer.params]
+        return C, [layer.grads[key] for layer, key, _ in self._slots()]
 
     # --- parameters ---------------------------------------------------------------------------
+    def _slots(self) -> list[tuple[Layer, str, str]]:
+        """``(layer, key, name)`` of every parameter, in the order of ``parameters()``."""
+        slots, l = [], 0
+        for layer in self.layers:
+            l += bool(layer.params)            # l numbers the layers that hold parameters, from 1
+            slots += [(layer, key, f"{key}{l}") for key in layer.params]
+        weights = [s for s in slots if s[1] == "W" and isinstance(s[0], Dense)]
+        return weights + [s for s in slots if s not in weights]
+
     def parameters(self) -> list[np.ndarray]:
-        """The live parameter arrays, layer by layer in order ("W", "b" / "gamma", "beta")."""
-        return [arr for layer in self.layers for arr in layer.params.values()]
+        """The live parameter arrays: the Dense weights first (``weight_arrays()``), then the others
+        layer by layer (biases, γ, β) — for an MLP-shaped stack ``[W^1 … W^L, b^1 … b^L]``, as ``MLP``."""
+        return [layer.params[key] for layer, key, _ in self._slots()]
 
     def parameter_names(self) -> list[str]:
-        """Names aligned with ``parameters()``: ``"<layer index>.<key>"``, e.g. ``"0.W"``, ``"2.gamma"``."""
-        return [f"{i}.{key}" for i, layer in enumerate(self.layers) for key in layer.params]
+        """Names aligned with ``parameters()``: the key and the number ``l`` of its layer, counting
+        only layers that hold parameters from 1, e.g. ``["W1", "W3", "b1", "gamma2", "beta2", "b3"]``
+        for ``[Dense, BatchNorm, ReLU, Dense]`` — for Dense-only stacks exactly ``MLP``'s names."""
+        return [name for _, _, name in self._slots()]
 
     def weight_arrays(self) -> list[np.ndarray]:
         """The ``W`` arrays of the Dense layers (what L1/L2 penalties act on; biases and γ, β are not)."""
@@ -659,26 +677,6 @@ class Sequential:
 # --------------------------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------------------------
-def _check_width(name: str, value) -> int:
-    """Return ``value`` as a positive int or raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a positive int; got {type(value).__name__}")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int; got {value}")
-    return int(value)
-
-
-def _check_dtype(dtype) -> np.dtype:
-    """Return ``dtype`` as a NumPy dtype if it is float32 or float64, else raise ``TypeError``."""
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as exc:
-        raise TypeError(f"dtype must be numpy.float32 or numpy.float64; got {dtype!r}") from exc
-    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise TypeError(f"dtype must be numpy.float32 or numpy.float64; got {dt}")
-    return dt
-
-
 def _check_widths(layers: list[Layer]) -> tuple[int | None, int | None]:
     """Check that consecutive layers' widths agree; return (input width, index of the layer fixing it).
 

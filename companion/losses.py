@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import as_float_array, check_2d, check_finite, check_same_shape
+from ._validation import as_float_array, check_2d, check_finite, check_int, check_same_shape
 
 __all__ = [
     "quadratic",
@@ -179,8 +179,7 @@ def one_hot(labels, k: int) -> np.ndarray:
     -------
     ndarray, shape (n, k), float64: row ``i`` is 1 in column ``labels[i]`` and 0 elsewhere.
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive int (the number of classes); got {k!r}")
+    k = check_int("k", k, what="the number of classes")
     labels = np.asarray(labels)
     if labels.ndim != 1:
         raise ValueError(f"labels must be 1-D with shape (n,); got shape {labels.shape}")

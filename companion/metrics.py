@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import check_int
+
 __all__ = ["as_labels", "accuracy", "confusion_matrix"]
 
 
@@ -88,11 +90,8 @@ def confusion_matrix(y_true, y_pred, k: int | None = None) -> np.ndarray:
     if min(t.min(), p.min()) < 0:
         raise ValueError(f"class labels must be ≥ 0; got {min(t.min(), p.min())}")
     largest = int(max(t.max(), p.max()))
-    if k is None:
-        k = largest + 1
-    elif isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive int (the number of classes); got {k!r}")
-    elif largest >= k:
+    k = largest + 1 if k is None else check_int("k", k, what="the number of classes")
+    if largest >= k:
         raise ValueError(f"k={k} classes means labels 0..{k - 1}; got label {largest}")
     counts = np.bincount(t * k + p, minlength=k * k)
     return counts.reshape(k, k).astype(np.int64)

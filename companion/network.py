@@ -9,40 +9,138 @@ With one example per row of :math:`A^{l-1}` (shape (n, n_{l-1})), a layer comput
 
 the batched form of :math:`a^l = \sigma(W^l a^{l-1} + b^l)`: the transpose appears because the
 examples are rows rather than columns. Python lists are 0-based, so layer :math:`l` is index ``l-1``.
+
+``MLP`` is Nielsen's network as chapters 1–6 derive it: the whole forward pass and BP1–BP4 in
+one class, read top to bottom. ``companion.layers.Sequential`` computes the same numbers split
+into layer objects (Dense, activations, dropout, batch normalization, …), the modular design that
+chapters 7–12 build on; ``MLP.to_sequential()`` converts one into the other.
+
+Reading order of this file: the costs with their output error (BP1), then ``MLP`` — forward
+pass, backpropagation, the model protocol used by ``fit`` — and the argument checks last.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from . import activations as act
-from ._validation import as_float_array, check_2d, check_choice, check_finite, make_rng
+from ._validation import (
+    as_float_array,
+    check_2d,
+    check_choice,
+    check_dtype,
+    check_finite,
+    check_int,
+    check_targets,
+    make_rng,
+)
 from .initializers import INITIALIZERS, init_weights
+from .layers import (
+    Activation,
+    Dense,
+    QuadraticLoss,
+    Sequential,
+    Sigmoid,
+    SigmoidCrossEntropyLoss,
+    Softmax,
+    SoftmaxCrossEntropyLoss,
+)
 from .losses import _cross_entropy, _quadratic
 
-__all__ = ["MLP", "HIDDEN", "OUTPUTS", "LOSSES"]
+__all__ = [
+    "MLP",
+    "Cost",
+    "COSTS",
+    "OUTPUT_ACTIVATIONS",
+    "HIDDEN",
+    "OUTPUTS",
+    "LOSSES",
+    "delta_cancelled",
+    "delta_quadratic_sigmoid",
+    "delta_quadratic_softmax",
+]
+
+
+# ------------------------------------------------------------------ costs and their BP1
+@dataclass(frozen=True)
+class Cost:
+    r"""A batch-mean cost on a given output activation, with its output error (BP1).
+
+    Attributes
+    ----------
+    fn : callable ``fn(A, Y) -> float``
+        :math:`C = \frac1n \sum_x C_x` for outputs ``A`` and targets ``Y``, both (n, n_L).
+    delta : callable ``delta(Z, A, Y) -> ndarray``
+        BP1, :math:`\Delta^L = \partial C/\partial Z^L = \nabla_A C \odot \sigma'(Z^L)`, shape
+        (n, n_L), from the output layer's weighted inputs ``Z`` and activations ``A = σ(Z)``.
+    layers : callable ``layers() -> (list of Layer, LossLayer)``
+        What ends the equivalent ``Sequential`` after the last ``Dense`` (see ``MLP.to_sequential``).
+    """
+
+    fn: Callable[[np.ndarray, np.ndarray], float]
+    delta: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+    layers: Callable[[], tuple[list, object]]
+
+
+def delta_cancelled(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    r"""BP1 when σ′ cancels: :math:`\Delta^L = (A^L - Y)/n`.
+
+    Cross-entropy on sigmoid or softmax outputs (chapter 3) and the quadratic cost on linear
+    outputs (σ′ = 1) all reduce to this.
+    """
+    return (A - Y) / A.shape[0]
+
+
+def delta_quadratic_sigmoid(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    r"""BP1 for the quadratic cost on sigmoid outputs: :math:`\Delta^L = (A^L - Y)/n \odot \sigma'(Z^L)`."""
+    return (A - Y) / A.shape[0] * act.ACTIVATIONS["sigmoid"].prime(Z)
+
+
+def delta_quadratic_softmax(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    r"""BP1 for the quadratic cost on softmax outputs: the Jacobian :math:`s_i(\delta_{ij} - s_j)` replaces σ′ ⊙.
+
+    Softmax mixes its outputs, so each row of :math:`\nabla_A C = (A - Y)/n` is multiplied by the
+    softmax Jacobian: :math:`a \odot (g - a \cdot g)` for a row :math:`g`.
+    """
+    grad_A = (A - Y) / A.shape[0]
+    return A * (grad_A - np.sum(grad_A * A, axis=1, keepdims=True))
+
+
+# (output activation, loss) -> Cost. A new loss or output activation is one more row here.
+COSTS: dict[tuple[str, str], Cost] = {
+    ("sigmoid", "quadratic"): Cost(_quadratic, delta_quadratic_sigmoid, lambda: ([Sigmoid()], QuadraticLoss())),
+    ("softmax", "quadratic"): Cost(_quadratic, delta_quadratic_softmax, lambda: ([Softmax()], QuadraticLoss())),
+    ("linear", "quadratic"): Cost(_quadratic, delta_cancelled, lambda: ([], QuadraticLoss())),
+    ("sigmoid", "cross_entropy"): Cost(partial(_cross_entropy, binary=True), delta_cancelled,
+                                       lambda: ([], SigmoidCrossEntropyLoss())),
+    ("softmax", "cross_entropy"): Cost(partial(_cross_entropy, binary=False), delta_cancelled,
+                                       lambda: ([], SoftmaxCrossEntropyLoss())),
+}
+"""``(output, loss) -> Cost``: the pairs ``MLP`` accepts, each with its cost and BP1."""
+
+OUTPUT_ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sigmoid": act.ACTIVATIONS["sigmoid"].fn,
+    "softmax": act._softmax,
+    "linear": act.ACTIVATIONS["linear"].fn,
+}
+"""Output activation by name: ``name -> f`` with ``A^L = f(Z^L)`` (softmax acts on each row)."""
 
 HIDDEN = ("sigmoid", "tanh", "relu", "leaky_relu")
-OUTPUTS = ("sigmoid", "softmax", "linear")
-LOSSES = ("quadratic", "cross_entropy")
-
-# Output/loss pairs whose BP1 simplifies to Δ^L = (A^L − Y)/n (σ'(z) cancels against ∇_a C).
-_SIMPLE_DELTA = {("softmax", "cross_entropy"), ("sigmoid", "cross_entropy"), ("linear", "quadratic")}
+OUTPUTS = tuple(dict.fromkeys(output for output, _ in COSTS))   # ("sigmoid", "softmax", "linear")
+LOSSES = tuple(dict.fromkeys(loss for _, loss in COSTS))        # ("quadratic", "cross_entropy")
 
 
-def _check_sizes(sizes) -> list[int]:
-    sizes = list(sizes) if isinstance(sizes, Sequence) else sizes
-    if not isinstance(sizes, list) or len(sizes) < 2:
-        raise ValueError(f"sizes must be a list of at least two layer widths, e.g. [784, 30, 10]; got {sizes!r}")
-    for i, s in enumerate(sizes):
-        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 1:
-            raise ValueError(f"sizes[{i}] must be a positive int (a layer width); got {s!r}")
-    return [int(s) for s in sizes]
-
-
+# ------------------------------------------------------------------ the network
 class MLP:
     """A multi-layer perceptron trained by backpropagation (BP1–BP4), vectorized over the batch.
+
+    This is Nielsen's network as the chapters derive it; ``companion.layers.Sequential`` is the
+    same computation split into layer objects (the design chapters 7–12 use), and
+    :meth:`to_sequential` builds that equivalent. Both follow one convention: ``parameters()``
+    lists the weight matrices, then the other parameters, with the names of :meth:`parameter_names`.
 
     Parameters
     ----------
@@ -71,15 +169,8 @@ class MLP:
     def __init__(self, sizes, hidden="sigmoid", output="sigmoid", loss="quadratic", seed=0,
                  dtype=np.float64, init="normal"):
         self.sizes = _check_sizes(sizes)
-        self.hidden = check_choice("hidden activation", hidden, HIDDEN)
-        self.output = check_choice("output activation", output, OUTPUTS)
-        self.loss = check_choice("loss", loss, LOSSES)
-        if output == "linear" and loss == "cross_entropy":
-            raise ValueError("loss='cross_entropy' needs probabilities: use output='sigmoid' or 'softmax', "
-                             "or loss='quadratic' with output='linear'")
-        if np.dtype(dtype) not in (np.dtype(np.float32), np.dtype(np.float64)):
-            raise TypeError(f"dtype must be numpy.float32 or numpy.float64; got {np.dtype(dtype)}")
-        self.dtype = np.dtype(dtype)
+        self.hidden, self.output, self.loss = _check_choices(hidden, output, loss)
+        self.dtype = check_dtype(dtype)
         check_choice("init", init, INITIALIZERS)
         rng = make_rng(seed)
         pairs = list(zip(self.sizes[:-1], self.sizes[1:]))
@@ -90,43 +181,14 @@ class MLP:
         return (f"MLP({self.sizes}, hidden={self.hidden!r}, output={self.output!r}, "
                 f"loss={self.loss!r}, dtype={self.dtype.name})")
 
-    # ----------------------------------------------------------------- inputs
-    def _check_parameters(self) -> None:
-        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
-            want = (self.sizes[l], self.sizes[l - 1])
-            if W.shape != want or b.shape != (self.sizes[l],):
-                raise ValueError(f"weights[{l - 1}] must have shape {want} and biases[{l - 1}] shape "
-                                 f"({self.sizes[l]},); got {W.shape} and {b.shape}")
-
-    def _inputs(self, X) -> np.ndarray:
-        X = as_float_array("X", X, dtype=self.dtype)
-        if X.ndim == 1 and X.shape[0] == self.sizes[0]:
-            raise ValueError(f"X must be 2-D with shape (n, {self.sizes[0]}); got shape {X.shape} "
-                             "(a single example: use X.reshape(1, -1))")
-        self._check_parameters()
-        return check_finite("X", check_2d("X", X, cols=self.sizes[0]))
-
-    def _targets(self, Y, n: int) -> np.ndarray:
-        Y = as_float_array("Y", Y, dtype=self.dtype)
-        want = (n, self.sizes[-1])
-        if Y.shape != want:
-            hint = " (integer labels? convert them with companion.losses.one_hot(labels, k))" if Y.ndim == 1 else ""
-            raise ValueError(f"Y must have shape {want} to match X and the output layer; got {Y.shape}{hint}")
-        return check_finite("Y", Y)
-
     # ---------------------------------------------------------------- forward
-    def _out(self, Z: np.ndarray) -> np.ndarray:
-        if self.output == "softmax":
-            return act._softmax(Z)
-        return act.ACTIVATIONS[self.output][0](Z)
-
-    def _forward_pass(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
-        f = act.ACTIVATIONS[self.hidden][0]
+    def _feedforward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        sigma, output = act.ACTIVATIONS[self.hidden].fn, OUTPUT_ACTIVATIONS[self.output]
         zs, activations = [], [X]
         for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
             Z = activations[-1] @ W.T + b                      # Z^l = A^{l-1} (W^l)^T + b^l
             zs.append(Z)
-            activations.append(self._out(Z) if l == len(self.weights) else f(Z))
+            activations.append(output(Z) if l == len(self.weights) else sigma(Z))
         return zs, activations
 
     def forward_pass(self, X) -> tuple[list[np.ndarray], list[np.ndarray]]:
@@ -138,7 +200,7 @@ class MLP:
         activations : list of ndarray, ``activations[l]`` = :math:`A^l`, shape (n, n_l), for
             l = 0 … L (``activations[0]`` is ``X``)
         """
-        return self._forward_pass(self._inputs(X))
+        return self._feedforward(self._inputs(X))
 
     def forward(self, X) -> np.ndarray:
         """Output activations :math:`A^L`, shape (n, sizes[-1]), for inputs ``X`` of shape (n, sizes[0])."""
@@ -149,42 +211,12 @@ class MLP:
         A = self.forward(X)
         return (A[:, 0] > 0.5).astype(np.int64) if A.shape[1] == 1 else A.argmax(axis=1)
 
-    def _cost(self, A: np.ndarray, Y: np.ndarray) -> float:
-        if self.loss == "quadratic":
-            return _quadratic(A, Y)
-        return _cross_entropy(A, Y, binary=self.output == "sigmoid")
-
     def cost(self, X, Y) -> float:
         """The batch-mean cost :math:`C = \\frac1n\\sum_x C_x` of this network on ``(X, Y)``."""
         X = self._inputs(X)
-        return self._cost(self._forward_pass(X)[1][-1], self._targets(Y, X.shape[0]))
+        return COSTS[self.output, self.loss].fn(self._feedforward(X)[1][-1], self._targets(Y, X))
 
     # --------------------------------------------------------------- backward
-    def _output_error(self, A: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> np.ndarray:
-        """BP1, :math:`\\Delta^L = \\nabla_A C \\odot \\sigma'(Z^L)`, shape (n, n_L), for the batch-mean cost."""
-        n = A.shape[0]
-        if (self.output, self.loss) in _SIMPLE_DELTA:
-            return (A - Y) / n
-        # What is left is the quadratic cost on sigmoid or softmax outputs: ∇_A C = (A − Y)/n.
-        grad_A = (A - Y) / n
-        if self.output == "softmax":
-            # Softmax mixes its outputs: multiply by its Jacobian s_i(δ_ij − s_j) instead of σ'(z) ⊙.
-            return A * (grad_A - np.sum(grad_A * A, axis=1, keepdims=True))
-        return grad_A * act.ACTIVATIONS[self.output][1](Z)
-
-    def _backprop(self, zs: list, activations: list, Y: np.ndarray) -> tuple[list, list]:
-        # σ'(Z^l) is read off A^l = σ(Z^l) (e.g. a(1 − a) for the sigmoid): the same numbers, cheaper.
-        sigma_prime = act.PRIME_FROM_OUTPUT[self.hidden]
-        L = len(self.weights)
-        grad_w, grad_b = [None] * L, [None] * L
-        delta = self._output_error(activations[-1], Y, zs[-1])                  # BP1
-        for l in range(L, 0, -1):  # l is the layer number, 1-based as in the text
-            grad_b[l - 1] = delta.sum(axis=0)                                   # BP3
-            grad_w[l - 1] = delta.T @ activations[l - 1]                        # BP4
-            if l > 1:
-                delta = (delta @ self.weights[l - 1]) * sigma_prime(activations[l - 1])  # BP2
-        return grad_w, grad_b
-
     def backprop(self, X, Y) -> tuple[list[np.ndarray], list[np.ndarray]]:
         r"""Gradient of the batch-mean cost by backpropagation, one row of Δ per example.
 
@@ -194,9 +226,11 @@ class MLP:
             \text{BP3}\quad \partial C/\partial b^l &= \textstyle\sum_\text{rows} \Delta^l \\
             \text{BP4}\quad \partial C/\partial W^l &= (\Delta^l)^\mathsf{T} A^{l-1}
 
-        For softmax + cross-entropy, sigmoid + cross-entropy and linear + quadratic, BP1 simplifies
-        to :math:`\Delta^L = (A^L - Y)/n`; with softmax + quadratic, σ'(z) ⊙ becomes a product with
-        the softmax Jacobian. The :math:`1/n` of the mean enters once, in :math:`\Delta^L`.
+        BP1 is the cost's ``delta`` (see ``COSTS``): for softmax + cross-entropy, sigmoid +
+        cross-entropy and linear + quadratic it simplifies to :math:`\Delta^L = (A^L - Y)/n`;
+        with softmax + quadratic, σ'(z) ⊙ becomes a product with the softmax Jacobian. The
+        :math:`1/n` of the mean enters once, in :math:`\Delta^L`. BP2 reads :math:`\sigma'(Z^l)`
+        off the stored :math:`A^l = \sigma(Z^l)` (e.g. :math:`a(1-a)` for the sigmoid).
 
         Parameters
         ----------
@@ -209,16 +243,32 @@ class MLP:
         grad_biases : list of ndarray shaped like ``biases``
         """
         X = self._inputs(X)
-        Y = self._targets(Y, X.shape[0])
-        return self._backprop(*self._forward_pass(X), Y)
+        return self._backprop(*self._feedforward(X), self._targets(Y, X))
+
+    def _backprop(self, zs: list, activations: list, Y: np.ndarray) -> tuple[list, list]:
+        # σ'(Z^l) is read off the stored A^l = σ(Z^l) (a(1 − a) for the sigmoid): the same numbers, cheaper.
+        sigma_prime = act.PRIME_FROM_OUTPUT[self.hidden]
+        cost = COSTS[self.output, self.loss]
+        L = len(self.weights)
+        grad_w, grad_b = [None] * L, [None] * L
+        delta = cost.delta(zs[-1], activations[-1], Y)                          # BP1
+        for l in range(L, 0, -1):  # l is the layer number, 1-based as in the text
+            grad_b[l - 1] = delta.sum(axis=0)                                   # BP3
+            grad_w[l - 1] = delta.T @ activations[l - 1]                        # BP4
+            if l > 1:
+                delta = (delta @ self.weights[l - 1]) * sigma_prime(activations[l - 1])  # BP2
+        return grad_w, grad_b
 
     # --------------------------------------------- protocol used by fit and optimizers
     def parameters(self) -> list[np.ndarray]:
-        """The live parameter arrays ``[W^1 … W^L, b^1 … b^L]``; optimizers update them in place."""
+        """The live parameter arrays ``[W^1 … W^L, b^1 … b^L]``: the weights, then the other parameters.
+
+        Optimizers update them in place. ``Sequential.parameters()`` uses the same order.
+        """
         return [*self.weights, *self.biases]
 
     def parameter_names(self) -> list[str]:
-        """Names aligned with :meth:`parameters`: ``["W1", …, "WL", "b1", …, "bL"]``."""
+        """Names aligned with :meth:`parameters`: ``["W1", …, "WL", "b1", …, "bL"]`` (the text's :math:`W^l, b^l`)."""
         L = len(self.weights)
         return [f"W{l}" for l in range(1, L + 1)] + [f"b{l}" for l in range(1, L + 1)]
 
@@ -229,7 +279,63 @@ class MLP:
     def loss_and_gradients(self, X, Y) -> tuple[float, list[np.ndarray]]:
         """The batch-mean cost and its gradients aligned with :meth:`parameters`, from one forward pass."""
         X = self._inputs(X)
-        Y = self._targets(Y, X.shape[0])
-        zs, activations = self._forward_pass(X)
+        Y = self._targets(Y, X)
+        zs, activations = self._feedforward(X)
         grad_w, grad_b = self._backprop(zs, activations, Y)
-        return self._cost(activations[-1], Y), [*grad_w, *grad_b]
+        return COSTS[self.output, self.loss].fn(activations[-1], Y), [*grad_w, *grad_b]
+
+    def to_sequential(self) -> Sequential:
+        """The same network as a ``companion.layers.Sequential``, with copies of the parameters.
+
+        ``Dense`` layers with an ``Activation(hidden)`` between them, and the ending of
+        ``COSTS[output, loss].layers``: the fused ``SoftmaxCrossEntropyLoss``/``SigmoidCrossEntropyLoss``
+        for the cross-entropy, ``QuadraticLoss`` after a ``Sigmoid``/``Softmax`` layer otherwise. Its
+        ``forward``, ``cost``, ``parameter_names()`` and gradients equal this network's exactly.
+        """
+        layers = []
+        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
+            dense = Dense(W.shape[1], W.shape[0], dtype=self.dtype)
+            dense.params["W"][...], dense.params["b"][...] = W, b
+            layers.append(dense)
+            if l < len(self.weights):
+                layers.append(Activation(self.hidden))
+        tail, loss = COSTS[self.output, self.loss].layers()
+        return Sequential(layers + tail, loss)
+
+    # ----------------------------------------------------------------- checks
+    def _inputs(self, X) -> np.ndarray:
+        X = as_float_array("X", X, dtype=self.dtype)
+        if X.ndim == 1 and X.shape[0] == self.sizes[0]:
+            raise ValueError(f"X must be 2-D with shape (n, {self.sizes[0]}); got shape {X.shape} "
+                             "(a single example: use X.reshape(1, -1))")
+        self._check_parameters()
+        return check_finite("X", check_2d("X", X, cols=self.sizes[0]))
+
+    def _targets(self, Y, X: np.ndarray) -> np.ndarray:
+        return check_targets(Y, (X.shape[0], self.sizes[-1]), self.dtype)
+
+    def _check_parameters(self) -> None:
+        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
+            want = (self.sizes[l], self.sizes[l - 1])
+            if W.shape != want or b.shape != (self.sizes[l],):
+                raise ValueError(f"weights[{l - 1}] must have shape {want} and biases[{l - 1}] shape "
+                                 f"({self.sizes[l]},); got {W.shape} and {b.shape}")
+
+
+def _check_sizes(sizes) -> list[int]:
+    """``sizes`` as a list of at least two positive ints (layer widths)."""
+    sizes = list(sizes) if isinstance(sizes, Sequence) and not isinstance(sizes, str) else sizes
+    if not isinstance(sizes, list) or len(sizes) < 2:
+        raise ValueError(f"sizes must be a list of at least two layer widths, e.g. [784, 30, 10]; got {sizes!r}")
+    return [check_int(f"sizes[{i}]", s, what="a layer width") for i, s in enumerate(sizes)]
+
+
+def _check_choices(hidden, output, loss) -> tuple[str, str, str]:
+    """Known activation and loss names, forming a pair of ``COSTS``."""
+    check_choice("hidden activation", hidden, HIDDEN)
+    check_choice("output activation", output, OUTPUTS)
+    check_choice("loss", loss, LOSSES)
+    if (output, loss) not in COSTS:
+        raise ValueError(f"loss={loss!r} needs probabilities: use output='sigmoid' or 'softmax', "
+                         f"or loss='quadratic' with output={output!r}")
+    return hidden, output, loss

@@ -42,8 +42,9 @@ class Optimizer:
     """Base class: validates ``step`` arguments and keeps per-parameter state.
 
     Subclasses implement ``_init_state(param) -> dict`` (the buffers a new parameter starts
-    with) and ``_update(param, grad, state, lr)`` (one in-place update of ``param``; ``lr`` is
-    already a scalar of the parameter's dtype).
+    with) and ``_update(param, grad, state, lr)`` (one in-place update of ``param``, written
+    like its formula: with NumPy ≥ 2 a Python-float hyper-parameter does not upcast a float32
+    array, so float32 parameters stay float32 without casts).
 
     Parameters
     ----------
@@ -95,7 +96,7 @@ class Optimizer:
         checked = [_check_pair(i, p, g, self.lr) for i, (p, g) in enumerate(zip(params, grads))]
         states = [self._state_for(i, p) for i, p in enumerate(params)]  # all checked before any update
         for p, g, state in zip(params, checked, states):
-            self._update(p, g, state, p.dtype.type(self.lr))
+            self._update(p, g, state, self.lr)
 
     def _state_for(self, i: int, p: np.ndarray) -> dict:
         """Return the buffers of parameter ``i``, creating them on first use."""
@@ -200,7 +201,7 @@ class Momentum(Optimizer):
 
     def _update(self, p, g, state, lr) -> None:
         v = state["v"]
-        v *= p.dtype.type(self.momentum)
+        v *= self.momentum
         v -= lr * g
         p += v
 
@@ -230,9 +231,9 @@ class Nesterov(Momentum):
 
     def _update(self, p, g, state, lr) -> None:
         v = state["v"]
-        v *= p.dtype.type(self.momentum)
+        v *= self.momentum
         v -= lr * g
-        p += p.dtype.type(self.momentum) * v - lr * g
+        p += self.momentum * v - lr * g
 
 
 class AdaGrad(Optimizer):
@@ -264,7 +265,7 @@ class AdaGrad(Optimizer):
     def _update(self, p, g, state, lr) -> None:
         G = state["G"]
         G += g * g
-        p -= lr * g / (np.sqrt(G) + p.dtype.type(self.eps))
+        p -= lr * g / (np.sqrt(G) + self.eps)
 
 
 class RMSProp(Optimizer):
@@ -299,11 +300,10 @@ class RMSProp(Optimizer):
         return {"s": np.zeros_like(p)}
 
     def _update(self, p, g, state, lr) -> None:
-        rho = p.dtype.type(self.rho)
         s = state["s"]
-        s *= rho
-        s += (1 - rho) * g * g
-        p -= lr * g / (np.sqrt(s) + p.dtype.type(self.eps))
+        s *= self.rho
+        s += (1 - self.rho) * g * g
+        p -= lr * g / (np.sqrt(s) + self.eps)
 
 
 class Adam(Optimizer):
@@ -346,18 +346,17 @@ class Adam(Optimizer):
         return {"m": np.zeros_like(p), "v": np.zeros_like(p), "t": 0}
 
     def _update(self, p, g, state, lr) -> None:
-        one = p.dtype.type(1)
-        b1, b2 = p.dtype.type(self.beta1), p.dtype.type(self.beta2)
+        b1, b2 = self.beta1, self.beta2
         state["t"] += 1
         t = state["t"]
         m, v = state["m"], state["v"]
         m *= b1
-        m += (one - b1) * g
+        m += (1 - b1) * g
         v *= b2
-        v += (one - b2) * g * g
-        m_hat = m / (one - b1**t)
-        v_hat = v / (one - b2**t)
-        p -= lr * m_hat / (np.sqrt(v_hat) + p.dtype.type(self.eps))
+        v += (1 - b2) * g * g
+        m_hat = m / (1 - b1**t)
+        v_hat = v / (1 - b2**t)
+        p -= lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
 OPTIMIZERS: dict[str, type[Optimizer]] = {

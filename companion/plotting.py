@@ -24,7 +24,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 
-from companion._validation import as_float_array, check_2d, check_choice, check_finite
+from companion._validation import as_float_array, check_2d, check_choice, check_finite, check_int
 
 __all__ = [
     "use_course_style",
@@ -94,11 +94,7 @@ def _check_limits(name: str, lim) -> tuple[float, float]:
 
 def _check_count(name: str, value, minimum: int) -> int:
     """Check ``value`` is an int ≥ ``minimum`` (e.g. a grid resolution)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int ≥ {minimum}; got {value}")
-    return int(value)
+    return check_int(name, value, minimum)
 
 
 def _as_labels(name: str, y, n: int | None = None) -> np.ndarray:

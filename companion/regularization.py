@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from companion._validation import as_float_array, check_in_range, check_positive
+from companion._validation import as_float_array, check_in_range, check_int, check_positive
 
 __all__ = [
     "l2_penalty",
@@ -187,8 +187,7 @@ class EarlyStopping:
     """
 
     def __init__(self, patience: int = 5, min_delta: float = 0.0, restore_best: bool = True) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, (int, np.integer)) or patience < 1:
-            raise ValueError(f"patience must be an int ≥ 1 (epochs without improvement); got {patience!r}")
+        patience = check_int("patience", patience, what="epochs without improvement")
         if not isinstance(restore_best, bool):
             raise TypeError(f"restore_best must be True or False; got {type(restore_best).__name__}")
         self.patience = int(patience)

@@ -9,9 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import numpy as np
-
-from companion._validation import check_in_range, check_positive
+from companion._validation import check_in_range, check_int, check_positive
 
 __all__ = ["step_decay", "inverse_time_decay"]
 
@@ -24,9 +22,7 @@ def _check_epoch(t) -> int | float:
 
 def _check_interval(name: str, value) -> int:
     """A number of epochs between decays: an int ≥ 1."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be an int ≥ 1 (epochs per decay); got {value!r}")
-    return int(value)
+    return check_int(name, value, what="epochs per decay")
 
 
 def step_decay(lr0: float, drop: float = 0.5, every: int = 10) -> Callable[[int], float]:

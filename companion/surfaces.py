@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from companion._validation import as_float_array, check_positive
+from companion._validation import as_float_array, check_int, check_positive
 from companion.optimizers import Optimizer
 
 __all__ = [
@@ -310,8 +310,7 @@ def descend(grad, x0, optimizer: Optimizer, steps: int, max_norm: float = 1e6) -
         raise TypeError(f"grad must be a callable p -> gradient or a Surface; got {type(grad).__name__}")
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be an Optimizer from companion.optimizers; got {type(optimizer).__name__}")
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ValueError(f"steps must be an int ≥ 0; got {steps!r}")
+    steps = check_int("steps", steps, minimum=0)
     max_norm = check_positive("max_norm", max_norm)
     p = np.array(as_float_array("x0", x0), copy=True)
     if p.shape != (2,):

@@ -27,22 +27,21 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm.auto import tqdm
 
-from companion._validation import as_float_array, check_finite, check_positive, make_rng
+from companion._validation import (
+    as_float_array,
+    check_2d,
+    check_finite,
+    check_int,
+    check_positive,
+    check_rows_match,
+    make_rng,
+)
 from companion.metrics import accuracy as _accuracy
 from companion.regularization import l1_gradient, l2_gradient
 
 __all__ = ["minibatches", "History", "fit"]
 
 _MODEL_METHODS = ("parameters", "loss_and_gradients", "weight_arrays", "forward", "cost")
-
-
-def _check_int(name: str, value, minimum: int = 1) -> int:
-    """Return ``value`` as an int after checking it is an integer ≥ ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int ≥ {minimum}; got {value}")
-    return int(value)
 
 
 def minibatches(n: int, batch_size: int, rng: np.random.Generator | int | None = None
@@ -67,8 +66,8 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator | int | None =
     ------
     idx : (m,) int64 with ``m = batch_size`` (``m ≤ batch_size`` for the last batch)
     """
-    n = _check_int("n", n)
-    batch_size = _check_int("batch_size", batch_size)
+    n = check_int("n", n)
+    batch_size = check_int("batch_size", batch_size)
     rng = rng if isinstance(rng, np.random.Generator) else make_rng(seed=rng)
     order = rng.permutation(n)
     for start in range(0, n, batch_size):
@@ -128,35 +127,31 @@ def _check_all_finite(name: str, X: np.ndarray) -> np.ndarray:
     return X
 
 
-def _check_targets(name: str, Y, dtype) -> np.ndarray:
+def _check_inputs(name: str, X, dtype, cols: int | None = None) -> np.ndarray:
+    """``X`` as a finite, non-empty (n, d) array of ``dtype`` (with ``cols`` columns if given)."""
+    return _check_all_finite(name, check_2d(name, as_float_array(name, X, dtype), cols))
+
+
+def _check_targets(name: str, Y, dtype, cols: int | None = None) -> np.ndarray:
     """``Y`` as a finite 2-D float array of ``dtype``; 1-D labels get a hint to use one_hot."""
     Y = as_float_array(name, Y, dtype)
     if Y.ndim != 2:
         raise ValueError(f"{name} must be 2-D targets (n, k), e.g. one_hot(labels, k) or "
                          f"y.reshape(-1, 1); got shape {Y.shape}")
-    return _check_all_finite(name, Y)
+    return _check_all_finite(name, check_2d(name, Y, cols))
 
 
 def _check_data(X, Y, validation, dtype):
     """Validate training and validation data; return them as arrays of the model's dtype."""
-    X = as_float_array("X", X, dtype)
-    if X.ndim != 2 or X.shape[0] == 0:
-        raise ValueError(f"X must be a non-empty 2-D array (n, d), one example per row; "
-                         f"got shape {X.shape}")
-    X, Y = _check_all_finite("X", X), _check_targets("Y", Y, dtype)
-    if X.shape[0] != Y.shape[0]:
-        raise ValueError(f"X and Y must hold the same number of examples (rows); "
-                         f"got {X.shape[0]} and {Y.shape[0]}")
+    X, Y = _check_inputs("X", X, dtype), _check_targets("Y", Y, dtype)
+    check_rows_match("X", X, "Y", Y)
     if validation is None:
         return X, Y, None
     if not isinstance(validation, (tuple, list)) or len(validation) != 2:
         raise TypeError(f"validation must be a tuple (X_val, Y_val); got {type(validation).__name__}")
-    Xv = _check_all_finite("X_val", as_float_array("X_val", validation[0], dtype))
-    Yv = _check_targets("Y_val", validation[1], dtype)
-    if Xv.ndim != 2 or Xv.shape[1:] != X.shape[1:] or Yv.shape[1:] != Y.shape[1:] \
-            or Xv.shape[0] != Yv.shape[0] or Xv.shape[0] == 0:
-        raise ValueError(f"validation (X_val, Y_val) must have shapes (m, {X.shape[1]}) and "
-                         f"(m, {Y.shape[1]}) with m ≥ 1; got {Xv.shape} and {Yv.shape}")
+    Xv = _check_inputs("X_val", validation[0], dtype, cols=X.shape[1])
+    Yv = _check_targets("Y_val", validation[1], dtype, cols=Y.shape[1])
+    check_rows_match("X_val", Xv, "Y_val", Yv)
     return X, Y, (Xv, Yv)
 
 
@@ -219,7 +214,7 @@ def _postfix(history: History) -> dict:
 
 def _check_options(epochs, batch_size, l2, l1, early_stopping, validation, callbacks, schedule):
     """Validate the scalar options of ``fit``; return (epochs, batch_size, l2, l1, callbacks)."""
-    epochs, batch_size = _check_int("epochs", epochs), _check_int("batch_size", batch_size)
+    epochs, batch_size = check_int("epochs", epochs), check_int("batch_size", batch_size)
     l2, l1 = check_positive("l2", l2, allow_zero=True), check_positive("l1", l1, allow_zero=True)
     if early_stopping is not None and validation is None:
         raise ValueError("early_stopping needs validation data: pass validation=(X_val, Y_val)")

@@ -132,3 +132,19 @@ def test_derivative_from_the_output_equals_the_derivative(name):
     f, fp = act.get_activation(name)
     z = np.linspace(-8, 8, 33)
     np.testing.assert_allclose(act.PRIME_FROM_OUTPUT[name](f(z)), fp(z), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_is_the_docstrings_two_forms(dtype):
+    # Ordinary inputs: exactly 1/(1 + e^{-z}). A batch reaching the overflow range: the e^{-|z|}
+    # form, for every entry, with no warning (warnings are errors here).
+    z = np.linspace(-30, 30, 61).astype(dtype)
+    np.testing.assert_array_equal(act.sigmoid(z), 1 / (1 + np.exp(-z)))
+    extreme = np.concatenate([z, np.array([-1000.0, -100.0, 1000.0], dtype)])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = act.sigmoid(extreme)
+    e = np.exp(-np.abs(extreme))
+    np.testing.assert_array_equal(s, np.where(extreme >= 0, 1 / (1 + e), e / (1 + e)))
+    assert s.dtype == dtype and s[-3] == 0.0 and s[-1] == 1.0
+    np.testing.assert_allclose(s[:61], 1 / (1 + np.exp(-z.astype(np.float64))), rtol=4 * np.finfo(dtype).eps)

@@ -90,12 +90,12 @@ def test_regression_1d_default_curve_and_custom_function():
 
 @pytest.mark.parametrize("call, error, match", [
     (lambda: spirals(1), ValueError, r"n_per_class must be an int ≥ 2; got 1"),
-    (lambda: spirals(10, k=2.5), TypeError, r"k must be an int; got float"),
+    (lambda: spirals(10, k=2.5), TypeError, r"k must be an int ≥ 2; got float 2.5"),
     (lambda: moons(1), ValueError, r"n must be an int ≥ 2; got 1"),
     (lambda: moons(10, noise=-1), ValueError, r"noise must be a finite number ≥ 0; got -1"),
     (lambda: circles(10, factor=1.0), ValueError, r"factor must be in \(0.0, 1.0\); got 1.0"),
     (lambda: circles(10, seed=1.5), TypeError, r"seed must be an int; got float"),
-    (lambda: regression_1d(0), ValueError, r"n must be an int ≥ 1; got 0"),
+    (lambda: regression_1d(0), ValueError, r"n must be a positive int; got 0"),
     (lambda: regression_1d(5, f=3), TypeError, r"f must be a function of x"),
     (lambda: regression_1d(5, f=lambda t: t[:2]), ValueError,
      r"f\(x\) must return shape \(5,\) or \(5, 1\) for x of shape \(5, 1\); got shape \(2, 1\)"),

@@ -24,6 +24,7 @@ from companion.layers import (
     SoftmaxCrossEntropyLoss,
     Tanh,
 )
+from companion.network import MLP
 
 REFERENCE = load("reference_layers.json")
 GRAD_TOL = 1e-7
@@ -512,3 +513,21 @@ def test_dropout_output_is_zero_or_scaled_input(shape, seed, p):
     layer = Dropout(p_drop=p, seed=seed)
     out = layer.forward(X)
     np.testing.assert_allclose(out, np.where(layer.mask, X / (1 - p), 0.0))
+
+
+def test_dense_default_is_reproducible_and_matches_mlp_convention():
+    # One convention with MLP: init="normal" (variance 1/n_in) and seed=0 unless told otherwise.
+    a, b = Dense(3, 2), Dense(3, 2)
+    np.testing.assert_array_equal(a.params["W"], b.params["W"])
+    np.testing.assert_array_equal(a.params["W"], Dense(3, 2, init="normal", seed=0).params["W"])
+    expected = np.random.default_rng(0).standard_normal((2, 3)) * np.sqrt(1 / 3)
+    np.testing.assert_allclose(a.params["W"], expected, rtol=1e-15)
+    np.testing.assert_array_equal(a.params["W"], MLP([3, 2]).weights[0])
+
+
+@pytest.mark.parametrize("make", [lambda w: Dense(3, w), lambda w: BatchNorm(w), lambda w: MLP([3, w])])
+def test_a_bad_width_raises_the_same_errors_everywhere(make):
+    with pytest.raises(TypeError, match=r"must be a positive int.*; got float 2.0"):
+        make(2.0)
+    with pytest.raises(ValueError, match=r"must be a positive int.*; got 0"):
+        make(0)

@@ -145,6 +145,8 @@ def test_bad_arguments_raise_clear_errors():
         MLP([3])
     with pytest.raises(ValueError, match=r"sizes\[1\] must be a positive int"):
         MLP([3, 0])
+    with pytest.raises(TypeError, match=r"sizes\[1\] must be a positive int \(a layer width\); got float 2.0"):
+        MLP([3, 2.0])       # a width that is not an int is a TypeError, as for Dense(3, 2.0)
     with pytest.raises(TypeError, match="dtype must be numpy.float32 or numpy.float64; got int64"):
         MLP([2, 2], dtype=np.int64)
     with pytest.raises(ValueError, match="unknown init 'zeros'"):
@@ -163,7 +165,7 @@ def test_bad_inputs_raise_clear_errors():
         net.forward(np.array([[0.0, np.nan, 0.0]]))
     with pytest.raises(TypeError, match="X must hold real numbers"):
         net.forward(np.array([["a", "b", "c"]]))
-    with pytest.raises(ValueError, match=r"Y must have shape \(2, 2\) to match X and the output layer; got \(2,\) .*one_hot"):
+    with pytest.raises(ValueError, match=r"Y must have shape \(2, 2\), one row per example of X and one column per network output; got shape \(2,\) .*one_hot"):
         net.backprop(np.zeros((2, 3)), np.array([0, 1]))
     with pytest.raises(ValueError, match="Y must be finite"):
         net.backprop(np.zeros((1, 3)), np.array([[np.inf, 0.0]]))

@@ -463,3 +463,19 @@ def test_make_optimizer_errors():
         make_optimizer("adamw")
     with pytest.raises(TypeError, match=r"SGD does not take \['momentum'\]; its hyper-parameters are \['lr'\]"):
         make_optimizer("sgd", lr=0.1, momentum=0.9)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_float32_parameter_stays_float32_through_100_steps(name):
+    # The updates use Python-float hyper-parameters without casts: NumPy ≥ 2 keeps float32 float32.
+    opt = make_optimizer(name, lr=0.01)
+    params = [np.ones((4, 3), np.float32), np.zeros(3, np.float32)]
+    rng = np.random.default_rng(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(100):
+            opt.step(params, [rng.normal(size=p.shape).astype(np.float32) for p in params])
+    assert [p.dtype for p in params] == [np.float32, np.float32]
+    assert all(np.isfinite(p).all() for p in params)
+    for state in opt.state.values():
+        assert all(buf.dtype == np.float32 for buf in state.values() if isinstance(buf, np.ndarray))

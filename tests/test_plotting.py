@@ -343,7 +343,7 @@ def test_digits_errors():
         plot_digits(np.zeros(64))
     with pytest.raises(ValueError, match=r"labels must hold one value per example \(2\); got 3"):
         plot_digits(np.zeros((2, 64)), labels=[1, 2, 3])
-    with pytest.raises(ValueError, match="ncols must be an int ≥ 1; got 0"):
+    with pytest.raises(ValueError, match="ncols must be a positive int; got 0"):
         plot_digits(np.zeros((2, 64)), ncols=0)
 
 

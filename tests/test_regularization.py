@@ -203,11 +203,11 @@ def test_min_delta_and_improvement_resets_wait():
 
 @pytest.mark.parametrize("make, exc, msg", [
     (lambda: EarlyStopping(patience=0), ValueError,
-     r"patience must be an int ≥ 1 \(epochs without improvement\); got 0"),
-    (lambda: EarlyStopping(patience=2.5), ValueError,
-     r"patience must be an int ≥ 1 \(epochs without improvement\); got 2.5"),
-    (lambda: EarlyStopping(patience=True), ValueError,
-     r"patience must be an int ≥ 1 \(epochs without improvement\); got True"),
+     r"patience must be a positive int \(epochs without improvement\); got 0"),
+    (lambda: EarlyStopping(patience=2.5), TypeError,
+     r"patience must be a positive int \(epochs without improvement\); got float 2.5"),
+    (lambda: EarlyStopping(patience=True), TypeError,
+     r"patience must be a positive int \(epochs without improvement\); got bool True"),
     (lambda: EarlyStopping(min_delta=-0.1), ValueError, r"min_delta must be a finite number ≥ 0; got -0.1"),
     (lambda: EarlyStopping(restore_best="yes"), TypeError, r"restore_best must be True or False; got str"),
 ])

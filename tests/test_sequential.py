@@ -47,13 +47,16 @@ def small_net():
 # --------------------------------------------------------------------------------------------
 # The model protocol
 # --------------------------------------------------------------------------------------------
-def test_parameters_are_the_live_arrays_in_layer_order():
+def test_parameters_are_the_live_arrays_weights_first_as_in_mlp():
     net = Sequential([Dense(3, 5, seed=1), BatchNorm(5), ReLU(), Dense(5, 2, seed=2)], QuadraticLoss())
     names = net.parameter_names()
-    assert names == ["0.W", "0.b", "1.gamma", "1.beta", "3.W", "3.b"]
+    assert names == ["W1", "W3", "b1", "gamma2", "beta2", "b3"]
     params = net.parameters()
-    assert params[0] is net.layers[0].params["W"] and params[2] is net.layers[1].params["gamma"]
-    assert [W is p for W, p in zip(net.weight_arrays(), (params[0], params[4]))] == [True, True]
+    dense1, bn, dense3 = net.layers[0], net.layers[1], net.layers[3]
+    expected = [dense1.params["W"], dense3.params["W"], dense1.params["b"], bn.params["gamma"],
+                bn.params["beta"], dense3.params["b"]]
+    assert all(p is q for p, q in zip(params, expected)) and len(params) == 6
+    assert all(W is p for W, p in zip(net.weight_arrays(), params[:2]))
     X, Y = data(k=2, one_hot=False)
     _, grads = net.loss_and_gradients(X, Y)
     assert [g.shape for g in grads] == [p.shape for p in params]
@@ -149,7 +152,7 @@ def test_a_bias_just_before_batchnorm_gets_no_gradient():
     net = Sequential([Dense(3, 5, seed=1), BatchNorm(5), Tanh(), Dense(5, 2, seed=2)], QuadraticLoss())
     X, Y = data(k=2, one_hot=False)
     _, grads = net.loss_and_gradients(X, Y)
-    np.testing.assert_allclose(grads[1], 0.0, atol=1e-15)
+    np.testing.assert_allclose(grads[net.parameter_names().index("b1")], 0.0, atol=1e-15)
 
 
 def test_float32_end_to_end():
@@ -252,37 +255,14 @@ def test_dls_backward_propagation_with_regularization():
     _, grads = net.loss_and_gradients(X, Y)
     names = net.parameter_names()
     for l, W in zip("123", (W1, W2, W3)):
-        i = 2 * (int(l) - 1)
-        dW = grads[names.index(f"{i}.W")] + l2_gradient(W, lam)
+        dW = grads[names.index("W" + l)] + l2_gradient(W, lam)
         np.testing.assert_allclose(dW, expected["dW" + l], atol=atol)
-        np.testing.assert_allclose(grads[names.index(f"{i}.b")], expected["db" + l].ravel(), atol=atol)
+        np.testing.assert_allclose(grads[names.index("b" + l)], expected["db" + l].ravel(), atol=atol)
 
 
 # --------------------------------------------------------------------------------------------
 # The same network written two ways: Sequential of layers and MLP with BP1–BP4
 # --------------------------------------------------------------------------------------------
-OUTPUT_LAYERS = {  # (MLP output, MLP loss) -> (trailing layers, loss layer) of the equivalent Sequential
-    ("sigmoid", "quadratic"): (lambda: [Sigmoid()], QuadraticLoss),
-    ("sigmoid", "cross_entropy"): (lambda: [], SigmoidCrossEntropyLoss),
-    ("softmax", "cross_entropy"): (lambda: [], SoftmaxCrossEntropyLoss),
-    ("softmax", "quadratic"): (lambda: [Softmax()], QuadraticLoss),
-    ("linear", "quadratic"): (lambda: [], QuadraticLoss),
-}
-
-
-def sequential_like(mlp):
-    """A Sequential with the MLP's architecture and (copied) weights."""
-    layers = []
-    for l, (W, b) in enumerate(zip(mlp.weights, mlp.biases), start=1):
-        dense = Dense(W.shape[1], W.shape[0], seed=0)
-        dense.params["W"][...], dense.params["b"][...] = W, b
-        layers.append(dense)
-        if l < len(mlp.weights):
-            layers.append(Activation(mlp.hidden))
-    tail, loss = OUTPUT_LAYERS[(mlp.output, mlp.loss)]
-    return Sequential(layers + tail(), loss())
-
-
 @pytest.mark.parametrize(
     "hidden, output, loss",
     [("sigmoid", "sigmoid", "quadratic"), ("tanh", "sigmoid", "cross_entropy"),
@@ -294,15 +274,26 @@ def test_sequential_gives_exactly_the_gradients_of_mlp_backprop(hidden, output, 
     rng = np.random.default_rng(8)
     for b in mlp.biases:
         b[...] = rng.normal(size=b.shape)
-    net = sequential_like(mlp)
+    net = mlp.to_sequential()
     X = rng.normal(size=(7, 3))
     Y = np.eye(3)[rng.integers(0, 3, size=7)] if output == "softmax" else rng.uniform(size=(7, 3))
     grad_w, grad_b = mlp.backprop(X, Y)
     C, grads = net.loss_and_gradients(X, Y)
-    L = len(mlp.weights)
-    for l in range(L):
-        np.testing.assert_array_equal(grads[2 * l], grad_w[l])
-        np.testing.assert_array_equal(grads[2 * l + 1], grad_b[l])
+    assert net.parameter_names() == mlp.parameter_names()
+    assert len(grads) == len(grad_w) + len(grad_b)
+    for g_seq, g_mlp in zip(grads, [*grad_w, *grad_b]):          # the same order as MLP.parameters()
+        np.testing.assert_array_equal(g_seq, g_mlp)
     np.testing.assert_allclose(net.forward(X), mlp.forward(X), rtol=1e-14)
     assert C == pytest.approx(mlp.cost(X, Y), rel=1e-12)
     np.testing.assert_array_equal(net.predict(X), mlp.predict(X))
+
+
+def test_to_sequential_copies_the_parameters():
+    mlp = MLP([2, 3, 1], seed=5, dtype=np.float32)
+    net = mlp.to_sequential()
+    for p_seq, p_mlp in zip(net.parameters(), mlp.parameters()):
+        np.testing.assert_array_equal(p_seq, p_mlp)
+        assert p_seq.dtype == np.float32 and not np.shares_memory(p_seq, p_mlp)
+    net.parameters()[0][...] = 0.0
+    assert np.all(mlp.weights[0] != 0.0)              # training the copy leaves the MLP alone
+    assert repr(net) == "Sequential([Dense(2, 3), Activation('sigmoid'), Dense(3, 1), Sigmoid()], QuadraticLoss())"

@@ -233,7 +233,7 @@ def test_surface_errors(call, exc, msg):
     (lambda: descend(3.0, [1.0, 1.0], SGD(0.1), 5), TypeError,
      r"grad must be a callable p -> gradient or a Surface; got float"),
     (lambda: descend(quadratic_bowl(), [1.0, 1.0], SGD(0.1), -1), ValueError, r"steps must be an int ≥ 0; got -1"),
-    (lambda: descend(quadratic_bowl(), [1.0, 1.0], SGD(0.1), 2.5), ValueError, r"steps must be an int ≥ 0; got 2.5"),
+    (lambda: descend(quadratic_bowl(), [1.0, 1.0], SGD(0.1), 2.5), TypeError, r"steps must be an int ≥ 0; got float 2.5"),
     (lambda: descend(quadratic_bowl(), [1.0, 1.0], SGD(0.1), 5, max_norm=0), ValueError,
      r"max_norm must be a finite number > 0; got 0"),
     (lambda: descend(lambda p: np.ones(3), [1.0, 1.0], SGD(0.1), 5), ValueError,

@@ -57,9 +57,9 @@ def test_minibatches_are_shuffled_and_seeded():
 
 
 @pytest.mark.parametrize("args, error, match", [
-    ((0, 5), ValueError, r"n must be an int ≥ 1; got 0"),
-    ((10, 0), ValueError, r"batch_size must be an int ≥ 1; got 0"),
-    ((10, 2.0), TypeError, r"batch_size must be an int; got float"),
+    ((0, 5), ValueError, r"n must be a positive int; got 0"),
+    ((10, 0), ValueError, r"batch_size must be a positive int; got 0"),
+    ((10, 2.0), TypeError, r"batch_size must be a positive int; got float 2.0"),
 ])
 def test_minibatches_errors(args, error, match):
     with pytest.raises(error, match=match):
@@ -279,9 +279,9 @@ def _fit(**overrides):
     ({"model": NoParameters()}, ValueError, r"model has no parameters to train: NoParameters.parameters\(\) is empty"),
     ({"optimizer": "sgd"}, TypeError, r"optimizer must have .step\(params, grads\) and .lr, like "
      r"companion.optimizers.SGD; got str"),
-    ({"epochs": 0}, ValueError, r"epochs must be an int ≥ 1; got 0"),
-    ({"batch_size": 0}, ValueError, r"batch_size must be an int ≥ 1; got 0"),
-    ({"batch_size": 1.5}, TypeError, r"batch_size must be an int; got float"),
+    ({"epochs": 0}, ValueError, r"epochs must be a positive int; got 0"),
+    ({"batch_size": 0}, ValueError, r"batch_size must be a positive int; got 0"),
+    ({"batch_size": 1.5}, TypeError, r"batch_size must be a positive int; got float 1.5"),
     ({"l2": -1.0}, ValueError, r"l2 must be a finite number ≥ 0; got -1.0"),
     ({"l1": "x"}, TypeError, r"l1 must be a number; got str"),
     ({"early_stopping": EarlyStopping()}, ValueError,
@@ -291,8 +291,8 @@ def _fit(**overrides):
     ({"schedule": lambda e: -1.0}, ValueError, r"schedule\(epoch\) must be a finite number > 0; got -1.0"),
     ({"Y": np.ones(40)}, ValueError, r"Y must be 2-D targets \(n, k\), e.g. one_hot\(labels, k\) or "
      r"y.reshape\(-1, 1\); got shape \(40,\)"),
-    ({"X": np.ones(40)}, ValueError, r"X must be a non-empty 2-D array \(n, d\), one example per row; "
-     r"got shape \(40,\)"),
+    ({"X": np.ones(40)}, ValueError, r"X must be 2-D with shape \(n, d\); got shape \(40,\)"),
+    ({"X": np.ones((0, 2))}, ValueError, r"X is an empty batch \(shape \(0, 2\)\)"),
     ({"X": np.ones((39, 2))}, ValueError,
      r"X and Y must hold the same number of examples \(rows\); got 39 and 40"),
     ({"X": np.full((40, 2), np.inf)}, ValueError, r"X must be finite; found inf at index \(0, 0\)"),
@@ -300,8 +300,12 @@ def _fit(**overrides):
     ({"X": [["a", "b"]] * 40}, TypeError, r"X must hold real numbers"),
     ({"validation": np.ones((3, 2))}, TypeError, r"validation must be a tuple \(X_val, Y_val\); got ndarray"),
     ({"validation": (np.ones((3, 2)), np.ones((4, 1)))}, ValueError,
-     r"validation \(X_val, Y_val\) must have shapes \(m, 2\) and \(m, 1\) with m ≥ 1; got \(3, 2\) and \(4, 1\)"),
-    ({"validation": (np.ones((3, 5)), np.ones((3, 1)))}, ValueError, r"must have shapes \(m, 2\) and \(m, 1\)"),
+     r"X_val and Y_val must hold the same number of examples \(rows\); got 3 and 4"),
+    ({"validation": (np.ones((3, 5)), np.ones((3, 1)))}, ValueError,
+     r"X_val must have 2 columns, shape \(n, 2\); got shape \(3, 5\)"),
+    ({"validation": (np.ones((3, 2)), np.ones((3, 2)))}, ValueError,
+     r"Y_val must have 1 columns, shape \(n, 1\); got shape \(3, 2\)"),
+    ({"validation": (np.ones((0, 2)), np.ones((0, 1)))}, ValueError, r"X_val is an empty batch"),
     ({"validation": (np.ones((3, 2)), np.ones(3))}, ValueError, r"Y_val must be 2-D targets"),
     ({"model": NaNModel()}, FloatingPointError,
      r"training diverged in epoch 0: the mini-batch cost is nan; lower the learning rate "
