@@ -84,3 +84,87 @@ def test_rbf_errors_are_clear_and_inputs_untouched():
     np.testing.assert_array_equal(X, before)
     with pytest.raises(ValueError, match="2 columns"):
         net.predict(np.ones((3, 5)))
+
+
+# ================================================================ ART1
+from companion.classic import ART1, art1_present  # noqa: E402
+
+HAND = np.array([[1, 1, 0, 0], [1, 0, 0, 0], [0, 0, 1, 1]])
+
+
+def test_art1_hand_traced_run_at_vigilance_one_half():
+    # pass 1: x1 founds w0 = 1100; x2 matches 1/1 → w0 = 1100 ∧ 1000 = 1000; x3 matches 0 → w1 = 0011.
+    # pass 2: x1 matches w0 with 1/2 ≥ 0.5 (no change); nothing changes, so fit stops.
+    art = ART1(0.5).fit(HAND)
+    np.testing.assert_array_equal(art.prototypes_, [[1, 0, 0, 0], [0, 0, 1, 1]])
+    np.testing.assert_array_equal(art.labels_, [0, 0, 1])
+    assert art.n_epochs_ == 2
+
+
+def test_art1_hand_traced_run_at_vigilance_point_six():
+    # pass 2: x1 matches w0 = 1000 with only 1/2 < 0.6 and w1 with 0 → reset both, new w2 = 1100.
+    # pass 3: T2 = 2/(2+α) > T0 = 1/(1+α), so x1 resonates with w2; x2 picks w0 (T0 > T2).
+    art = ART1(0.6).fit(HAND)
+    np.testing.assert_array_equal(art.prototypes_, [[1, 0, 0, 0], [0, 0, 1, 1], [1, 1, 0, 0]])
+    np.testing.assert_array_equal(art.labels_, [2, 0, 1])
+
+
+def _random_patterns(seed, n=40, d=12, p=0.35):
+    return (np.random.default_rng(seed).random((n, d)) < p).astype(int)
+
+
+@settings(max_examples=15)
+@given(st.integers(0, 10_000), st.floats(0.2, 0.5))
+def test_art1_higher_vigilance_never_gives_fewer_categories(seed, p):
+    X = _random_patterns(seed, p=p)
+    counts = [len(ART1(rho).fit(X).prototypes_) for rho in np.linspace(0.05, 1.0, 12)]
+    assert all(b >= a for a, b in zip(counts, counts[1:])), counts
+
+
+@pytest.mark.parametrize("rho", [0.3, 0.6, 0.9])
+def test_art1_is_stable_and_prototypes_are_subsets_of_their_members(rho):
+    X = _random_patterns(7)
+    art = ART1(rho).fit(X)
+    k, protos = len(art.prototypes_), art.prototypes_.copy()
+    for i, j in enumerate(art.labels_):
+        assert np.all(art.prototypes_[j] <= X[i]), (i, j)            # prototype ⊆ member
+        assert (X[i] & art.prototypes_[j]).sum() >= rho * X[i].sum()  # each member passes vigilance
+    art.partial_fit(X)                                                 # present the set again
+    assert len(art.prototypes_) == k
+    np.testing.assert_array_equal(art.prototypes_, protos)
+    np.testing.assert_array_equal(art.predict(X), art.labels_)
+
+
+def test_art1_search_equals_a_one_by_one_search_with_resets():
+    rng = np.random.default_rng(3)
+    P = (rng.random((6, 10)) < 0.5).astype(np.int8)
+    for x in (rng.random((30, 10)) < 0.5).astype(np.int8):
+        if not x.any():
+            continue
+        T = (P & x).sum(1) / (1e-3 + P.sum(1))
+        expected = len(P)
+        for j in sorted(range(len(P)), key=lambda j: (-T[j], j)):    # decreasing choice, then reset
+            if (P[j] & x).sum() / x.sum() >= 0.7:
+                expected = j
+                break
+        got, _ = art1_present(x, P, 0.7, 1e-3)
+        assert got == expected
+
+
+def test_art1_all_zero_input_is_left_uncategorized():
+    X = np.vstack([HAND, np.zeros(4, dtype=int)])
+    art = ART1(0.5).fit(X)
+    assert art.labels_[-1] == -1
+    np.testing.assert_array_equal(art.prototypes_, ART1(0.5).fit(HAND).prototypes_)
+
+
+def test_art1_errors_are_clear_and_inputs_untouched():
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        ART1(0.5).fit([[0, 0.5, 1]])
+    with pytest.raises(ValueError, match="vigilance"):
+        ART1(1.5)
+    with pytest.raises(ValueError, match="not fitted"):
+        ART1(0.5).predict(HAND)
+    X = HAND.copy()
+    ART1(0.9).fit(X)
+    np.testing.assert_array_equal(X, HAND)

@@ -15,8 +15,10 @@ Every class takes ``seed``/``rng`` where it draws, works in float64, never modif
 and raises ``ValueError``/``TypeError`` naming the argument for bad shapes, values and for a
 call before ``fit``.
 """
+from companion.classic.art import ART1, art1_choice, art1_match, art1_present
 from companion.classic.rbf import RBFNetwork, kmeans, mean_center_distance, rbf_activations
 
 __all__ = [
     "RBFNetwork", "kmeans", "rbf_activations", "mean_center_distance",
+    "ART1", "art1_choice", "art1_match", "art1_present",
 ]
