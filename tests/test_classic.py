@@ -168,3 +168,76 @@ def test_art1_errors_are_clear_and_inputs_untouched():
     X = HAND.copy()
     ART1(0.9).fit(X)
     np.testing.assert_array_equal(X, HAND)
+
+
+# ================================================================ SOM
+from companion.classic import SOM, som_step  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def uniform_som():
+    U = np.random.default_rng(0).random((400, 2))
+    return SOM(8, 8, 2, seed=0).fit(U, epochs=8), U
+
+
+def test_som_orders_itself_on_uniform_data(uniform_som):
+    som, U = uniform_som
+    untrained = SOM(8, 8, 2, seed=0)
+    untrained.fit(U[:1], epochs=1)                   # a nearly untrained map, same initial spread
+    assert som.qe_history_[-1] < som.qe_history_[0]
+    assert som.quantization_error(U) < untrained.quantization_error(U)
+    assert som.topographic_error(U) < 0.05
+
+
+def test_som_bmu_and_errors_match_brute_force(uniform_som):
+    som, U = uniform_som
+    X = U[:25]
+    W = som.weights
+    best = [min(np.ndindex(8, 8), key=lambda rc: np.sum((x - W[rc]) ** 2)) for x in X]
+    np.testing.assert_array_equal(som.bmu(X), best)
+    qe = np.mean([np.linalg.norm(x - W[rc]) for x, rc in zip(X, best)])
+    assert som.quantization_error(X) == pytest.approx(qe)
+    U_loop = np.zeros((8, 8))
+    for r, c in np.ndindex(8, 8):
+        nb = [(r + a, c + b) for a, b in ((1, 0), (-1, 0), (0, 1), (0, -1)) if 0 <= r + a < 8 and 0 <= c + b < 8]
+        U_loop[r, c] = np.mean([np.linalg.norm(W[r, c] - W[q]) for q in nb])
+    np.testing.assert_allclose(som.u_matrix(), U_loop)
+
+
+def test_som_topographic_error_of_an_ordered_and_a_scrambled_map():
+    grid = np.stack(np.meshgrid(np.arange(4.0), np.arange(5.0), indexing="ij"), -1)   # (4, 5, 2)
+    X = grid.reshape(-1, 2)[:-1] + np.array([0.3, 0.1])    # each input nearest a unit, then its neighbour
+    som = SOM(4, 5, 2, seed=0)
+    som.fit(X, epochs=1)
+    som.weights = grid.copy()
+    assert som.topographic_error(X) == 0.0
+    som.weights = grid.reshape(-1, 2)[np.random.default_rng(0).permutation(20)].reshape(4, 5, 2)
+    assert som.topographic_error(X) > 0.3
+
+
+def test_som_step_matches_a_loop_over_units():
+    rng = np.random.default_rng(4)
+    W, x = rng.random((3, 4, 2)), rng.random(2)
+    c = min(np.ndindex(3, 4), key=lambda rc: np.sum((x - W[rc]) ** 2))
+    expected = W.copy()
+    for rc in np.ndindex(3, 4):
+        h = np.exp(-((rc[0] - c[0]) ** 2 + (rc[1] - c[1]) ** 2) / (2 * 1.5 ** 2))
+        expected[rc] = W[rc] + 0.3 * h * (x - W[rc])
+    before = W.copy()
+    np.testing.assert_allclose(som_step(W, x, 0.3, 1.5), expected)
+    np.testing.assert_array_equal(W, before)
+
+
+def test_som_is_reproducible_and_validates():
+    U = np.random.default_rng(1).random((60, 3))
+    a, b = SOM(4, 4, 3, seed=2).fit(U, 2), SOM(4, 4, 3, seed=2).fit(U, 2)
+    np.testing.assert_array_equal(a.weights, b.weights)
+    assert not np.allclose(a.weights, SOM(4, 4, 3, seed=3).fit(U, 2).weights)
+    with pytest.raises(ValueError, match="3 columns"):
+        a.bmu(np.ones((2, 2)))
+    with pytest.raises(ValueError, match="3 columns"):
+        SOM(4, 4, 3).fit(np.ones((5, 4)))
+    with pytest.raises(ValueError, match="not fitted"):
+        SOM(4, 4, 3).bmu(U)
+    with pytest.raises(ValueError, match="lr"):
+        SOM(4, 4, 3, lr=0.0)

@@ -17,8 +17,10 @@ call before ``fit``.
 """
 from companion.classic.art import ART1, art1_choice, art1_match, art1_present
 from companion.classic.rbf import RBFNetwork, kmeans, mean_center_distance, rbf_activations
+from companion.classic.som import SOM, decay, grid_positions, neighbourhood, som_step
 
 __all__ = [
     "RBFNetwork", "kmeans", "rbf_activations", "mean_center_distance",
     "ART1", "art1_choice", "art1_match", "art1_present",
+    "SOM", "som_step", "neighbourhood", "grid_positions", "decay",
 ]
