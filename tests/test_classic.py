@@ -241,3 +241,57 @@ def test_som_is_reproducible_and_validates():
         SOM(4, 4, 3).bmu(U)
     with pytest.raises(ValueError, match="lr"):
         SOM(4, 4, 3, lr=0.0)
+
+
+# ================================================================ cascade-correlation
+from companion.classic import CascadeCorrelation, candidate_scores_and_gradients, correlation_score  # noqa: E402
+
+
+def test_correlation_score_matches_its_definition():
+    rng = np.random.default_rng(5)
+    V, E = rng.normal(size=12), rng.normal(size=(12, 3))
+    S = sum(abs(sum((V[p] - V.mean()) * (E[p, o] - E[:, o].mean()) for p in range(12))) for o in range(3))
+    assert correlation_score(V, E) == pytest.approx(S)
+    both = correlation_score(np.column_stack([V, 2 * V]), E)
+    np.testing.assert_allclose(both, [S, 2 * S])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gradient_of_s_agrees_with_finite_differences(seed):
+    rng = np.random.default_rng(seed)
+    F = np.column_stack([rng.normal(size=(15, 3)), np.ones(15)])
+    Wc, E = rng.normal(size=(4, 4)), rng.normal(size=(15, 2))
+    S, grad = candidate_scores_and_gradients(F, Wc, E)
+    np.testing.assert_allclose(S, correlation_score(np.tanh(F @ Wc.T), E))
+    numeric = numerical_gradient(lambda: candidate_scores_and_gradients(F, Wc, E)[0].sum(), Wc, 1e-6)
+    assert relative_error(grad, numeric) < 1e-7
+
+
+def test_cascade_correlation_solves_xor():
+    X, y = datasets.xor()
+    net = CascadeCorrelation(2, 1, seed=0).fit(X, y[:, None])
+    np.testing.assert_array_equal(net.predict(X)[:, 0] > 0.5, y == 1)
+    assert net.n_hidden_ >= 1                       # no net without a hidden unit solves XOR
+    assert net.W_out_.shape == (1, 2 + 1 + net.n_hidden_)
+
+
+def test_cascade_correlation_fits_the_spirals_and_never_changes_installed_units():
+    X, y = datasets.spirals(60, k=2, noise=0.1, seed=0)
+    snapshots = []
+    net = CascadeCorrelation(2, 2, max_hidden=8, seed=1).fit(
+        X, np.eye(2)[y], callback=lambda h, m: snapshots.append([w.copy() for w in m.hidden_weights_]))
+    assert np.mean(net.predict(X).argmax(1) == y) >= 0.95
+    assert len(snapshots) == net.n_hidden_ + 1 and net.n_hidden_ <= 8
+    for earlier in snapshots:
+        for h, w in enumerate(earlier):
+            np.testing.assert_array_equal(net.hidden_weights_[h], w)   # frozen after installation
+            assert w.shape == (2 + 1 + h,)                             # fed by inputs, bias, earlier units
+
+
+def test_cascade_correlation_validates():
+    with pytest.raises(ValueError, match="not fitted"):
+        CascadeCorrelation(2, 1).predict(np.ones((1, 2)))
+    with pytest.raises(ValueError, match="1 columns"):
+        CascadeCorrelation(2, 1).fit(np.ones((3, 2)), np.ones((3, 2)))
+    with pytest.raises(ValueError, match="n_candidates"):
+        CascadeCorrelation(2, 1, n_candidates=0)

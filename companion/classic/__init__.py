@@ -16,6 +16,7 @@ and raises ``ValueError``/``TypeError`` naming the argument for bad shapes, valu
 call before ``fit``.
 """
 from companion.classic.art import ART1, art1_choice, art1_match, art1_present
+from companion.classic.cascade import CascadeCorrelation, candidate_scores_and_gradients, correlation_score
 from companion.classic.rbf import RBFNetwork, kmeans, mean_center_distance, rbf_activations
 from companion.classic.som import SOM, decay, grid_positions, neighbourhood, som_step
 
@@ -23,4 +24,5 @@ __all__ = [
     "RBFNetwork", "kmeans", "rbf_activations", "mean_center_distance",
     "ART1", "art1_choice", "art1_match", "art1_present",
     "SOM", "som_step", "neighbourhood", "grid_positions", "decay",
+    "CascadeCorrelation", "correlation_score", "candidate_scores_and_gradients",
 ]

@@ -103,7 +103,7 @@ class CascadeCorrelation:
     """
 
     def __init__(self, n_in: int, n_out: int, max_hidden: int = 20, n_candidates: int = 8,
-                 score_threshold: float = 0.4, output_steps: int = 300, candidate_steps: int = 200,
+                 score_threshold: float = 0.4, output_steps: int = 150, candidate_steps: int = 80,
                  lr: float = 0.05, seed: int | None = 0, rng: np.random.Generator | None = None) -> None:
         self.n_in, self.n_out = check_count("n_in", n_in), check_count("n_out", n_out)
         self.max_hidden = check_count("max_hidden", max_hidden, 0)
