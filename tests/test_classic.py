@@ -295,3 +295,99 @@ def test_cascade_correlation_validates():
         CascadeCorrelation(2, 1).fit(np.ones((3, 2)), np.ones((3, 2)))
     with pytest.raises(ValueError, match="n_candidates"):
         CascadeCorrelation(2, 1, n_candidates=0)
+
+
+# ================================================================ Elman network
+from companion.classic import Elman  # noqa: E402
+from companion.classic.elman import PARAM_NAMES  # noqa: E402
+
+
+def _elman_loop(net, X):
+    """Outputs computed one sequence and one step at a time, independently of the batched code."""
+    p, f = net.params, {"tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z))}[net.hidden]
+    out = np.zeros(X.shape[:2] + (net.n_out,))
+    for i, seq in enumerate(X):
+        h = np.zeros(net.n_hidden)                                       # h_0 = 0
+        for t, x in enumerate(seq):
+            h = f(p["W_xh"] @ x + p["W_hh"] @ h + p["b_h"])
+            out[i, t] = p["W_hy"] @ h + p["b_y"]
+    return out
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "sigmoid"])
+def test_elman_forward_matches_a_step_by_step_loop(hidden):
+    rng = np.random.default_rng(8)
+    net = Elman(3, 4, 2, hidden=hidden, seed=1)
+    net.params["b_h"][:] = rng.normal(size=4)
+    X = rng.normal(size=(5, 6, 3))
+    np.testing.assert_allclose(net.forward(X), _elman_loop(net, X), rtol=1e-12)
+    assert {k: v.shape for k, v in net.params.items()} == {
+        "W_xh": (4, 3), "W_hh": (4, 4), "b_h": (4,), "W_hy": (2, 4), "b_y": (2,)}
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "sigmoid"])
+def test_elman_bptt_agrees_with_finite_differences_for_every_parameter(hidden):
+    rng = np.random.default_rng(9)
+    net = Elman(2, 3, 2, hidden=hidden, seed=4)
+    for p in net.params.values():
+        p += 0.3 * rng.normal(size=p.shape)
+    X, Y = rng.normal(size=(4, 5, 2)), rng.normal(size=(4, 5, 2))
+    grads = net.backprop(X, Y)
+    assert set(grads) == set(PARAM_NAMES)
+    for name in PARAM_NAMES:
+        numeric = numerical_gradient(lambda: net.loss(X, Y), net.params[name])
+        assert relative_error(grads[name], numeric) < 1e-7, name
+
+
+def test_elman_cost_is_the_documented_sum_over_steps_batch_mean():
+    rng = np.random.default_rng(10)
+    net = Elman(1, 2, 1, seed=0)
+    X, Y = rng.normal(size=(3, 4, 1)), rng.normal(size=(3, 4, 1))
+    out = _elman_loop(net, X)
+    assert net.loss(X, Y) == pytest.approx(sum(0.5 * np.sum((out[i] - Y[i]) ** 2) for i in range(3)) / 3)
+
+
+def test_elman_learns_temporal_xor():
+    X, Y = datasets.temporal_xor(60, 12, seed=0)
+    net = Elman(1, 8, 1, seed=0).fit(X, Y, epochs=150, lr=0.05)
+    Xt, Yt = datasets.temporal_xor(200, 30, seed=1)               # new, longer sequences
+    assert np.mean((net.forward(Xt) > 0.5) == Yt) == 1.0
+    assert net.history_[-1] < 0.05 * net.history_[0]
+
+
+def test_elman_validates_and_leaves_inputs_alone():
+    net = Elman(2, 3, 1)
+    with pytest.raises(ValueError, match=r"\(n, T, 2\)"):
+        net.forward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match="Y must have shape"):
+        net.backprop(np.ones((2, 3, 2)), np.ones((2, 4, 1)))
+    with pytest.raises(ValueError, match="unknown hidden"):
+        Elman(2, 3, 1, hidden="softmax")
+    X = np.ones((2, 3, 2))
+    net.backprop(X, np.zeros((2, 3, 1)))
+    np.testing.assert_array_equal(X, 1.0)
+
+
+# ================================================================ data sets added for chapter 11
+
+def test_temporal_xor_targets_need_one_step_of_memory():
+    X, Y = datasets.temporal_xor(5, 7, seed=3)
+    assert X.shape == Y.shape == (5, 7, 1)
+    for x, y in zip(X[..., 0].astype(int), Y[..., 0].astype(int)):
+        assert y[0] == x[0] and all(y[t] == x[t] ^ x[t - 1] for t in range(1, 7))
+
+
+def test_bars_and_stripes_lists_every_image_once():
+    V = datasets.bars_and_stripes(3)
+    assert V.shape == (14, 9) and len({tuple(v) for v in V}) == 14
+    for v in V.reshape(-1, 3, 3):
+        rows_constant = all(len(set(r)) == 1 for r in v)
+        cols_constant = all(len(set(c)) == 1 for c in v.T)
+        assert rows_constant or cols_constant
+    assert datasets.bars_and_stripes(2).shape == (6, 4)
+
+
+def test_two_spirals_are_mirror_images():
+    X, y = datasets.two_spirals(30, turns=2.0)
+    assert X.shape == (60, 2) and list(np.bincount(y)) == [30, 30]
+    np.testing.assert_allclose(X[y == 1], -X[y == 0])
