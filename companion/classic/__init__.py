@@ -19,6 +19,7 @@ from companion.classic.art import ART1, art1_choice, art1_match, art1_present
 from companion.classic.cascade import CascadeCorrelation, candidate_scores_and_gradients, correlation_score
 from companion.classic.elman import Elman
 from companion.classic.rbf import RBFNetwork, kmeans, mean_center_distance, rbf_activations
+from companion.classic.rbm import RBM, all_binary
 from companion.classic.som import SOM, decay, grid_positions, neighbourhood, som_step
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "SOM", "som_step", "neighbourhood", "grid_positions", "decay",
     "CascadeCorrelation", "correlation_score", "candidate_scores_and_gradients",
     "Elman",
+    "RBM", "all_binary",
 ]
