@@ -45,6 +45,7 @@ __all__ = [
     "activation_explorer",
     "regularization_explorer",
     "width_explorer",
+    "art_vigilance_explorer",
 ]
 
 
@@ -604,5 +605,64 @@ def width_explorer(width: int = 5, target: str = "sine", method: str = "least sq
         return {"width": v["width"], "target": v["target"], "method": v["method"],
                 "rms_error": float(np.sqrt(np.mean(err**2))), "max_error": float(np.max(np.abs(err))),
                 "n_parameters": 3 * v["width"] + 1}
+
+    return Explorer(controls, draw)
+
+
+# ----------------------------------------------------------------------------- ART vigilance
+
+
+def _binary_digits(n: int, seed: int) -> np.ndarray:
+    """``n`` bundled 8×8 digits of classes 0, 1 and 7 (chosen at random), thresholded at 0.5: (n, 64) int."""
+    from companion.datasets import load_digits
+
+    X, y = load_digits()
+    keep = np.flatnonzero(np.isin(y, (0, 1, 7)))
+    rows = make_rng(seed).choice(keep, size=n, replace=False)
+    return (X[rows] > 0.5).astype(int)
+
+
+def _draw_prototypes(fig: Figure, prototypes: np.ndarray, box: tuple) -> None:
+    """8×8 images of ``prototypes`` (k, 64) in square cells packed into ``box`` (left, bottom, w, h)."""
+    left, bottom, width, height = box
+    fw, fh = fig.get_size_inches()
+    k = len(prototypes)
+    cols = max(1, int(np.ceil(np.sqrt(k * (width * fw) / (height * fh)))))
+    rows = -(-k // cols)
+    side = min(width * fw / cols, height * fh / rows)                 # inches
+    for j, proto in enumerate(prototypes):
+        r, c = divmod(j, cols)
+        ax = fig.add_axes((left + c * side / fw, bottom + height - (r + 1) * side / fh,
+                           0.9 * side / fw, 0.9 * side / fh))
+        ax.imshow(proto.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
+        ax.axis("off")
+
+
+def art_vigilance_explorer(vigilance: float = 0.5, n: int = 40, seed: int = 0) -> Explorer:
+    """ART1 on binarized digits (0, 1 and 7): move the vigilance ρ, watch the categories split.
+
+    Controls: ``"vigilance"`` (ρ in [0.05, 0.95], steps of 0.1). The figure shows the number of categories
+    against ρ (the current ρ marked) and the current prototypes as 8×8 images. ``state`` holds
+    ``vigilance``, ``n_categories`` and ``epochs`` (passes until stable).
+    """
+    from companion.classic import ART1
+
+    check_positive("vigilance", vigilance)
+    X = _binary_digits(n, seed)
+    grid = np.round(np.arange(0.05, 0.951, 0.1), 2)
+    counts = [len(ART1(float(r)).fit(X).prototypes_) for r in grid]
+    controls = {"vigilance": widgets.FloatSlider(value=vigilance, min=0.05, max=0.95, step=0.1,
+                                                 description="vigilance ρ", continuous_update=False)}
+
+    def draw(fig: Figure, v: dict) -> dict:
+        art = ART1(v["vigilance"]).fit(X)
+        left = fig.add_axes((0.07, 0.15, 0.33, 0.72))
+        left.step(grid, counts, where="mid")
+        left.axvline(v["vigilance"], color="tab:red", linestyle="--")
+        left.set(xlabel="vigilance ρ", ylabel="categories", title=f"ART1 on {n} binary digits")
+        k = len(art.prototypes_)
+        _draw_prototypes(fig, art.prototypes_, box=(0.46, 0.08, 0.52, 0.78))
+        fig.text(0.7, 0.92, f"ρ = {v['vigilance']:.2f}: {k} prototypes", ha="center")
+        return {"vigilance": v["vigilance"], "n_categories": k, "epochs": art.n_epochs_}
 
     return Explorer(controls, draw)

@@ -520,3 +520,15 @@ def test_rbm_validates_and_samples_binary_states():
     V = np.ones((3, 4))
     rbm.cd_gradients(V)
     np.testing.assert_array_equal(V, 1.0)
+
+
+# ================================================================ the chapter's widget
+
+def test_art_vigilance_explorer_redraws_with_more_categories_at_higher_vigilance(strict_figures):
+    from companion.widgets import art_vigilance_explorer
+
+    w = art_vigilance_explorer(vigilance=0.35)
+    low = w.state["n_categories"]
+    w.controls["vigilance"].value = 0.85
+    assert w.state["vigilance"] == 0.85 and w.state["n_categories"] > low
+    assert len(w.figure.axes) == 1 + w.state["n_categories"]          # the curve + one image per prototype

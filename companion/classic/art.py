@@ -63,8 +63,9 @@ def art1_present(x: np.ndarray, prototypes: np.ndarray, vigilance: float, alpha:
     prototypes : (k, d) or (k + 1, d) new array
     """
     if len(prototypes):
-        T = art1_choice(x, prototypes, alpha)
-        passes = art1_match(x, prototypes) >= vigilance
+        overlap = (prototypes & x).sum(1)                      # |x ∧ w_j|, shared by both tests
+        T = overlap / (alpha + prototypes.sum(1))              # choice
+        passes = overlap >= vigilance * x.sum()                # vigilance test, ⇔ match ratio ≥ ρ
         if passes.any():
             j = int(np.argmax(np.where(passes, T, -np.inf)))
             if not learn:
