@@ -47,12 +47,12 @@ def test_rbf_activations_lie_in_zero_one(n, d, width, seed):
     assert Phi.shape == (n, 3) and np.all((Phi >= 0) & (Phi <= 1))
 
 
-def test_rbf_default_width_is_the_mean_distance_between_centres():
+def test_rbf_default_width_is_the_mean_nearest_centre_distance():
     X, y = datasets.moons(60, seed=0)
     net = RBFNetwork(5, seed=3).fit(X, np.eye(2)[y])
     C = net.centers_
-    pairs = [np.linalg.norm(C[i] - C[j]) for i in range(5) for j in range(i + 1, 5)]
-    assert net.width_ == pytest.approx(np.mean(pairs)) == pytest.approx(mean_center_distance(C))
+    nearest = [min(np.linalg.norm(C[i] - C[j]) for j in range(5) if j != i) for i in range(5)]
+    assert net.width_ == pytest.approx(np.mean(nearest)) == pytest.approx(mean_center_distance(C))
     assert net.predict(X).shape == (60, 2)
     assert RBFNetwork(5, width=0.3, seed=3).fit(X, y).width_ == 0.3
 

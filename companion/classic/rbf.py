@@ -96,16 +96,18 @@ def rbf_activations(X, centers, width: float) -> np.ndarray:
 
 
 def mean_center_distance(centers) -> float:
-    """Mean Euclidean distance over all pairs of distinct centres (the default width σ).
+    """Mean distance from each centre to its nearest other centre (the default width σ).
 
-    With a single centre there is no pair; 1.0 is returned.
+    Neighbouring bumps then overlap by about one width, whatever the number of centres; the
+    mean over *all* pairs would grow with the spread of the data and make many-centre networks
+    ill-conditioned. With a single centre there is no pair; 1.0 is returned.
     """
     C = check_data("centers", centers)
-    k = len(C)
-    if k < 2:
+    if len(C) < 2:
         return 1.0
     d = np.sqrt(_squared_distances(C, C))
-    return float(d[np.triu_indices(k, 1)].mean())
+    np.fill_diagonal(d, np.inf)
+    return float(d.min(1).mean())
 
 
 class RBFNetwork:
@@ -116,7 +118,8 @@ class RBFNetwork:
     n_centers : int ≥ 1
         Number k of hidden (radial) units.
     width : float > 0 or None
-        Width σ of every Gaussian; ``None`` uses the mean distance between the fitted centres.
+        Width σ of every Gaussian; ``None`` uses the mean distance from each fitted centre to
+        its nearest neighbour among the centres (:func:`mean_center_distance`).
     seed, rng : randomness of the k-means seeding.
 
     Attributes (after ``fit``)
