@@ -532,3 +532,27 @@ def test_art_vigilance_explorer_redraws_with_more_categories_at_higher_vigilance
     w.controls["vigilance"].value = 0.85
     assert w.state["vigilance"] == 0.85 and w.state["n_categories"] > low
     assert len(w.figure.axes) == 1 + w.state["n_categories"]          # the curve + one image per prototype
+
+
+@settings(max_examples=20)
+@given(st.integers(1, 5), st.integers(1, 4), st.floats(0.1, 20.0), st.integers(0, 10_000))
+def test_rbm_free_energy_equals_the_hidden_sum_for_any_small_shape(n_v, n_h, scale, seed):
+    rbm = _tiny_rbm(n_v, n_h, scale=scale, seed=seed)
+    Vs, Hs = all_binary(n_v), all_binary(n_h)
+    for v in Vs:
+        neg_e = -rbm.energy(np.repeat(v[None], len(Hs), 0), Hs)
+        top = neg_e.max()
+        assert rbm.free_energy(v[None])[0] == pytest.approx(-(top + np.log(np.exp(neg_e - top).sum())), rel=1e-10, abs=1e-9)
+    p = np.exp(-rbm.free_energy(Vs) - rbm.log_partition())
+    assert p.sum() == pytest.approx(1.0)
+
+
+@settings(max_examples=15)
+@given(st.integers(1, 4), st.integers(1, 6), st.integers(1, 3), st.integers(1, 3), st.integers(0, 10_000))
+def test_elman_gradients_have_the_parameter_shapes_and_vanish_at_a_perfect_fit(n, T, n_in, n_out, seed):
+    rng = np.random.default_rng(seed)
+    net = Elman(n_in, 3, n_out, seed=seed)
+    X = rng.normal(size=(n, T, n_in))
+    grads = net.backprop(X, net.forward(X))                  # targets equal to the outputs: C = 0
+    for name, g in grads.items():
+        assert g.shape == net.params[name].shape and np.allclose(g, 0.0)
