@@ -17,8 +17,12 @@ rbm        RBM(64, 36), 6 CD-1 epochs (lr 0.1, batch 30) on 449·s binarized dig
 How it is measured (DESIGN §8): each fit runs in a fresh subprocess; the classes and scales are
 interleaved (A B C … A B C …) for several rounds, and the report gives medians of the wall-clock
 time and of the process CPU time (on a machine shared with other work the CPU time is the better
-guide to what a quiet machine would show). The growth exponent is ``log2(t(2s)/t(s))`` averaged
-over the two doublings: 1 means linear in the data size. The BLAS environment is left as it is
+guide to what a quiet machine would show). The growth exponent is ``log2(t(2s)/t(s))`` of the
+median CPU times, averaged over the two doublings: 1 means linear in the data size. Two fits grow
+their model with the data and are not linear for that reason: ART1 creates more categories
+(each input is compared with all of them), and cascade-correlation installs as many units as it
+needs (up to 20), so its time follows the unit count more than the data size; the worker lines
+print both. The BLAS environment is left as it is
 (``OPENBLAS_CORETYPE``/``OPENBLAS_L2_SIZE`` included).
 
     .venv/bin/python benchmarks/classic_speed.py --rounds 3
@@ -82,8 +86,13 @@ def _workload(name: str, s: int):
 def child(name: str, s: int) -> None:
     fit = _workload(name, s)
     wall, cpu = time.perf_counter(), time.process_time()
-    fit()
-    print(json.dumps({"seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu}))
+    model = fit()
+    report = {"seconds": time.perf_counter() - wall, "cpu_seconds": time.process_time() - cpu}
+    if name == "cascade":
+        report["size"] = f"{model.n_hidden_} units"
+    elif name == "art":
+        report["size"] = f"{len(model.prototypes_)} categories"
+    print(json.dumps(report))
 
 
 def main() -> None:
@@ -101,7 +110,8 @@ def main() -> None:
         for (name, s), reports in runs.items():
             report = run_child(__file__, name, ["--scale", str(s)])
             reports.append(report)
-            status = report.get("error") or f"{report['seconds']:.2f} s wall, {report['cpu_seconds']:.2f} s CPU"
+            status = report.get("error") or (f"{report['seconds']:.2f} s wall, {report['cpu_seconds']:.2f} s CPU"
+                                              f"  {report.get('size', '')}")
             print(f"  round {r + 1}/{args.rounds}  {name:<8} x{s}  {status}", flush=True)
     print(f"\n{'network':<9}" + "".join(f"{'x' + str(s) + ' wall / CPU (s)':>22}" for s in SCALES) + f"{'growth':>9}")
     for name in args.only:
