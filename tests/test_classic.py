@@ -556,3 +556,31 @@ def test_elman_gradients_have_the_parameter_shapes_and_vanish_at_a_perfect_fit(n
     grads = net.backprop(X, net.forward(X))                  # targets equal to the outputs: C = 0
     for name, g in grads.items():
         assert g.shape == net.params[name].shape and np.allclose(g, 0.0)
+
+
+# ================================================================ every class: inputs untouched, seeds honoured
+
+def _fits():
+    X, y = datasets.xor()
+    Y = y[:, None].astype(float)
+    B = (np.random.default_rng(0).random((12, 6)) < 0.5).astype(float)
+    S, T = datasets.temporal_xor(4, 5, seed=0)
+    return [
+        ("rbf", lambda s: RBFNetwork(3, seed=s).fit(X, Y), (X, Y), lambda m: m.centers_),
+        ("art", lambda s: ART1(0.5).fit(B), (B,), lambda m: m.prototypes_),
+        ("som", lambda s: SOM(3, 3, 2, seed=s).fit(X, 2), (X,), lambda m: m.weights),
+        ("cascade", lambda s: CascadeCorrelation(2, 1, max_hidden=2, seed=s).fit(X, Y), (X, Y), lambda m: m.W_out_),
+        ("elman", lambda s: Elman(1, 3, 1, seed=s).fit(S, T, epochs=3), (S, T), lambda m: m.params["W_hh"]),
+        ("rbm", lambda s: RBM(6, 3, seed=s).fit(B, epochs=2), (B,), lambda m: m.params["W"]),
+    ]
+
+
+@pytest.mark.parametrize("index", range(6), ids=[f[0] for f in _fits()])
+def test_fit_leaves_inputs_untouched_and_is_reproducible(index):
+    name, fit, inputs, learned = _fits()[index]
+    before = [a.copy() for a in inputs]
+    first, again = learned(fit(0)), learned(fit(0))
+    for a, b in zip(inputs, before):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(first, again)
+    assert first.dtype in (np.float64, np.int8)
