@@ -622,20 +622,14 @@ def _binary_digits(n: int, seed: int) -> np.ndarray:
     return (X[rows] > 0.5).astype(int)
 
 
-def _draw_prototypes(fig: Figure, prototypes: np.ndarray, box: tuple) -> None:
-    """8×8 images of ``prototypes`` (k, 64) in square cells packed into ``box`` (left, bottom, w, h)."""
-    left, bottom, width, height = box
-    fw, fh = fig.get_size_inches()
-    k = len(prototypes)
-    cols = max(1, int(np.ceil(np.sqrt(k * (width * fw) / (height * fh)))))
-    rows = -(-k // cols)
-    side = min(width * fw / cols, height * fh / rows)                 # inches
-    for j, proto in enumerate(prototypes):
-        r, c = divmod(j, cols)
-        ax = fig.add_axes((left + c * side / fw, bottom + height - (r + 1) * side / fh,
-                           0.9 * side / fw, 0.9 * side / fh))
-        ax.imshow(proto.reshape(8, 8), cmap="gray_r", vmin=0, vmax=1)
-        ax.axis("off")
+def _mosaic(images: np.ndarray, ncols: int, side: int = 8) -> np.ndarray:
+    """Tile square images (k, side²) into one array, one blank (NaN) pixel between neighbours."""
+    nrows = -(-len(images) // ncols)
+    canvas = np.full((nrows * (side + 1) - 1, ncols * (side + 1) - 1), np.nan)
+    for j, image in enumerate(images):
+        r, c = divmod(j, ncols)
+        canvas[r * (side + 1):r * (side + 1) + side, c * (side + 1):c * (side + 1) + side] = image.reshape(side, side)
+    return canvas
 
 
 def art_vigilance_explorer(vigilance: float = 0.5, n: int = 40, seed: int = 0) -> Explorer:
@@ -661,8 +655,9 @@ def art_vigilance_explorer(vigilance: float = 0.5, n: int = 40, seed: int = 0) -
         left.axvline(v["vigilance"], color="tab:red", linestyle="--")
         left.set(xlabel="vigilance ρ", ylabel="categories", title=f"ART1 on {n} binary digits")
         k = len(art.prototypes_)
-        _draw_prototypes(fig, art.prototypes_, box=(0.46, 0.08, 0.52, 0.78))
-        fig.text(0.7, 0.92, f"ρ = {v['vigilance']:.2f}: {k} prototypes", ha="center")
+        right = fig.add_axes((0.46, 0.08, 0.52, 0.78))
+        right.imshow(_mosaic(art.prototypes_, ncols=int(np.ceil(np.sqrt(1.6 * k)))), cmap="gray_r", vmin=0, vmax=1)
+        right.set(xticks=[], yticks=[], title=f"ρ = {v['vigilance']:.2f}: {k} prototypes")
         return {"vigilance": v["vigilance"], "n_categories": k, "epochs": art.n_epochs_}
 
     return Explorer(controls, draw)
