@@ -14,6 +14,9 @@ labels ``y`` as int64 of shape ``(n,)``. Turn labels into one-hot targets with
 ``load_digits()``          1,797 real 8×8 handwritten digits, bundled with the package
 ``load_mnist(...)``        70,000 28×28 MNIST digits, downloaded once and cached
 ``train_val_test_split``   stratified, seeded split into training/validation/test sets
+``bars_and_stripes(...)``  every bars-and-stripes binary image (for Boltzmann machines)
+``temporal_xor(...)``      bit sequences whose target needs one step of memory
+``two_spirals(...)``       two interlocked spirals winding several turns (a hard benchmark)
 =========================  =============================================================
 """
 from __future__ import annotations
@@ -55,6 +58,9 @@ __all__ = [
     "DownloadError",
     "MNIST_FILES",
     "MNIST_MIRRORS",
+    "bars_and_stripes",
+    "temporal_xor",
+    "two_spirals",
 ]
 
 
@@ -476,3 +482,69 @@ def train_val_test_split(X, y, val: float = 0.15, test: float = 0.15, seed: int 
         idx = rng.permutation(np.concatenate(chunks))
         out += [X[idx], y[idx]]
     return tuple(out)
+
+
+# ----------------------------------------------------------------------------------------
+# Toy sets for the classic networks of chapter 11
+# ----------------------------------------------------------------------------------------
+
+def bars_and_stripes(size: int = 3) -> np.ndarray:
+    """Every *bars-and-stripes* image of ``size × size`` binary pixels (MacKay, 2003).
+
+    An image is made by choosing, for each row (stripes) or for each column (bars), whether it is
+    all on or all off. The all-off and all-on images arise both ways and are listed once, so there
+    are ``2·2^size − 2`` distinct images (14 for size 3).
+
+    Returns
+    -------
+    V : (2^(size+1) − 2, size²) float64 of 0/1; ``V[i].reshape(size, size)`` is image i.
+        Stripes come first (counting order of the row pattern), then the bars not yet listed.
+    """
+    size = _check_count("size", size, 1)
+    codes = ((np.arange(2 ** size)[:, None] >> np.arange(size - 1, -1, -1)) & 1).astype(np.float64)
+    stripes = np.repeat(codes, size, axis=1)            # row r copied across its size columns
+    bars = np.tile(codes, size)                         # the same column pattern in every row
+    mixed = bars[(codes.sum(1) > 0) & (codes.sum(1) < size)]
+    return np.vstack([stripes, mixed])
+
+
+def temporal_xor(n: int = 100, length: int = 20, seed: int | None = 0,
+                 rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Random bit sequences and the XOR of each bit with the bit before it.
+
+    Target ``y_t = x_t XOR x_{t−1}`` with ``x_0`` compared with an implicit 0, so ``y_1 = x_1``.
+    A feed-forward net that sees only ``x_t`` cannot do better than chance; a recurrent net must
+    remember one step. (Elman's 1990 temporal XOR interleaves the XOR bits into the stream and
+    asks for next-bit prediction; this variant makes every step predictable.)
+
+    Returns
+    -------
+    X : (n, length, 1) float64 of 0/1
+    Y : (n, length, 1) float64 of 0/1
+    """
+    n, length = _check_count("n", n), _check_count("length", length)
+    bits = make_rng(seed, rng).integers(0, 2, size=(n, length))
+    previous = np.concatenate([np.zeros((n, 1), dtype=bits.dtype), bits[:, :-1]], axis=1)
+    return bits[..., None].astype(np.float64), (bits ^ previous)[..., None].astype(np.float64)
+
+
+def two_spirals(n_per_class: int = 80, turns: float = 2.0, noise: float = 0.0, seed: int | None = 0,
+                rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Two interlocked spirals that each wind ``turns`` times (after Lang & Witbrock, 1988).
+
+    Point ``i`` of class 0 sits at radius ``r_i`` (evenly spaced in [0.05, 1]) and angle
+    ``θ_i = 2π·turns·r_i``, i.e. at ``r (cos θ, sin θ) + noise·ε``; class 1 is its mirror image
+    through the origin. With two or more turns this is much harder than ``spirals(k=2)``.
+
+    Returns
+    -------
+    X : (2·n_per_class, 2) float64;  y : (2·n_per_class,) int64 in {0, 1} (class 0 rows first)
+    """
+    n_per_class = _check_count("n_per_class", n_per_class, 2)
+    turns = check_positive("turns", turns)
+    noise = check_positive("noise", noise, allow_zero=True)
+    r = np.linspace(0.05, 1.0, n_per_class)
+    arm = np.column_stack([r * np.cos(2 * np.pi * turns * r), r * np.sin(2 * np.pi * turns * r)])
+    X = np.vstack([arm, -arm]) + noise * make_rng(seed, rng).standard_normal((2 * n_per_class, 2))
+    y = np.repeat(np.array([0, 1], dtype=np.int64), n_per_class)
+    return X, y

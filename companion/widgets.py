@@ -45,6 +45,7 @@ __all__ = [
     "activation_explorer",
     "regularization_explorer",
     "width_explorer",
+    "art_vigilance_explorer",
 ]
 
 
@@ -642,5 +643,59 @@ def width_explorer(width: int = 5, target: str = "sine", method: str = "least sq
         return {"width": v["width"], "target": v["target"], "method": v["method"],
                 "rms_error": float(np.sqrt(np.mean(err**2))), "max_error": float(np.max(np.abs(err))),
                 "n_parameters": 3 * v["width"] + 1}
+
+    return Explorer(controls, draw)
+
+
+# ----------------------------------------------------------------------------- ART vigilance
+
+
+def _binary_digits(n: int, seed: int) -> np.ndarray:
+    """``n`` bundled 8×8 digits of classes 0, 1 and 7 (chosen at random), thresholded at 0.5: (n, 64) int."""
+    from companion.datasets import load_digits
+
+    X, y = load_digits()
+    keep = np.flatnonzero(np.isin(y, (0, 1, 7)))
+    rows = make_rng(seed).choice(keep, size=n, replace=False)
+    return (X[rows] > 0.5).astype(int)
+
+
+def _mosaic(images: np.ndarray, ncols: int, side: int = 8) -> np.ndarray:
+    """Tile square images (k, side²) into one array, one blank (NaN) pixel between neighbours."""
+    nrows = -(-len(images) // ncols)
+    canvas = np.full((nrows * (side + 1) - 1, ncols * (side + 1) - 1), np.nan)
+    for j, image in enumerate(images):
+        r, c = divmod(j, ncols)
+        canvas[r * (side + 1):r * (side + 1) + side, c * (side + 1):c * (side + 1) + side] = image.reshape(side, side)
+    return canvas
+
+
+def art_vigilance_explorer(vigilance: float = 0.5, n: int = 40, seed: int = 0) -> Explorer:
+    """ART1 on binarized digits (0, 1 and 7): move the vigilance ρ, watch the categories split.
+
+    Controls: ``"vigilance"`` (ρ in [0.05, 0.95], steps of 0.1). The figure shows the number of categories
+    against ρ (the current ρ marked) and the current prototypes as 8×8 images. ``state`` holds
+    ``vigilance``, ``n_categories`` and ``epochs`` (passes until stable).
+    """
+    from companion.classic import ART1
+
+    check_positive("vigilance", vigilance)
+    X = _binary_digits(n, seed)
+    grid = np.round(np.arange(0.05, 0.951, 0.1), 2)
+    counts = [len(ART1(float(r)).fit(X).prototypes_) for r in grid]
+    controls = {"vigilance": widgets.FloatSlider(value=vigilance, min=0.05, max=0.95, step=0.1,
+                                                 description="vigilance ρ", continuous_update=False)}
+
+    def draw(fig: Figure, v: dict) -> dict:
+        art = ART1(v["vigilance"]).fit(X)
+        left = fig.add_axes((0.07, 0.15, 0.33, 0.72))
+        left.step(grid, counts, where="mid")
+        left.axvline(v["vigilance"], color="tab:red", linestyle="--")
+        left.set(xlabel="vigilance ρ", ylabel="categories", title=f"ART1 on {n} binary digits")
+        k = len(art.prototypes_)
+        right = fig.add_axes((0.46, 0.08, 0.52, 0.78))
+        right.imshow(_mosaic(art.prototypes_, ncols=int(np.ceil(np.sqrt(1.6 * k)))), cmap="gray_r", vmin=0, vmax=1)
+        right.set(xticks=[], yticks=[], title=f"ρ = {v['vigilance']:.2f}: {k} prototypes")
+        return {"vigilance": v["vigilance"], "n_categories": k, "epochs": art.n_epochs_}
 
     return Explorer(controls, draw)

@@ -21,6 +21,7 @@ NOTEBOOKS: dict[str, str] = {
     "ch05": "05_backpropagation",
     "ch06": "06_training_a_classifier",
     "ch08": "08_local_minima",
+    "ch11": "11_classic_networks",
 }
 
 

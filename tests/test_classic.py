@@ -1,0 +1,587 @@
+"""Tests for companion.classic: each network against hand-derived values, invariants and oracles.
+
+Oracles used: hand-traced runs (ART1), brute-force loops written independently of the vectorized
+code (RBF, SOM, Elman), central finite differences (cascade-correlation's S, Elman's BPTT, the
+RBM's exact gradient), exhaustive enumeration (RBM free energy, partition function, CD-k's
+expected gradient through the exact Gibbs transition matrix).
+"""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from companion import datasets
+from companion.gradcheck import numerical_gradient, relative_error
+
+# ================================================================ RBF network
+from companion.classic import RBFNetwork, kmeans, mean_center_distance, rbf_activations
+
+
+def test_rbf_solves_xor_exactly_with_four_centres():
+    X, y = datasets.xor()
+    net = RBFNetwork(4, seed=0).fit(X, y.astype(float))
+    assert sorted(map(tuple, net.centers_)) == sorted(map(tuple, X))     # one centre per corner
+    np.testing.assert_allclose(net.predict(X), y, atol=1e-9)
+    assert net.predict(X).shape == (4,)
+
+
+def test_rbf_regression_error_falls_with_the_number_of_centres():
+    x, t = datasets.regression_1d(n=200, noise=0.0, seed=0)
+    errors = [np.mean((RBFNetwork(k, seed=0).fit(x, t).predict(x) - t) ** 2) for k in (1, 2, 4, 8, 16)]
+    assert all(b < a for a, b in zip(errors, errors[1:])), errors
+
+
+def test_rbf_activations_match_a_loop_and_equal_one_at_the_centres():
+    rng = np.random.default_rng(1)
+    X, C = rng.normal(size=(7, 3)), rng.normal(size=(4, 3))
+    loop = np.array([[np.exp(-np.sum((x - c) ** 2) / (2 * 0.7 ** 2)) for c in C] for x in X])
+    np.testing.assert_allclose(rbf_activations(X, C, 0.7), loop, rtol=1e-12)
+    np.testing.assert_allclose(np.diag(rbf_activations(C, C, 0.7)), 1.0)
+
+
+@settings(max_examples=25)
+@given(st.integers(1, 30), st.integers(1, 4), st.floats(0.05, 10.0), st.integers(0, 10_000))
+def test_rbf_activations_lie_in_zero_one(n, d, width, seed):
+    rng = np.random.default_rng(seed)
+    Phi = rbf_activations(rng.normal(size=(n, d)), rng.normal(size=(3, d)), width)
+    assert Phi.shape == (n, 3) and np.all((Phi >= 0) & (Phi <= 1))
+
+
+def test_rbf_default_width_is_the_mean_nearest_centre_distance():
+    X, y = datasets.moons(60, seed=0)
+    net = RBFNetwork(5, seed=3).fit(X, np.eye(2)[y])
+    C = net.centers_
+    nearest = [min(np.linalg.norm(C[i] - C[j]) for j in range(5) if j != i) for i in range(5)]
+    assert net.width_ == pytest.approx(np.mean(nearest)) == pytest.approx(mean_center_distance(C))
+    assert net.predict(X).shape == (60, 2)
+    assert RBFNetwork(5, width=0.3, seed=3).fit(X, y).width_ == 0.3
+
+
+def test_kmeans_reaches_a_fixed_point_of_lloyds_algorithm():
+    X, _ = datasets.moons(80, seed=2)
+    C, labels = kmeans(X, 4, seed=5)
+    nearest = np.argmin([[np.sum((x - c) ** 2) for c in C] for x in X], axis=1)
+    np.testing.assert_array_equal(labels, nearest)
+    for j in range(4):
+        np.testing.assert_allclose(C[j], X[labels == j].mean(0))
+    np.testing.assert_array_equal(kmeans(X, 4, seed=5)[0], C)           # seeded
+
+
+def test_rbf_errors_are_clear_and_inputs_untouched():
+    X, y = datasets.xor()
+    with pytest.raises(ValueError, match="not fitted"):
+        RBFNetwork(2).predict(X)
+    with pytest.raises(ValueError, match="width"):
+        RBFNetwork(2, width=-1.0)
+    with pytest.raises(TypeError, match="n_centers"):
+        RBFNetwork(2.5)
+    with pytest.raises(ValueError, match="k must be"):
+        RBFNetwork(5).fit(X, y)
+    with pytest.raises(ValueError, match="same number of examples"):
+        RBFNetwork(2).fit(X, y[:3])
+    before = X.copy()
+    net = RBFNetwork(2, seed=0).fit(X, y)
+    np.testing.assert_array_equal(X, before)
+    with pytest.raises(ValueError, match="2 columns"):
+        net.predict(np.ones((3, 5)))
+
+
+# ================================================================ ART1
+from companion.classic import ART1, art1_present  # noqa: E402
+
+HAND = np.array([[1, 1, 0, 0], [1, 0, 0, 0], [0, 0, 1, 1]])
+
+
+def test_art1_hand_traced_run_at_vigilance_one_half():
+    # pass 1: x1 founds w0 = 1100; x2 matches 1/1 → w0 = 1100 ∧ 1000 = 1000; x3 matches 0 → w1 = 0011.
+    # pass 2: x1 matches w0 with 1/2 ≥ 0.5 (no change); nothing changes, so fit stops.
+    art = ART1(0.5).fit(HAND)
+    np.testing.assert_array_equal(art.prototypes_, [[1, 0, 0, 0], [0, 0, 1, 1]])
+    np.testing.assert_array_equal(art.labels_, [0, 0, 1])
+    assert art.n_epochs_ == 2
+
+
+def test_art1_hand_traced_run_at_vigilance_point_six():
+    # pass 2: x1 matches w0 = 1000 with only 1/2 < 0.6 and w1 with 0 → reset both, new w2 = 1100.
+    # pass 3: T2 = 2/(2+α) > T0 = 1/(1+α), so x1 resonates with w2; x2 picks w0 (T0 > T2).
+    art = ART1(0.6).fit(HAND)
+    np.testing.assert_array_equal(art.prototypes_, [[1, 0, 0, 0], [0, 0, 1, 1], [1, 1, 0, 0]])
+    np.testing.assert_array_equal(art.labels_, [2, 0, 1])
+
+
+def _random_patterns(seed, n=40, d=12, p=0.35):
+    return (np.random.default_rng(seed).random((n, d)) < p).astype(int)
+
+
+def test_art1_higher_vigilance_can_give_fewer_categories_a_hand_traced_counterexample():
+    # "Higher vigilance never gives fewer categories" is NOT a theorem: the order of presentation
+    # matters. At ρ = 0.5, x2 = 10001 joins x1's category (match 1/2) and erodes it to 00001, so x1
+    # later needs a third category. At ρ = 0.55, x2 founds its own category, which x3 then joins.
+    X = np.array([[0, 0, 1, 1, 1], [1, 0, 0, 0, 1], [1, 1, 0, 0, 1]])
+    low, high = ART1(0.5).fit(X), ART1(0.55).fit(X)
+    np.testing.assert_array_equal(low.prototypes_, [[0, 0, 0, 0, 1], [1, 1, 0, 0, 1], [0, 0, 1, 1, 1]])
+    np.testing.assert_array_equal(high.prototypes_, [[0, 0, 1, 1, 1], [1, 0, 0, 0, 1]])
+
+
+@settings(max_examples=15)
+@given(st.integers(0, 10_000), st.floats(0.2, 0.5))
+def test_art1_category_count_is_bounded_and_grows_with_vigilance_overall(seed, p):
+    # What does hold: ρ = 0 gives one category, ρ = 1 one per distinct pattern (the most possible),
+    # and across the range the count rises (positive rank correlation), even if not step by step.
+    X = _random_patterns(seed, p=p)
+    X = X[X.any(1)]
+    rhos = np.linspace(0.0, 1.0, 11)
+    counts = np.array([len(ART1(rho).fit(X).prototypes_) for rho in rhos])
+    assert counts[0] == 1 and counts[-1] == len({tuple(x) for x in X}) == counts.max()
+    assert np.corrcoef(np.argsort(np.argsort(counts)), np.arange(11))[0, 1] > 0.8
+
+
+@pytest.mark.parametrize("rho", [0.3, 0.6, 0.9])
+def test_art1_is_stable_and_prototypes_are_subsets_of_their_members(rho):
+    X = _random_patterns(7)
+    art = ART1(rho).fit(X)
+    k, protos = len(art.prototypes_), art.prototypes_.copy()
+    for i, j in enumerate(art.labels_):
+        assert np.all(art.prototypes_[j] <= X[i]), (i, j)            # prototype ⊆ member
+        assert (X[i] & art.prototypes_[j]).sum() >= rho * X[i].sum()  # each member passes vigilance
+    art.partial_fit(X)                                                 # present the set again
+    assert len(art.prototypes_) == k
+    np.testing.assert_array_equal(art.prototypes_, protos)
+    np.testing.assert_array_equal(art.predict(X), art.labels_)
+
+
+def test_art1_search_equals_a_one_by_one_search_with_resets():
+    rng = np.random.default_rng(3)
+    P = (rng.random((6, 10)) < 0.5).astype(np.int8)
+    for x in (rng.random((30, 10)) < 0.5).astype(np.int8):
+        if not x.any():
+            continue
+        T = (P & x).sum(1) / (1e-3 + P.sum(1))
+        expected = len(P)
+        for j in sorted(range(len(P)), key=lambda j: (-T[j], j)):    # decreasing choice, then reset
+            if (P[j] & x).sum() / x.sum() >= 0.7:
+                expected = j
+                break
+        got, _ = art1_present(x, P, 0.7, 1e-3)
+        assert got == expected
+
+
+def test_art1_all_zero_input_is_left_uncategorized():
+    X = np.vstack([HAND, np.zeros(4, dtype=int)])
+    art = ART1(0.5).fit(X)
+    assert art.labels_[-1] == -1
+    np.testing.assert_array_equal(art.prototypes_, ART1(0.5).fit(HAND).prototypes_)
+
+
+def test_art1_errors_are_clear_and_inputs_untouched():
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        ART1(0.5).fit([[0, 0.5, 1]])
+    with pytest.raises(ValueError, match="vigilance"):
+        ART1(1.5)
+    with pytest.raises(ValueError, match="not fitted"):
+        ART1(0.5).predict(HAND)
+    X = HAND.copy()
+    ART1(0.9).fit(X)
+    np.testing.assert_array_equal(X, HAND)
+
+
+# ================================================================ SOM
+from companion.classic import SOM, som_step  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def uniform_som():
+    U = np.random.default_rng(0).random((400, 2))
+    return SOM(8, 8, 2, seed=0).fit(U, epochs=8), U
+
+
+def test_som_orders_itself_on_uniform_data(uniform_som):
+    som, U = uniform_som
+    untrained = SOM(8, 8, 2, seed=0)
+    untrained.fit(U[:1], epochs=1)                   # a nearly untrained map, same initial spread
+    assert som.qe_history_[-1] < som.qe_history_[0]
+    assert som.quantization_error(U) < untrained.quantization_error(U)
+    assert som.topographic_error(U) < 0.05
+
+
+def test_som_bmu_and_errors_match_brute_force(uniform_som):
+    som, U = uniform_som
+    X = U[:25]
+    W = som.weights
+    best = [min(np.ndindex(8, 8), key=lambda rc: np.sum((x - W[rc]) ** 2)) for x in X]
+    np.testing.assert_array_equal(som.bmu(X), best)
+    qe = np.mean([np.linalg.norm(x - W[rc]) for x, rc in zip(X, best)])
+    assert som.quantization_error(X) == pytest.approx(qe)
+    U_loop = np.zeros((8, 8))
+    for r, c in np.ndindex(8, 8):
+        nb = [(r + a, c + b) for a, b in ((1, 0), (-1, 0), (0, 1), (0, -1)) if 0 <= r + a < 8 and 0 <= c + b < 8]
+        U_loop[r, c] = np.mean([np.linalg.norm(W[r, c] - W[q]) for q in nb])
+    np.testing.assert_allclose(som.u_matrix(), U_loop)
+
+
+def test_som_topographic_error_of_an_ordered_and_a_scrambled_map():
+    grid = np.stack(np.meshgrid(np.arange(4.0), np.arange(5.0), indexing="ij"), -1)   # (4, 5, 2)
+    X = grid.reshape(-1, 2)[:-1] + np.array([0.3, 0.1])    # each input nearest a unit, then its neighbour
+    som = SOM(4, 5, 2, seed=0)
+    som.fit(X, epochs=1)
+    som.weights = grid.copy()
+    assert som.topographic_error(X) == 0.0
+    som.weights = grid.reshape(-1, 2)[np.random.default_rng(0).permutation(20)].reshape(4, 5, 2)
+    assert som.topographic_error(X) > 0.3
+
+
+def test_som_step_matches_a_loop_over_units():
+    rng = np.random.default_rng(4)
+    W, x = rng.random((3, 4, 2)), rng.random(2)
+    c = min(np.ndindex(3, 4), key=lambda rc: np.sum((x - W[rc]) ** 2))
+    expected = W.copy()
+    for rc in np.ndindex(3, 4):
+        h = np.exp(-((rc[0] - c[0]) ** 2 + (rc[1] - c[1]) ** 2) / (2 * 1.5 ** 2))
+        expected[rc] = W[rc] + 0.3 * h * (x - W[rc])
+    before = W.copy()
+    np.testing.assert_allclose(som_step(W, x, 0.3, 1.5), expected)
+    np.testing.assert_array_equal(W, before)
+
+
+def test_som_is_reproducible_and_validates():
+    U = np.random.default_rng(1).random((60, 3))
+    a, b = SOM(4, 4, 3, seed=2).fit(U, 2), SOM(4, 4, 3, seed=2).fit(U, 2)
+    np.testing.assert_array_equal(a.weights, b.weights)
+    assert not np.allclose(a.weights, SOM(4, 4, 3, seed=3).fit(U, 2).weights)
+    with pytest.raises(ValueError, match="3 columns"):
+        a.bmu(np.ones((2, 2)))
+    with pytest.raises(ValueError, match="3 columns"):
+        SOM(4, 4, 3).fit(np.ones((5, 4)))
+    with pytest.raises(ValueError, match="not fitted"):
+        SOM(4, 4, 3).bmu(U)
+    with pytest.raises(ValueError, match="lr"):
+        SOM(4, 4, 3, lr=0.0)
+
+
+# ================================================================ cascade-correlation
+from companion.classic import CascadeCorrelation, candidate_scores_and_gradients, correlation_score  # noqa: E402
+
+
+def test_correlation_score_matches_its_definition():
+    rng = np.random.default_rng(5)
+    V, E = rng.normal(size=12), rng.normal(size=(12, 3))
+    S = sum(abs(sum((V[p] - V.mean()) * (E[p, o] - E[:, o].mean()) for p in range(12))) for o in range(3))
+    assert correlation_score(V, E) == pytest.approx(S)
+    both = correlation_score(np.column_stack([V, 2 * V]), E)
+    np.testing.assert_allclose(both, [S, 2 * S])
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gradient_of_s_agrees_with_finite_differences(seed):
+    rng = np.random.default_rng(seed)
+    F = np.column_stack([rng.normal(size=(15, 3)), np.ones(15)])
+    Wc, E = rng.normal(size=(4, 4)), rng.normal(size=(15, 2))
+    S, grad = candidate_scores_and_gradients(F, Wc, E)
+    np.testing.assert_allclose(S, correlation_score(np.tanh(F @ Wc.T), E))
+    numeric = numerical_gradient(lambda: candidate_scores_and_gradients(F, Wc, E)[0].sum(), Wc, 1e-6)
+    assert relative_error(grad, numeric) < 1e-7
+
+
+def test_cascade_correlation_solves_xor():
+    X, y = datasets.xor()
+    net = CascadeCorrelation(2, 1, seed=0).fit(X, y[:, None])
+    np.testing.assert_array_equal(net.predict(X)[:, 0] > 0.5, y == 1)
+    assert net.n_hidden_ >= 1                       # no net without a hidden unit solves XOR
+    assert net.W_out_.shape == (1, 2 + 1 + net.n_hidden_)
+
+
+def test_cascade_correlation_fits_the_spirals_and_never_changes_installed_units():
+    X, y = datasets.spirals(60, k=2, noise=0.1, seed=0)
+    snapshots = []
+    net = CascadeCorrelation(2, 2, max_hidden=8, seed=1).fit(
+        X, np.eye(2)[y], callback=lambda h, m: snapshots.append([w.copy() for w in m.hidden_weights_]))
+    assert np.mean(net.predict(X).argmax(1) == y) >= 0.95
+    assert len(snapshots) == net.n_hidden_ + 1 and net.n_hidden_ <= 8
+    for earlier in snapshots:
+        for h, w in enumerate(earlier):
+            np.testing.assert_array_equal(net.hidden_weights_[h], w)   # frozen after installation
+            assert w.shape == (2 + 1 + h,)                             # fed by inputs, bias, earlier units
+
+
+def test_cascade_correlation_validates():
+    with pytest.raises(ValueError, match="not fitted"):
+        CascadeCorrelation(2, 1).predict(np.ones((1, 2)))
+    with pytest.raises(ValueError, match="1 columns"):
+        CascadeCorrelation(2, 1).fit(np.ones((3, 2)), np.ones((3, 2)))
+    with pytest.raises(ValueError, match="n_candidates"):
+        CascadeCorrelation(2, 1, n_candidates=0)
+
+
+# ================================================================ Elman network
+from companion.classic import Elman  # noqa: E402
+from companion.classic.elman import PARAM_NAMES  # noqa: E402
+
+
+def _elman_loop(net, X):
+    """Outputs computed one sequence and one step at a time, independently of the batched code."""
+    p, f = net.params, {"tanh": np.tanh, "sigmoid": lambda z: 1 / (1 + np.exp(-z))}[net.hidden]
+    out = np.zeros(X.shape[:2] + (net.n_out,))
+    for i, seq in enumerate(X):
+        h = np.zeros(net.n_hidden)                                       # h_0 = 0
+        for t, x in enumerate(seq):
+            h = f(p["W_xh"] @ x + p["W_hh"] @ h + p["b_h"])
+            out[i, t] = p["W_hy"] @ h + p["b_y"]
+    return out
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "sigmoid"])
+def test_elman_forward_matches_a_step_by_step_loop(hidden):
+    rng = np.random.default_rng(8)
+    net = Elman(3, 4, 2, hidden=hidden, seed=1)
+    net.params["b_h"][:] = rng.normal(size=4)
+    X = rng.normal(size=(5, 6, 3))
+    np.testing.assert_allclose(net.forward(X), _elman_loop(net, X), rtol=1e-12)
+    assert {k: v.shape for k, v in net.params.items()} == {
+        "W_xh": (4, 3), "W_hh": (4, 4), "b_h": (4,), "W_hy": (2, 4), "b_y": (2,)}
+
+
+@pytest.mark.parametrize("hidden", ["tanh", "sigmoid"])
+def test_elman_bptt_agrees_with_finite_differences_for_every_parameter(hidden):
+    rng = np.random.default_rng(9)
+    net = Elman(2, 3, 2, hidden=hidden, seed=4)
+    for p in net.params.values():
+        p += 0.3 * rng.normal(size=p.shape)
+    X, Y = rng.normal(size=(4, 5, 2)), rng.normal(size=(4, 5, 2))
+    grads = net.backprop(X, Y)
+    assert set(grads) == set(PARAM_NAMES)
+    for name in PARAM_NAMES:
+        numeric = numerical_gradient(lambda: net.loss(X, Y), net.params[name])
+        assert relative_error(grads[name], numeric) < 1e-7, name
+
+
+def test_elman_cost_is_the_documented_sum_over_steps_batch_mean():
+    rng = np.random.default_rng(10)
+    net = Elman(1, 2, 1, seed=0)
+    X, Y = rng.normal(size=(3, 4, 1)), rng.normal(size=(3, 4, 1))
+    out = _elman_loop(net, X)
+    assert net.loss(X, Y) == pytest.approx(sum(0.5 * np.sum((out[i] - Y[i]) ** 2) for i in range(3)) / 3)
+
+
+def test_elman_learns_temporal_xor():
+    X, Y = datasets.temporal_xor(60, 12, seed=0)
+    net = Elman(1, 8, 1, seed=0).fit(X, Y, epochs=150, lr=0.05)
+    Xt, Yt = datasets.temporal_xor(200, 30, seed=1)               # new, longer sequences
+    assert np.mean((net.forward(Xt) > 0.5) == Yt) == 1.0
+    assert net.history_[-1] < 0.05 * net.history_[0]
+
+
+def test_elman_validates_and_leaves_inputs_alone():
+    net = Elman(2, 3, 1)
+    with pytest.raises(ValueError, match=r"\(n, T, 2\)"):
+        net.forward(np.ones((4, 2)))
+    with pytest.raises(ValueError, match="Y must have shape"):
+        net.backprop(np.ones((2, 3, 2)), np.ones((2, 4, 1)))
+    with pytest.raises(ValueError, match="unknown hidden"):
+        Elman(2, 3, 1, hidden="softmax")
+    X = np.ones((2, 3, 2))
+    net.backprop(X, np.zeros((2, 3, 1)))
+    np.testing.assert_array_equal(X, 1.0)
+
+
+# ================================================================ data sets added for chapter 11
+
+def test_temporal_xor_targets_need_one_step_of_memory():
+    X, Y = datasets.temporal_xor(5, 7, seed=3)
+    assert X.shape == Y.shape == (5, 7, 1)
+    for x, y in zip(X[..., 0].astype(int), Y[..., 0].astype(int)):
+        assert y[0] == x[0] and all(y[t] == x[t] ^ x[t - 1] for t in range(1, 7))
+
+
+def test_bars_and_stripes_lists_every_image_once():
+    V = datasets.bars_and_stripes(3)
+    assert V.shape == (14, 9) and len({tuple(v) for v in V}) == 14
+    for v in V.reshape(-1, 3, 3):
+        rows_constant = all(len(set(r)) == 1 for r in v)
+        cols_constant = all(len(set(c)) == 1 for c in v.T)
+        assert rows_constant or cols_constant
+    assert datasets.bars_and_stripes(2).shape == (6, 4)
+
+
+def test_two_spirals_are_mirror_images():
+    X, y = datasets.two_spirals(30, turns=2.0)
+    assert X.shape == (60, 2) and list(np.bincount(y)) == [30, 30]
+    np.testing.assert_allclose(X[y == 1], -X[y == 0])
+
+
+# ================================================================ restricted Boltzmann machine
+from companion.classic import RBM, all_binary  # noqa: E402
+
+
+def _tiny_rbm(n_v=4, n_h=3, scale=1.0, seed=0):
+    rng = np.random.default_rng(seed)
+    rbm = RBM(n_v, n_h, seed=seed)
+    rbm.params["W"] = scale * rng.normal(size=(n_h, n_v))
+    rbm.params["b"] = 0.5 * rng.normal(size=n_v)
+    rbm.params["c"] = 0.5 * rng.normal(size=n_h)
+    return rbm
+
+
+def _sig(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_free_energy_matches_its_sum_over_hidden_states():
+    rbm = _tiny_rbm()
+    Vs, Hs = all_binary(4), all_binary(3)
+    for v in Vs:
+        energies = rbm.energy(np.repeat(v[None], len(Hs), 0), Hs)
+        assert rbm.free_energy(v[None])[0] == pytest.approx(-np.log(np.sum(np.exp(-energies))))
+    assert np.isfinite(_tiny_rbm(scale=500.0).free_energy(Vs)).all()          # stable softplus
+
+
+def test_exact_likelihood_is_normalized_and_its_gradient_agrees_with_finite_differences():
+    rbm = _tiny_rbm()
+    Vs, Hs = all_binary(4), all_binary(3)
+    joint = [-rbm.energy(np.repeat(v[None], 8, 0), Hs) for v in Vs]
+    assert rbm.log_partition() == pytest.approx(np.log(np.sum(np.exp(joint))))
+    assert np.exp(-rbm.free_energy(Vs) - rbm.log_partition()).sum() == pytest.approx(1.0)
+    data = Vs[[1, 5, 5, 12, 15]]
+    grads = rbm.exact_gradients(data)
+    for name in ("W", "b", "c"):
+        numeric = numerical_gradient(lambda: -rbm.exact_log_likelihood(data), rbm.params[name])
+        assert relative_error(grads[name], numeric) < 1e-7, name
+
+
+def _expected_cd_gradient(rbm, data, k):
+    """E[CD-k] exactly: the distribution of v_k from the Gibbs transition matrix over all states."""
+    Vs, Hs = all_binary(rbm.n_visible), all_binary(rbm.n_hidden)
+    ph, pv = rbm.hidden_probs(Vs), rbm.visible_probs(Hs)
+    P_h = np.prod(np.where(Hs[None] == 1, ph[:, None], 1 - ph[:, None]), -1)   # p(h | v)  (2^V, 2^H)
+    P_v = np.prod(np.where(Vs[None] == 1, pv[:, None], 1 - pv[:, None]), -1)   # p(v' | h) (2^H, 2^V)
+    codes = (data @ (2 ** np.arange(rbm.n_visible - 1, -1, -1))).astype(int)
+    dist = np.linalg.matrix_power(P_h @ P_v, k)[codes].mean(0)                 # law of v_k
+    pos_h = rbm.hidden_probs(data)
+    return {"W": (ph * dist[:, None]).T @ Vs - pos_h.T @ data / len(data),
+            "b": dist @ Vs - data.mean(0), "c": dist @ ph - pos_h.mean(0)}
+
+
+def test_cd_k_approaches_the_exact_gradient_as_k_grows():
+    rbm = _tiny_rbm(scale=1.5)
+    data = all_binary(4)[[3, 6, 9, 12]]
+    exact = rbm.exact_gradients(data)
+    gaps = [max(np.abs(_expected_cd_gradient(rbm, data, k)[n] - exact[n]).max() for n in exact)
+            for k in (1, 2, 5, 20, 300)]
+    assert all(b < a for a, b in zip(gaps, gaps[1:])), gaps
+    assert gaps[-1] < 1e-8
+
+
+def test_sampled_cd_gradients_average_to_their_exact_expectation():
+    rbm = _tiny_rbm(scale=1.5)
+    data = all_binary(4)[[3, 6, 9, 12]]
+    many = np.repeat(data, 5000, axis=0)
+    for k in (1, 3):
+        sampled = rbm.cd_gradients(many, k=k, rng=np.random.default_rng(k))
+        expected = _expected_cd_gradient(rbm, data, k)
+        for name in ("W", "b", "c"):
+            np.testing.assert_allclose(sampled[name], expected[name], atol=0.02)
+
+
+def test_cd1_follows_the_documented_order_of_draws():
+    rbm = _tiny_rbm(n_v=5, n_h=3, seed=2)
+    V = (np.random.default_rng(0).random((6, 5)) < 0.5).astype(float)
+    rng = np.random.default_rng(42)
+    W, b, c = rbm.params["W"], rbm.params["b"], rbm.params["c"]
+    ph0 = _sig(V @ W.T + c)
+    h0 = (rng.random(ph0.shape) < ph0).astype(float)
+    pv1 = _sig(h0 @ W + b)
+    v1 = (rng.random(pv1.shape) < pv1).astype(float)
+    ph1 = _sig(v1 @ W.T + c)
+    got = rbm.cd_gradients(V, k=1, rng=np.random.default_rng(42))
+    np.testing.assert_allclose(got["W"], -(ph0.T @ V - ph1.T @ v1) / 6)
+    np.testing.assert_allclose(got["b"], -(V - v1).mean(0))
+    np.testing.assert_allclose(got["c"], -(ph0 - ph1).mean(0))
+
+
+def test_training_on_bars_and_stripes_raises_the_exact_likelihood():
+    V = datasets.bars_and_stripes(3)
+    rbm = RBM(9, 6, seed=0)
+    curve = [rbm.exact_log_likelihood(V)]
+    rbm.fit(V, epochs=300, lr=1.0, k=1, batch_size=14,
+            callback=lambda e, m: curve.append(m.exact_log_likelihood(V)) if e % 50 == 49 else None)
+    assert curve[-1] > curve[0] + 1.0, curve
+    assert curve[-1] <= np.log(1 / 14) + 1e-12          # no model beats the empirical distribution
+
+
+def test_rbm_validates_and_samples_binary_states():
+    rbm = RBM(4, 2, seed=0)
+    with pytest.raises(ValueError, match="only 0 and 1"):
+        rbm.cd_gradients([[0, 1, 0.5, 1]])
+    with pytest.raises(ValueError, match="4 columns"):
+        rbm.free_energy(np.ones((2, 3)))
+    with pytest.raises(ValueError, match="n_visible must be"):
+        RBM(21, 2).log_partition()
+    S = rbm.sample(7, steps=3)
+    assert S.shape == (7, 4) and set(np.unique(S)) <= {0.0, 1.0}
+    V = np.ones((3, 4))
+    rbm.cd_gradients(V)
+    np.testing.assert_array_equal(V, 1.0)
+
+
+# ================================================================ the chapter's widget
+
+def test_art_vigilance_explorer_redraws_with_more_categories_at_higher_vigilance(strict_figures):
+    from companion.widgets import art_vigilance_explorer
+
+    w = art_vigilance_explorer(vigilance=0.35)
+    low = w.state["n_categories"]
+    w.controls["vigilance"].value = 0.85
+    assert w.state["vigilance"] == 0.85 and w.state["n_categories"] > low
+    mosaic = w.figure.axes[1].images[0].get_array()                   # prototypes tiled, NaN between them
+    assert np.sum(~np.isnan(mosaic)) == 64 * w.state["n_categories"]
+
+
+@settings(max_examples=20)
+@given(st.integers(1, 5), st.integers(1, 4), st.floats(0.1, 20.0), st.integers(0, 10_000))
+def test_rbm_free_energy_equals_the_hidden_sum_for_any_small_shape(n_v, n_h, scale, seed):
+    rbm = _tiny_rbm(n_v, n_h, scale=scale, seed=seed)
+    Vs, Hs = all_binary(n_v), all_binary(n_h)
+    for v in Vs:
+        neg_e = -rbm.energy(np.repeat(v[None], len(Hs), 0), Hs)
+        top = neg_e.max()
+        assert rbm.free_energy(v[None])[0] == pytest.approx(-(top + np.log(np.exp(neg_e - top).sum())), rel=1e-10, abs=1e-9)
+    p = np.exp(-rbm.free_energy(Vs) - rbm.log_partition())
+    assert p.sum() == pytest.approx(1.0)
+
+
+@settings(max_examples=15)
+@given(st.integers(1, 4), st.integers(1, 6), st.integers(1, 3), st.integers(1, 3), st.integers(0, 10_000))
+def test_elman_gradients_have_the_parameter_shapes_and_vanish_at_a_perfect_fit(n, T, n_in, n_out, seed):
+    rng = np.random.default_rng(seed)
+    net = Elman(n_in, 3, n_out, seed=seed)
+    X = rng.normal(size=(n, T, n_in))
+    grads = net.backprop(X, net.forward(X))                  # targets equal to the outputs: C = 0
+    for name, g in grads.items():
+        assert g.shape == net.params[name].shape and np.allclose(g, 0.0)
+
+
+# ================================================================ every class: inputs untouched, seeds honoured
+
+def _fits():
+    X, y = datasets.xor()
+    Y = y[:, None].astype(float)
+    B = (np.random.default_rng(0).random((12, 6)) < 0.5).astype(float)
+    S, T = datasets.temporal_xor(4, 5, seed=0)
+    return [
+        ("rbf", lambda s: RBFNetwork(3, seed=s).fit(X, Y), (X, Y), lambda m: m.centers_),
+        ("art", lambda s: ART1(0.5).fit(B), (B,), lambda m: m.prototypes_),
+        ("som", lambda s: SOM(3, 3, 2, seed=s).fit(X, 2), (X,), lambda m: m.weights),
+        ("cascade", lambda s: CascadeCorrelation(2, 1, max_hidden=2, seed=s).fit(X, Y), (X, Y), lambda m: m.W_out_),
+        ("elman", lambda s: Elman(1, 3, 1, seed=s).fit(S, T, epochs=3), (S, T), lambda m: m.params["W_hh"]),
+        ("rbm", lambda s: RBM(6, 3, seed=s).fit(B, epochs=2), (B,), lambda m: m.params["W"]),
+    ]
+
+
+@pytest.mark.parametrize("index", range(6), ids=[f[0] for f in _fits()])
+def test_fit_leaves_inputs_untouched_and_is_reproducible(index):
+    name, fit, inputs, learned = _fits()[index]
+    before = [a.copy() for a in inputs]
+    first, again = learned(fit(0)), learned(fit(0))
+    for a, b in zip(inputs, before):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(first, again)
+    assert first.dtype in (np.float64, np.int8)
