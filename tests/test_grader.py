@@ -586,3 +586,112 @@ def test_a_stated_integer_dtype_rejects_booleans(tmp_path):
         make_checker("demo", namespace, questions=step)("q1")
     path = build.write(build.notebook([build.code("def step(z):\n    return z > 0\n")]), tmp_path / "demo.ipynb")
     assert grade_notebook(path, questions=step).score == 0
+
+
+# ================================================================== instructor features (issue 11)
+def test_partial_credit_gives_points_per_passing_case(tmp_path):
+    def cases():
+        return [Case((np.array([-1.0, 2.0]),)), Case((np.array([3.0]),)), Case((np.array([-4.0]),), hidden=True)]
+
+    table = {"demo": [Question("q1", "ReLU", "my_relu", 3, cases, reference=lambda z: np.maximum(z, 0.0),
+                               partial_credit=True),
+                      Question("q2", "ReLU again", "my_relu", 3, cases, reference=lambda z: np.maximum(z, 0.0))]}
+    path = build.write(build.notebook([build.code("import numpy as np\ndef my_relu(z):\n    return np.abs(z)\n")]),
+                       tmp_path / "demo.ipynb")
+    q1, q2 = grade_notebook(path, questions=table).questions
+    assert (q1.score, q1.cases_passed, q1.cases_total, q1.passed) == (1.0, 1, 3, False)
+    assert q2.score == 0.0 and "2 of 3 cases failed" in q2.feedback
+
+
+def test_partial_credit_keeps_cases_finished_before_a_time_out(tmp_path):
+    def cases():
+        return [Case((1.0,)), Case((2.0,)), Case((-1.0,))]
+
+    table = {"demo": [Question("q1", "Slow", "f", 3, cases, reference=lambda x: x, output="scalar",
+                               partial_credit=True, timeout=3)]}
+    source = "import time\ndef f(x):\n    if x < 0:\n        time.sleep(60)\n    return x\n"
+    path = build.write(build.notebook([build.code(source)]), tmp_path / "demo.ipynb")
+    (q1,) = grade_notebook(path, questions=table).questions
+    assert q1.score == 2.0 and "time limit exceeded in f()" in q1.feedback
+
+
+def _class(tmp_path, same=("alice", "bob")):
+    folder = tmp_path / "class"
+    for student in ("alice", "bob", "dan"):
+        (folder / student).mkdir(parents=True)
+        overrides = None if student in same else {"q3": "    return 0.0, 0.0\n"}
+        _nb_with(folder / student, "demo.ipynb", overrides)
+    return folder
+
+
+def test_roster_lms_columns_identical_submissions_and_reports(tmp_path):
+    folder = _class(tmp_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,name\nalice,Alice A\nbob,Bob B\ncarol,Carol C\ndan,Dan D\n")
+    book = tmp_path / "grades.csv"
+    assert main([str(folder), "--csv", str(book), "--roster", str(roster)], questions=DEMO) == 0
+    rows = {r["student"]: r for r in csv.DictReader(open(book, newline=""))}
+    assert sorted(rows) == ["alice", "bob", "carol", "dan"]
+    assert rows["alice"]["assignment"] == "demo" and rows["alice"]["percentage"] == "100"
+    assert rows["dan"]["score"] == "6" and rows["dan"]["percentage"] == "85.71"
+    assert rows["alice"]["identical_to"] == "bob" and rows["dan"]["identical_to"] == ""
+    assert rows["carol"]["error"] == "no submission found"
+    assert "demo q3: Mean and standard deviation [/1]" in rows["dan"]
+    reports = tmp_path / "grades-reports"
+    assert sorted(p.name for p in reports.iterdir()) == ["alice__demo.md", "bob__demo.md", "dan__demo.md"]
+    text = (reports / "dan__demo.md").read_text()
+    assert "6 / 7" in text and "q3: Mean and standard deviation" in text and "largest absolute error" in text
+
+
+def test_hints_policy_off_and_after_attempts(tmp_path):
+    nb = _nb_with(tmp_path, "x_demo.ipynb", {"q1": "    return z\n"})
+    assert main([str(nb), "--json", str(tmp_path / "off.json"), "--hints", "off"], questions=DEMO) == 0
+    assert "hint:" not in json.loads((tmp_path / "off.json").read_text())["questions"][0]["feedback"]
+    args = [str(nb), "--csv", str(tmp_path / "g.csv"), "--json", str(tmp_path / "a.json"),
+            "--hints", "after-1-attempts"]
+    assert main(args, questions=DEMO) == 0
+    first = json.loads((tmp_path / "a.json").read_text())["questions"][0]
+    assert "hint:" not in first["feedback"] and first["hint"] == ""
+    _nb_with(tmp_path, "x_demo.ipynb", {"q1": "    return z * 1.0\n"})     # second, still wrong attempt
+    assert main(args, questions=DEMO) == 0
+    second = json.loads((tmp_path / "a.json").read_text())["questions"][0]
+    assert "hint: ReLU keeps positive values" in second["feedback"]
+
+
+def test_due_date_late_penalty_from_mtime_and_submissions_csv(tmp_path):
+    import os
+    from datetime import datetime, timezone
+    folder = _class(tmp_path)
+    due = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc).timestamp()
+    os.utime(folder / "alice" / "demo.ipynb", (due - 60, due - 60))          # on time
+    os.utime(folder / "bob" / "demo.ipynb", (due + 1.5 * 86400,) * 2)         # 2 days (started) late
+    os.utime(folder / "dan" / "demo.ipynb", (due + 9 * 86400,) * 2)           # past the limit
+    out = tmp_path / "g.json"
+    assert main([str(folder), "--json", str(out), "--due", "2026-11-01T12:00", "--late-penalty", "10",
+                 "--late-limit", "7"], questions=DEMO) == 0
+    report = {r["student"]: r for r in json.loads(out.read_text())}
+    assert (report["alice"]["score"], report["alice"]["days_late"]) == (7, 0)
+    assert (report["bob"]["score"], report["bob"]["days_late"], report["bob"]["raw_score"]) == (5.6, 2, 7)
+    assert report["dan"]["score"] == 0 and report["dan"]["raw_score"] == 6
+    times = tmp_path / "submitted.csv"
+    times.write_text("notebook,submitted\n" + "".join(
+        f"{folder / s / 'demo.ipynb'},2026-11-01T11:00:00+00:00\n" for s in ("alice", "bob", "dan")))
+    assert main([str(folder), "--json", str(out), "--due", "2026-11-01T12:00", "--submissions", str(times)],
+                questions=DEMO) == 0
+    assert all(r["penalty"] == 0 for r in json.loads(out.read_text()))
+
+
+def test_jobs_give_identical_results(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    _nb_with(folder, "a_demo.ipynb")
+    _nb_with(folder, "b_demo.ipynb", {"q1": "    return z\n", "q3": "    return 0.0, 0.0\n"})
+    _nb_with(folder, "c_demo.ipynb", {"q2": "    raise NotImplementedError\n"})
+    (folder / "d_demo.ipynb").write_text("{ broken")
+    reports = []
+    for jobs in ("1", "2", "3"):
+        out = tmp_path / f"j{jobs}.json"
+        assert main([str(folder), "--json", str(out), "--jobs", jobs], questions=DEMO) == 0
+        reports.append(json.loads(out.read_text()))
+    assert reports[0] == reports[1] == reports[2]
+    assert [r["score"] for r in reports[0]] == [7, 4, 4, 0]

@@ -13,7 +13,7 @@ import numpy as np
 from companion.grading.spec import Case, Question
 
 __all__ = ["compare", "judge_case", "warning_hints", "describe_inputs", "forbidden_in_source",
-           "modified_text", "precision_note", "KIND_NAMES"]
+           "modified_text", "precision_note", "format_pair", "KIND_NAMES"]
 
 KIND_NAMES = {"b": "booleans", "i": "integers", "u": "integers", "f": "floating-point numbers",
               "c": "complex numbers"}
@@ -109,6 +109,11 @@ def _pair(e, g) -> tuple[str, str]:
         if a != b:
             return a, b
     return a, b
+
+
+def format_pair(expected, got) -> tuple[str, str]:
+    """Expected and got as text with just enough digits (6 to 17) to see that they differ."""
+    return _pair(expected, got)
 
 
 def _kind_ok(dtype: np.dtype, required: str) -> bool:
