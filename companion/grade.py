@@ -263,6 +263,47 @@ def _missing_rows(book, roster_rows, results) -> None:
                 book.add(missing)
 
 
+class _Context:
+    """Everything one run needs besides the options: roster, submission times, gradebook, store."""
+
+    def __init__(self, args, table):
+        self.args, self.table = args, table
+        self.roster_rows = [r for r in _read_csv(args.roster) if r.get("student")] if args.roster else []
+        self.roster = [r["student"] for r in self.roster_rows]
+        rows = _read_csv(args.submissions) if args.submissions else []
+        self.times = {r["notebook"]: _parse_time(r["submitted"]) for r in rows
+                      if r.get("notebook") and r.get("submitted")}
+        self.roots = [Path(p) for p in args.paths if Path(p).is_dir()]
+        self.book = Gradebook(args.csv) if args.csv else None
+        self.store = ResultStore(self.book.store_path) if self.book else None
+        if args.reports is None and self.book:
+            args.reports = str(self.book.path.with_name(self.book.path.stem + "-reports"))
+
+
+def _grade_all(notebooks: list[Path], ctx: _Context) -> list[dict]:
+    """Grade (or restore) every notebook in order, writing each report as soon as it is known."""
+    args, reports, results = ctx.args, [], []
+    with ThreadPoolExecutor(max_workers=args.jobs) as executor:
+        args.executor = executor
+        pending = [(path, *_prepare(path, args, ctx.store, ctx.table, ctx.roots, ctx.roster))
+                   for path in notebooks]
+        for path, stored, wait in pending:
+            result = stored if stored is not None else wait()
+            reports.append(_finish(path, result, stored is None, args, ctx.store, ctx.book, ctx.times,
+                                   ctx.roots, ctx.roster))
+            results.append(result)
+            if stored is not None:
+                print(f"{path}  score {result.score:g} / {result.max_score:g}  "
+                      f"(unchanged since the last run: kept from {args.csv})\n")
+            else:
+                print(format_table(result) + "\n", flush=True)
+            if args.json:
+                write_json(args.json, reports)
+    if ctx.book and ctx.roster_rows:
+        _missing_rows(ctx.book, ctx.roster_rows, results)
+    return reports
+
+
 def main(argv: list[str] | None = None, questions: dict[str, list[Question]] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     parser = _parser()
@@ -272,39 +313,14 @@ def main(argv: list[str] | None = None, questions: dict[str, list[Question]] | N
     notebooks = collect_notebooks(args.paths)
     if not notebooks:
         parser.error(f"no .ipynb files found under {', '.join(args.paths)}")
-    if args.assignment and not any(k == args.assignment or k.startswith(args.assignment) for k in table):
+    if args.assignment and not any(k.startswith(args.assignment) for k in table):
         parser.error(f"--assignment must be one of {', '.join(sorted(table))}, got {args.assignment!r}")
-    roster_rows = [r for r in _read_csv(args.roster) if r.get("student")] if args.roster else []
-    roster = [r["student"] for r in roster_rows]
-    times = {r["notebook"]: _parse_time(r["submitted"]) for r in _read_csv(args.submissions)
-             if r.get("notebook") and r.get("submitted")} if args.submissions else {}
-    roots = [Path(p) for p in args.paths if Path(p).is_dir()]
-    book = Gradebook(args.csv) if args.csv else None
-    store = ResultStore(book.store_path) if book else None
-    if args.reports is None and book:
-        args.reports = str(book.path.with_name(book.path.stem + "-reports"))
+    ctx = _Context(args, table)
     print("sandbox — " + "; ".join(f"{k}: {v}" for k, v in isolation_report().items()) + "\n")
     stop = _Stop()
     stop.install()
-    results: list[NotebookResult] = []
-    reports: list[dict] = []
     try:
-        with ThreadPoolExecutor(max_workers=args.jobs) as executor:
-            args.executor = executor
-            pending = [(path, *_prepare(path, args, store, table, roots, roster)) for path in notebooks]
-            for path, stored, wait in pending:
-                result = stored if stored is not None else wait()
-                reports.append(_finish(path, result, stored is None, args, store, book, times, roots, roster))
-                results.append(result)
-                if stored is not None:
-                    print(f"{path}  score {result.score:g} / {result.max_score:g}  "
-                          f"(unchanged since the last run: kept from {args.csv})\n")
-                else:
-                    print(format_table(result) + "\n", flush=True)
-                if args.json:
-                    write_json(args.json, reports)
-        if book and roster_rows:
-            _missing_rows(book, roster_rows, results)
+        reports = _grade_all(notebooks, ctx)
     finally:
         stop.restore()
     total = sum(r["score"] for r in reports)
