@@ -695,3 +695,95 @@ def test_jobs_give_identical_results(tmp_path):
         reports.append(json.loads(out.read_text()))
     assert reports[0] == reports[1] == reports[2]
     assert [r["score"] for r in reports[0]] == [7, 4, 4, 0]
+
+
+# ================================================================== nbgrader (docs/instructors.md)
+def _nbgrader_missing() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("nbgrader") is None
+
+
+@pytest.mark.skipif(_nbgrader_missing(), reason="nbgrader is not installed in this environment "
+                    "(pip install nbgrader to check the nbgrader steps of docs/instructors.md)")
+def test_nbgrader_generates_and_autogrades(tmp_path):
+    """The documented nbgrader sequence: a solution earns full marks, the released exercise 0."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    solution = Path(__file__).parent.parent / "solutions" / "01_neurons.ipynb"
+    if not solution.is_file():
+        pytest.skip("solutions/01_neurons.ipynb is missing")
+    course = tmp_path / "course"
+    (course / "source" / "ps01").mkdir(parents=True)
+    shutil.copy(solution, course / "source" / "ps01")
+    (course / "nbgrader_config.py").write_text(
+        f'c = get_config()\nc.CourseDirectory.course_id = "test"\nc.CourseDirectory.root = {str(course)!r}\n')
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+
+    def nbgrader(*args):
+        done = subprocess.run([str(bin_dir / "nbgrader"), *args], cwd=course, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    nbgrader("generate_assignment", "ps01", "--force")
+    for student, source in (("alice", course / "source"), ("bob", course / "release")):
+        (course / "submitted" / student / "ps01").mkdir(parents=True)
+        shutil.copy(source / "ps01" / "01_neurons.ipynb", course / "submitted" / student / "ps01")
+    nbgrader("autograde", "ps01", "--create")
+    nbgrader("export")
+    rows = {r["student_id"]: r for r in csv.DictReader(open(course / "grades.csv", newline=""))}
+    assert float(rows["alice"]["score"]) == float(rows["alice"]["max_score"]) > 0
+    assert float(rows["bob"]["score"]) == 0
+
+
+# ================================================================== more adversarial meta-tests
+def test_float32_answers_end_to_end(tmp_path):
+    path = _nb_with(tmp_path, "f32_demo.ipynb", {"q1": "    return np.maximum(z, 0.0).astype(np.float32)\n"})
+    q1 = _by_id(grade_notebook(path, questions=DEMO))["q1"]
+    assert q1.passed and "your result is float32; the reference is float64" in q1.feedback
+    strict = {"demo": [replace_dtype(q, "float64") for q in demo_questions.QUESTIONS]}
+    q1 = _by_id(grade_notebook(path, questions=strict))["q1"]
+    assert not q1.passed and "your result is float32; the reference is float64" in q1.feedback
+
+
+def replace_dtype(question, dtype):
+    from dataclasses import replace
+    return replace(question, dtype=dtype)
+
+
+def test_resume_after_a_real_interrupt_loses_no_feedback(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    folder = tmp_path / "class"
+    folder.mkdir()
+    _nb_with(folder, "a_demo.ipynb", {"q3": "    return 0.0, 0.0\n"})
+    _nb_with(folder, "b_demo.ipynb", {q: "    import time\n    time.sleep(120)\n" for q in "q1 q2 q3 q4".split()})
+    book, out = tmp_path / "g.csv", tmp_path / "g.json"
+    code = ("import sys\nfrom companion.grade import main\nfrom grading_fixtures import demo_questions\n"
+            f"sys.exit(main([{str(folder)!r}, '--csv', {str(book)!r}, '--json', {str(out)!r}, '--timeout', '100',"
+            f" '--jobs', '2'], questions={{'demo': demo_questions.QUESTIONS}}))\n")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent))
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (book.is_file() and "a_demo" in book.read_text()):
+            time.sleep(0.2)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert "a_demo" in book.read_text() and "b_demo" not in book.read_text()
+    _nb_with(folder, "b_demo.ipynb")                      # the slow student fixes the notebook
+    assert main([str(folder), "--csv", str(book), "--json", str(out)], questions=DEMO) == 0
+    resumed = {Path(r["notebook"]).name: r for r in json.loads(out.read_text())}
+    fresh = grade_notebook(folder / "a_demo.ipynb", questions=DEMO)
+    assert [q["feedback"] for q in resumed["a_demo.ipynb"]["questions"]] == [q.text() for q in fresh.questions]
+    assert resumed["b_demo.ipynb"]["score"] == 7

@@ -10,9 +10,17 @@ read: the learner's modules are the ones listed first in :mod:`companion`.
 - :mod:`~companion.grading.protocol` is what the sandbox and ``check()`` share (running a case,
   the wire format); :mod:`~companion.grading.results` holds the grades as data.
 """
-from companion.grading.checker import make_checker
-from companion.grading.results import NotebookResult, QuestionResult
-from companion.grading.runner import grade_notebook
-from companion.grading.spec import Case, Question
-
 __all__ = ["Case", "Question", "make_checker", "grade_notebook", "NotebookResult", "QuestionResult"]
+
+_HOMES = {"Case": "spec", "Question": "spec", "make_checker": "checker", "grade_notebook": "runner",
+          "NotebookResult": "results", "QuestionResult": "results"}
+
+
+def __getattr__(name: str):
+    # Imported on first use: the sandbox driver (a fresh process per question) then loads only
+    # what it needs, which keeps each question's start-up short.
+    if name in _HOMES:
+        import importlib
+
+        return getattr(importlib.import_module(f"companion.grading.{_HOMES[name]}"), name)
+    raise AttributeError(f"module 'companion.grading' has no attribute {name!r}")

@@ -134,9 +134,16 @@ def _bound(tree: ast.Module | None) -> set[str]:
 
 
 def _loaded(tree: ast.AST | None) -> set[str]:
+    """Names a cell reads but binds nowhere in it (not even as a local or an argument)."""
     if tree is None:
         return set()
-    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    loads, binds = set(), set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name):
+            (loads if isinstance(n.ctx, ast.Load) else binds).add(n.id)
+        elif isinstance(n, ast.arg):
+            binds.add(n.arg)
+    return loads - binds
 
 
 def _parse(source: str) -> ast.Module | None:

@@ -321,9 +321,9 @@ def run_in_sandbox(submission: Path, cells: list[tuple[int, str]], function: str
                 os.chown(work / name, *ids)
             os.chmod(outer / "job.json", 0o644)
         return _spawn(outer, work, timeout=wall)
-    finally:
-        _forget(outer)
+    finally:   # removed before it is forgotten, so a signal handler never misses a folder
         shutil.rmtree(outer, ignore_errors=True)
+        _forget(outer)
 
 
 @functools.lru_cache(maxsize=1)
