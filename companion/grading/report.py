@@ -153,8 +153,9 @@ class Gradebook:
 
     def add(self, result: NotebookResult) -> None:
         """Add or replace the notebook's row and rewrite the file atomically."""
+        key = result.notebook if result.notebook.startswith("(") else _key(result.notebook)  # "(missing: …)"
         row = {"student": result.student, "assignment": result.chapter or "",
-               "notebook": _key(result.notebook), "sha256": result.sha256, "submitted": result.submitted,
+               "notebook": key, "sha256": result.sha256, "submitted": result.submitted,
                "days_late": _num(result.days_late), "penalty_percent": _num(round(100 * result.penalty, 2)),
                "raw_score": _num(result.raw_score), "score": _num(result.score),
                "max_score": _num(result.max_score), "percentage": _num(result.percentage),
@@ -164,7 +165,7 @@ class Gradebook:
             if column not in self.questions:
                 self.questions.append(column)
             row[column] = _num(q.score)
-        self.rows[_key(result.notebook)] = row
+        self.rows[key] = row
         self.save()
 
     def _mark_identical(self) -> None:
