@@ -7,7 +7,7 @@ is graded by ``python -m companion.grade`` in a fresh process per measurement, i
 (jobs 1, jobs 2, jobs 1, …), and the script prints the medians, the median of paired ratios,
 and whether both settings gave identical grades.
 
-    python benchmarks/grade_speed.py [--notebooks 200] [--rounds 2]
+    python benchmarks/grade_speed.py [--notebooks 200] [--rounds 2] [--jobs 1,2]
 
 Time limits for the slow and looping notebooks are set small (``--timeout 3 --cell-timeout 2``)
 so that they cost a known few seconds each. BLAS settings are left as the machine sets them.
@@ -99,6 +99,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--notebooks", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--jobs", default="1,2", help="settings to compare, e.g. 1,2 (or 2 alone: "
+                                                       "the full class at --jobs 2 only)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -108,10 +110,11 @@ def main() -> None:
         folder = Path(tmp) / "class"
         folder.mkdir()
         build_class(folder, args.notebooks)
-        times: dict[str, list[float]] = {"1": [], "2": []}
+        settings = [j.strip() for j in args.jobs.split(",") if j.strip()]
+        times: dict[str, list[float]] = {j: [] for j in settings}
         reports: dict[str, list] = {}
         for r in range(args.rounds):
-            for jobs in ("1", "2"):
+            for jobs in settings:
                 out = Path(tmp) / f"jobs{jobs}.json"
                 report = measure(folder, jobs, out)
                 status = report.get("error") or f"{report['seconds']:.1f} s"
@@ -123,7 +126,10 @@ def main() -> None:
 
 
 def summarize(times: dict[str, list[float]], reports: dict[str, list], n: int) -> None:
-    if not times["1"] or not times["2"]:
+    if set(times) == {"2"} and times["2"]:
+        print(f"\n{n} notebooks at --jobs 2: median {statistics.median(times['2']):.1f} s")
+        return
+    if not times.get("1") or not times.get("2"):
         print("a measurement failed; see above")
         return
     ratios = [a / b for a, b in zip(times["1"], times["2"])]

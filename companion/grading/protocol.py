@@ -12,7 +12,6 @@ child), and :func:`decode` rebuilds it in the grading process without running an
 from __future__ import annotations
 
 import signal
-import sys
 import threading
 import types
 import warnings
@@ -20,8 +19,8 @@ from contextlib import contextmanager
 
 import numpy as np
 
-__all__ = ["TimeLimit", "time_limit", "snapshot", "changed", "run_case", "encode", "decode", "Opaque",
-           "resolve", "uses", "MAX_TEXT"]
+__all__ = ["TimeLimit", "time_limit", "snapshot", "changed", "changed_text", "run_case", "error_record",
+           "encode", "decode", "Opaque", "resolve", "uses", "short", "MAX_TEXT"]
 
 MAX_TEXT = 2000          # characters kept of any message
 QUIET = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning, ImportWarning)
@@ -280,7 +279,3 @@ def uses(function, targets: dict) -> list[str]:
     return sorted(dotted for dotted, target in targets.items()
                   if any(item is target or getattr(item, "__wrapped__", None) is target for item in seen))
 
-
-def called_from_learner_code() -> bool:
-    """True when the caller's caller is code compiled from a notebook cell."""
-    return sys._getframe(2).f_code.co_filename.startswith("<cell")

@@ -15,6 +15,7 @@ import hashlib
 import os
 import signal
 import warnings
+from collections.abc import Callable, Mapping
 from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from companion.grading.sandbox import MEMORY_MIB, SandboxResult, run_in_sandbox
 from companion.grading.spec import Case, Question
 
 __all__ = ["QuestionResult", "NotebookResult", "grade_notebook", "grade_question", "file_hash",
-           "collect_notebooks", "decode", "Opaque", "CELL_SECONDS", "NOTEBOOK_SECONDS"]
+           "collect_notebooks", "submit_notebook", "decode", "Opaque", "CELL_SECONDS", "NOTEBOOK_SECONDS"]
 
 MAX_FEEDBACK = 1500
 CELL_SECONDS = 10.0        # a cell is interrupted after this long
@@ -98,9 +99,15 @@ def grade_notebook(path: str | Path, timeout: float | None = None,
     return futures()
 
 
-def submit_notebook(path, timeout=None, questions=None, *, assignment=None, cell_timeout=CELL_SECONDS,
-                    notebook_timeout=NOTEBOOK_SECONDS, executor=None, workers=2):
-    """Start grading a notebook's questions on ``executor``; returns a function that waits for the result."""
+def submit_notebook(path: str | Path, timeout: float | None = None,
+                    questions: Mapping[str, list[Question]] | None = None, *, assignment: str | None = None,
+                    cell_timeout: float | None = CELL_SECONDS, notebook_timeout: float | None = NOTEBOOK_SECONDS,
+                    executor: Executor | None = None, workers: int = 2) -> Callable[[], NotebookResult]:
+    """Start grading a notebook's questions on ``executor`` (parameters as :func:`grade_notebook`).
+
+    Returns a function that waits for the questions and gives the :class:`NotebookResult`; a
+    notebook that cannot be graded (unreadable, unknown assignment) is ready at once.
+    """
     table = _default_table() if questions is None else questions
     path = Path(path)
     if assignment is not None and assignment not in table:
