@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     add("--hints", metavar="POLICY", type=_hints_policy, default="on",
         help="on (default), off, or after-N-attempts: show a question's hint only after N failed "
              "gradings of that submission")
-    add("--roster", metavar="CSV", help="CSV with a 'student' column (optional 'name', 'email'): "
+    add("--roster", metavar="CSV", help="CSV with a 'student' column (other columns are ignored): "
                                         "identifies students; missing submissions get a row")
     add("--student-pattern", metavar="REGEX",
         help="regular expression with a group named 'student', searched in each notebook's path")
