@@ -46,6 +46,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/backprop_speed.py
 	$(PY) benchmarks/train_speed.py
 	$(PY) benchmarks/classic_speed.py
+	$(PY) benchmarks/grade_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -151,11 +151,18 @@ def test_corrupt_notebook_gets_zero_and_a_clear_message(hostile):
     assert "is not a valid notebook (broken JSON" in c["questions"][0]["feedback"]
 
 
+JSON_KEYS = {"notebook", "score", "max_score", "questions"}          # DESIGN §7
+JSON_EXTRA = {"error", "assignment", "student", "sha256", "raw_score", "percentage", "submitted",
+              "days_late", "penalty"}                                 # docs/instructors.md
+QUESTION_KEYS = {"id", "score", "max_score", "passed", "feedback"}
+QUESTION_EXTRA = {"title", "function", "cases_passed", "cases_total", "hint"}
+
+
 def test_json_report_has_exactly_the_documented_keys(hostile):
     for nb in hostile["report"]:
-        assert set(nb) == {"notebook", "score", "max_score", "questions"}
+        assert set(nb) == JSON_KEYS | JSON_EXTRA
         for q in nb["questions"]:
-            assert set(q) == {"id", "score", "max_score", "passed", "feedback"}
+            assert set(q) == QUESTION_KEYS | QUESTION_EXTRA
 
 
 def test_csv_gradebook_one_row_per_notebook(hostile):
@@ -163,8 +170,10 @@ def test_csv_gradebook_one_row_per_notebook(hostile):
         rows = list(csv.DictReader(fh))
     assert [Path(r["notebook"]).name for r in rows] == ["a_demo.ipynb", "b_demo.ipynb", "c_demo.ipynb",
                                                      "d_demo.ipynb"]
-    assert list(rows[0])[:5] == ["notebook", "chapter", "sha256", "score", "max_score"]
-    assert rows[1]["q3"] == "1" and rows[1]["q1"] == "0"
+    assert list(rows[0])[:4] == ["student", "assignment", "notebook", "sha256"]
+    assert rows[1]["demo q3: Mean and standard deviation [/1]"] == "1"
+    assert rows[1]["demo q1: ReLU [/2]"] == "0"
+    assert [r["student"] for r in rows] == ["a", "b", "c", "d"]
 
 
 def test_csv_rerun_skips_unchanged_and_regrades_changed(tmp_path, capsys):
@@ -222,7 +231,9 @@ def test_check_passes_prints_and_fails_with_feedback(capsys):
         check("q2")
 
 
-def test_check_not_implemented_missing_and_forbidden():
+def test_check_not_implemented_missing_and_forbidden(capsys, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
     def not_yet(x):
         raise NotImplementedError()
 
@@ -232,8 +243,8 @@ def test_check_not_implemented_missing_and_forbidden():
         return relu(z)
 
     check = make_checker("demo", {"mean_std": not_yet, "my_relu": lazy}, questions=DEMO)
-    with pytest.raises(AssertionError, match="not implemented yet"):
-        check("q3")
+    check("q3")
+    assert "not implemented yet" in capsys.readouterr().out
     with pytest.raises(AssertionError, match=r"define a function named unit\(\)"):
         check("q4")
     with pytest.raises(AssertionError, match="uses companion.activations.relu"):
@@ -325,3 +336,454 @@ def test_a_broken_question_specification_is_reported_not_raised():
     result = grade_notebook(FIXTURE, questions=broken)
     assert result.questions[0].score == 0
     assert "could not be graded (RuntimeError: seed table missing)" in result.questions[0].feedback
+
+
+# ================================================================== regression tests (issue 11)
+def _nb_with(tmp_path, name, overrides=None, extra=None, before=None):
+    nb = build.solution_notebook(overrides, extra=extra)
+    if before:   # cells inserted right after the set-up cell
+        nb["cells"][2:2] = [build.code(src) for src in before]
+        nb = build.notebook(nb["cells"])
+    return build.write(nb, tmp_path / name)
+
+
+def _scores(report: dict) -> dict:
+    return {q["id"]: q["score"] for q in report["questions"]}
+
+
+# ---- defect 1: feedback survives re-runs and resumes
+def test_rerun_and_resume_keep_every_feedback_string(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    _nb_with(folder, "a_demo.ipynb", {"q3": "    return 0.0, 0.0\n"})
+    _nb_with(folder, "b_demo.ipynb")
+    args = [str(folder), "--csv", str(tmp_path / "g.csv"), "--json", str(tmp_path / "g.json")]
+    assert main(args, questions=DEMO) == 0
+    first = json.loads((tmp_path / "g.json").read_text())
+    # "interrupt": forget the JSON and one notebook's row, then resume twice
+    (tmp_path / "g.json").unlink()
+    assert main(args, questions=DEMO) == 0
+    assert main(args, questions=DEMO) == 0
+    again = json.loads((tmp_path / "g.json").read_text())
+    assert [[q["feedback"] for q in r["questions"]] for r in again] == \
+        [[q["feedback"] for q in r["questions"]] for r in first]
+    assert "earlier run" not in json.dumps(again)
+
+
+# ---- defect 2: one slow or looping cell costs only its own answer
+@pytest.fixture(scope="module")
+def slow_class(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("slow")
+    _nb_with(folder, "stray_demo.ipynb", before=["import time\ntime.sleep(60)\n"])
+    _nb_with(folder, "demo_call_demo.ipynb",
+             {"q3": "    import time\n    time.sleep(60)\n    return float(np.mean(x)), float(np.std(x))\n"},
+             extra=[build.code("print(mean_std(np.arange(3.0)))\n")])
+    loop = build.solution_notebook()
+    for cell in loop["cells"]:
+        if cell["metadata"].get("companion", {}).get("question") == "q1" and "BEGIN SOLUTION" in cell["source"]:
+            cell["source"] = "while True:\n    pass\n" + cell["source"]
+    build.write(loop, folder / "loop_demo.ipynb")
+    out = folder / "g.json"
+    main([str(folder), "--timeout", "3", "--cell-timeout", "2", "--json", str(out)], questions=DEMO)
+    return {Path(r["notebook"]).name: r for r in json.loads(out.read_text())}
+
+
+def test_a_stray_sleeping_cell_costs_nothing(slow_class):
+    assert slow_class["stray_demo.ipynb"]["score"] == 7
+
+
+def test_a_demo_cell_calling_a_slow_answer_costs_only_that_answer(slow_class):
+    report = slow_class["demo_call_demo.ipynb"]
+    assert _scores(report) == {"q1": 2, "q2": 3, "q3": 0, "q4": 1}
+    assert "time limit exceeded in mean_std()" in report["questions"][2]["feedback"]
+
+
+def test_a_looping_first_answer_cell_costs_only_that_answer(slow_class):
+    report = slow_class["loop_demo.ipynb"]
+    assert _scores(report) == {"q1": 0, "q2": 3, "q3": 1, "q4": 1}
+    assert "time limit" in report["questions"][0]["feedback"]
+
+
+# ---- defect 3: float32 answers are judged by their precision, and told so
+def test_float32_answers_are_judged_with_their_own_precision():
+    tight = Question("q", "t", "f", 1, lambda: [], reference=lambda x: x, atol=1e-12)
+    x = np.random.default_rng(0).normal(size=(4, 3)) * 1e-3
+    assert compare(x.astype(np.float32), x, tight) is None
+    strict = Question("q", "t", "f", 1, lambda: [], reference=lambda x: x, atol=1e-12, dtype="float64")
+    message = compare(x.astype(np.float32), x, strict)
+    assert "your result is float32; the reference is float64" in message
+
+
+def test_mismatch_shows_enough_digits_to_see_the_difference():
+    tight = Question("q", "t", "f", 1, lambda: [], reference=lambda x: x, rtol=1e-9, atol=1e-15)
+    message = compare(np.array([0.00112883012]), np.array([0.00112883391]), tight)
+    expected, got = message.split("expected ")[-1].split(", got ")
+    assert expected.strip() != got.split(";")[0].strip()
+
+
+# ---- defect 4: in-place changes inside lists, tuples and dicts are found
+def _nested_questions():
+    def cases():
+        return [Case((np.ones((2, 2)), [np.ones(2), np.zeros(3)], {"b": np.arange(3.0)}))]
+    return {"demo": [Question("q1", "Sum", "total", 1, cases,
+                              reference=lambda X, ws, d: float(X.sum() + sum(w.sum() for w in ws)),
+                              output="scalar")]}
+
+
+NESTED = {
+    "element": "def total(X, ws, d):\n    ws[0] -= 1.0\n    return float(X.sum() + 2 + sum(w.sum() for w in ws))\n",
+    "shape": "def total(X, ws, d):\n    ws[1].shape = (3, 1)\n    return float(X.sum() + sum(w.sum() for w in ws))\n",
+    "replace": "def total(X, ws, d):\n    s = float(X.sum() + sum(w.sum() for w in ws))\n    ws[0] = None\n    return s\n",
+    "dict": "def total(X, ws, d):\n    d['b'] += 1\n    return float(X.sum() + sum(w.sum() for w in ws))\n",
+}
+
+
+@pytest.mark.parametrize("kind", sorted(NESTED))
+def test_nested_in_place_changes_fail_in_check_and_grader(kind, tmp_path):
+    namespace = {"np": np}
+    exec(NESTED[kind], namespace)
+    check = make_checker("demo", namespace, questions=_nested_questions())
+    with pytest.raises(AssertionError, match="changed its input in place"):
+        check("q1")
+    path = build.write(build.notebook([build.code("import numpy as np\n" + NESTED[kind])]),
+                       tmp_path / "demo.ipynb")
+    result = grade_notebook(path, questions=_nested_questions())
+    assert result.score == 0 and "changed its input in place" in result.questions[0].feedback
+
+
+# ---- defect 5: signals end every sandboxed process and remove the scratch folders
+def _descendants(pid: int) -> set[int]:
+    import os
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _start_slow_grader(tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+    nb = _nb_with(tmp_path, "slow_demo.ipynb", {q: "    import time\n    time.sleep(120)\n" for q in "q1 q2 q3 q4".split()})
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = dict(os.environ, TMPDIR=str(scratch), PYTHONPATH=str(Path(__file__).parent))
+    code = ("import sys\nfrom companion.grade import main\nfrom grading_fixtures import demo_questions\n"
+            f"sys.exit(main([{str(nb)!r}, '--timeout', '100'], questions={{'demo': demo_questions.QUESTIONS}}))\n")
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not any("companion-grade-" in p.name for p in scratch.iterdir()):
+        time.sleep(0.2)
+    time.sleep(2.0)   # the sandboxed children are running learner code now
+    return proc, scratch
+
+
+@pytest.mark.parametrize("signals", [("SIGTERM",), ("SIGINT",), ("SIGINT", "SIGINT")])
+def test_signals_leave_no_process_or_scratch_folder(signals, tmp_path):
+    import os
+    import signal
+    import time
+    proc, scratch = _start_slow_grader(tmp_path)
+    children = _descendants(proc.pid)
+    try:
+        assert children, "the grader should be running sandboxes"
+        start = time.monotonic()
+        for name in signals:
+            proc.send_signal(getattr(signal, name))
+            time.sleep(0.1)
+        out, err = proc.communicate(timeout=20)
+        assert time.monotonic() - start < 10
+        time.sleep(0.5)
+        assert [p for p in children if _alive(p)] == []
+        assert [p.name for p in scratch.iterdir()] == []
+        assert "Traceback" not in err and "Traceback" not in out
+        if "SIGINT" in signals:
+            assert len([line for line in (out + err).splitlines() if "interrupted" in line]) == 1
+    finally:   # never leave this test's processes behind, even when it fails
+        for pid in [proc.pid, *children]:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        proc.wait()
+
+
+# ---- defect 6: gradebook rows are keyed by the resolved path
+def test_same_file_under_another_path_is_not_graded_twice(tmp_path, monkeypatch, capsys):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    _nb_with(folder, "alice_demo.ipynb")
+    book = tmp_path / "g.csv"
+    assert main([str(folder), "--csv", str(book)], questions=DEMO) == 0
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["class/alice_demo.ipynb", "--csv", "g.csv"], questions=DEMO) == 0
+    assert "unchanged since the last run" in capsys.readouterr().out
+    assert len(list(csv.DictReader(open(book, newline="")))) == 1
+
+
+# ---- defect 7: an unidentified assignment is recorded, and can be named
+def test_unknown_assignment_is_recorded_and_can_be_named(tmp_path):
+    nb = build.solution_notebook()
+    del nb["metadata"]["companion"]
+    path = build.write(nb, tmp_path / "Untitled.ipynb")
+    assert main([str(path), "--json", str(tmp_path / "a.json"), "--csv", str(tmp_path / "a.csv")],
+                questions=DEMO) == 0
+    report = json.loads((tmp_path / "a.json").read_text())
+    assert "no questions are defined for Untitled.ipynb" in report["error"]
+    row = next(csv.DictReader(open(tmp_path / "a.csv", newline="")))
+    assert "no questions are defined" in row["error"]
+    assert main([str(path), "--assignment", "demo", "--json", str(tmp_path / "b.json")], questions=DEMO) == 0
+    assert json.loads((tmp_path / "b.json").read_text())["score"] == 7
+
+
+# ---- defect 8: check() speaks briefly, lets Run All go on, and judges a stated dtype
+def test_check_failure_is_short_and_unimplemented_does_not_stop_the_notebook(capsys, monkeypatch):
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+
+    def not_yet(x):
+        raise NotImplementedError()
+
+    check = make_checker("demo", {"mean_std": not_yet, "my_sigmoid": lambda z: z}, questions=DEMO)
+    check("q3")   # does not raise: Run All goes on
+    assert "not implemented yet" in capsys.readouterr().out
+    with pytest.raises(AssertionError) as info:
+        check("q2")
+    rendered = "\n".join(info.value._render_traceback_())
+    assert "largest absolute error" in rendered and "checker.py" not in rendered
+    assert "Traceback" not in rendered
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")   # nbgrader must still see the failure
+    with pytest.raises(AssertionError):
+        check("q3")
+
+
+def test_a_stated_integer_dtype_rejects_booleans(tmp_path):
+    step = {"demo": [Question("q1", "Step", "step", 1, lambda: [Case((np.array([-1.0, 2.0]),))],
+                              reference=lambda z: (z > 0).astype(np.int64), dtype="int")]}
+    namespace = {"step": lambda z: z > 0}
+    with pytest.raises(AssertionError, match="integers"):
+        make_checker("demo", namespace, questions=step)("q1")
+    path = build.write(build.notebook([build.code("def step(z):\n    return z > 0\n")]), tmp_path / "demo.ipynb")
+    assert grade_notebook(path, questions=step).score == 0
+
+
+# ================================================================== instructor features (issue 11)
+def test_partial_credit_gives_points_per_passing_case(tmp_path):
+    def cases():
+        return [Case((np.array([-1.0, 2.0]),)), Case((np.array([3.0]),)), Case((np.array([-4.0]),), hidden=True)]
+
+    table = {"demo": [Question("q1", "ReLU", "my_relu", 3, cases, reference=lambda z: np.maximum(z, 0.0),
+                               partial_credit=True),
+                      Question("q2", "ReLU again", "my_relu", 3, cases, reference=lambda z: np.maximum(z, 0.0))]}
+    path = build.write(build.notebook([build.code("import numpy as np\ndef my_relu(z):\n    return np.abs(z)\n")]),
+                       tmp_path / "demo.ipynb")
+    q1, q2 = grade_notebook(path, questions=table).questions
+    assert (q1.score, q1.cases_passed, q1.cases_total, q1.passed) == (1.0, 1, 3, False)
+    assert q2.score == 0.0 and "2 of 3 cases failed" in q2.feedback
+
+
+def test_partial_credit_keeps_cases_finished_before_a_time_out(tmp_path):
+    def cases():
+        return [Case((1.0,)), Case((2.0,)), Case((-1.0,))]
+
+    table = {"demo": [Question("q1", "Slow", "f", 3, cases, reference=lambda x: x, output="scalar",
+                               partial_credit=True, timeout=3)]}
+    source = "import time\ndef f(x):\n    if x < 0:\n        time.sleep(60)\n    return x\n"
+    path = build.write(build.notebook([build.code(source)]), tmp_path / "demo.ipynb")
+    (q1,) = grade_notebook(path, questions=table).questions
+    assert q1.score == 2.0 and "time limit exceeded in f()" in q1.feedback
+
+
+def _class(tmp_path, same=("alice", "bob")):
+    folder = tmp_path / "class"
+    for student in ("alice", "bob", "dan"):
+        (folder / student).mkdir(parents=True)
+        overrides = None if student in same else {"q3": "    return 0.0, 0.0\n"}
+        _nb_with(folder / student, "demo.ipynb", overrides)
+    return folder
+
+
+def test_roster_lms_columns_identical_submissions_and_reports(tmp_path):
+    folder = _class(tmp_path)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,name\nalice,Alice A\nbob,Bob B\ncarol,Carol C\ndan,Dan D\n")
+    book = tmp_path / "grades.csv"
+    assert main([str(folder), "--csv", str(book), "--roster", str(roster)], questions=DEMO) == 0
+    rows = {r["student"]: r for r in csv.DictReader(open(book, newline=""))}
+    assert sorted(rows) == ["alice", "bob", "carol", "dan"]
+    assert rows["alice"]["assignment"] == "demo" and rows["alice"]["percentage"] == "100"
+    assert rows["dan"]["score"] == "6" and rows["dan"]["percentage"] == "85.71"
+    assert rows["alice"]["identical_to"] == "bob" and rows["dan"]["identical_to"] == ""
+    assert rows["carol"]["error"] == "no submission found"
+    assert "demo q3: Mean and standard deviation [/1]" in rows["dan"]
+    reports = tmp_path / "grades-reports"
+    assert sorted(p.name for p in reports.iterdir()) == ["alice__demo.md", "bob__demo.md", "dan__demo.md"]
+    text = (reports / "dan__demo.md").read_text()
+    assert "6 / 7" in text and "q3: Mean and standard deviation" in text and "largest absolute error" in text
+
+
+def test_hints_policy_off_and_after_attempts(tmp_path):
+    nb = _nb_with(tmp_path, "x_demo.ipynb", {"q1": "    return z\n"})
+    assert main([str(nb), "--json", str(tmp_path / "off.json"), "--hints", "off"], questions=DEMO) == 0
+    assert "hint:" not in json.loads((tmp_path / "off.json").read_text())["questions"][0]["feedback"]
+    args = [str(nb), "--csv", str(tmp_path / "g.csv"), "--json", str(tmp_path / "a.json"),
+            "--hints", "after-1-attempts"]
+    assert main(args, questions=DEMO) == 0
+    first = json.loads((tmp_path / "a.json").read_text())["questions"][0]
+    assert "hint:" not in first["feedback"] and first["hint"] == ""
+    _nb_with(tmp_path, "x_demo.ipynb", {"q1": "    return z * 1.0\n"})     # second, still wrong attempt
+    assert main(args, questions=DEMO) == 0
+    second = json.loads((tmp_path / "a.json").read_text())["questions"][0]
+    assert "hint: ReLU keeps positive values" in second["feedback"]
+
+
+def test_due_date_late_penalty_from_mtime_and_submissions_csv(tmp_path):
+    import os
+    from datetime import datetime, timezone
+    folder = _class(tmp_path)
+    due = datetime(2026, 11, 1, 12, 0, tzinfo=timezone.utc).timestamp()
+    os.utime(folder / "alice" / "demo.ipynb", (due - 60, due - 60))          # on time
+    os.utime(folder / "bob" / "demo.ipynb", (due + 1.5 * 86400,) * 2)         # 2 days (started) late
+    os.utime(folder / "dan" / "demo.ipynb", (due + 9 * 86400,) * 2)           # past the limit
+    out = tmp_path / "g.json"
+    assert main([str(folder), "--json", str(out), "--due", "2026-11-01T12:00", "--late-penalty", "10",
+                 "--late-limit", "7"], questions=DEMO) == 0
+    report = {r["student"]: r for r in json.loads(out.read_text())}
+    assert (report["alice"]["score"], report["alice"]["days_late"]) == (7, 0)
+    assert (report["bob"]["score"], report["bob"]["days_late"], report["bob"]["raw_score"]) == (5.6, 2, 7)
+    assert report["dan"]["score"] == 0 and report["dan"]["raw_score"] == 6
+    times = tmp_path / "submitted.csv"
+    times.write_text("notebook,submitted\n" + "".join(
+        f"{folder / s / 'demo.ipynb'},2026-11-01T11:00:00+00:00\n" for s in ("alice", "bob", "dan")))
+    assert main([str(folder), "--json", str(out), "--due", "2026-11-01T12:00", "--submissions", str(times)],
+                questions=DEMO) == 0
+    assert all(r["penalty"] == 0 for r in json.loads(out.read_text()))
+
+
+def test_jobs_give_identical_results(tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    _nb_with(folder, "a_demo.ipynb")
+    _nb_with(folder, "b_demo.ipynb", {"q1": "    return z\n", "q3": "    return 0.0, 0.0\n"})
+    _nb_with(folder, "c_demo.ipynb", {"q2": "    raise NotImplementedError\n"})
+    (folder / "d_demo.ipynb").write_text("{ broken")
+    reports = []
+    for jobs in ("1", "2", "3"):
+        out = tmp_path / f"j{jobs}.json"
+        assert main([str(folder), "--json", str(out), "--jobs", jobs], questions=DEMO) == 0
+        reports.append(json.loads(out.read_text()))
+    assert reports[0] == reports[1] == reports[2]
+    assert [r["score"] for r in reports[0]] == [7, 4, 4, 0]
+
+
+# ================================================================== nbgrader (docs/instructors.md)
+def _nbgrader_missing() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("nbgrader") is None
+
+
+@pytest.mark.skipif(_nbgrader_missing(), reason="nbgrader is not installed in this environment "
+                    "(pip install nbgrader to check the nbgrader steps of docs/instructors.md)")
+def test_nbgrader_generates_and_autogrades(tmp_path):
+    """The documented nbgrader sequence: a solution earns full marks, the released exercise 0."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    solution = Path(__file__).parent.parent / "solutions" / "01_neurons.ipynb"
+    if not solution.is_file():
+        pytest.skip("solutions/01_neurons.ipynb is missing")
+    course = tmp_path / "course"
+    (course / "source" / "ps01").mkdir(parents=True)
+    shutil.copy(solution, course / "source" / "ps01")
+    (course / "nbgrader_config.py").write_text(
+        f'c = get_config()\nc.CourseDirectory.course_id = "test"\nc.CourseDirectory.root = {str(course)!r}\n')
+    bin_dir = Path(sys.executable).parent
+    env = dict(os.environ, PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+
+    def nbgrader(*args):
+        done = subprocess.run([str(bin_dir / "nbgrader"), *args], cwd=course, env=env,
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    nbgrader("generate_assignment", "ps01", "--force")
+    for student, source in (("alice", course / "source"), ("bob", course / "release")):
+        (course / "submitted" / student / "ps01").mkdir(parents=True)
+        shutil.copy(source / "ps01" / "01_neurons.ipynb", course / "submitted" / student / "ps01")
+    nbgrader("autograde", "ps01", "--create")
+    nbgrader("export")
+    rows = {r["student_id"]: r for r in csv.DictReader(open(course / "grades.csv", newline=""))}
+    assert float(rows["alice"]["score"]) == float(rows["alice"]["max_score"]) > 0
+    assert float(rows["bob"]["score"]) == 0
+
+
+# ================================================================== more adversarial meta-tests
+def test_float32_answers_end_to_end(tmp_path):
+    path = _nb_with(tmp_path, "f32_demo.ipynb", {"q1": "    return np.maximum(z, 0.0).astype(np.float32)\n"})
+    q1 = _by_id(grade_notebook(path, questions=DEMO))["q1"]
+    assert q1.passed and "your result is float32; the reference is float64" in q1.feedback
+    strict = {"demo": [replace_dtype(q, "float64") for q in demo_questions.QUESTIONS]}
+    q1 = _by_id(grade_notebook(path, questions=strict))["q1"]
+    assert not q1.passed and "your result is float32; the reference is float64" in q1.feedback
+
+
+def replace_dtype(question, dtype):
+    from dataclasses import replace
+    return replace(question, dtype=dtype)
+
+
+def test_resume_after_a_real_interrupt_loses_no_feedback(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    folder = tmp_path / "class"
+    folder.mkdir()
+    _nb_with(folder, "a_demo.ipynb", {"q3": "    return 0.0, 0.0\n"})
+    _nb_with(folder, "b_demo.ipynb", {q: "    import time\n    time.sleep(120)\n" for q in "q1 q2 q3 q4".split()})
+    book, out = tmp_path / "g.csv", tmp_path / "g.json"
+    code = ("import sys\nfrom companion.grade import main\nfrom grading_fixtures import demo_questions\n"
+            f"sys.exit(main([{str(folder)!r}, '--csv', {str(book)!r}, '--json', {str(out)!r}, '--timeout', '100',"
+            f" '--jobs', '2'], questions={{'demo': demo_questions.QUESTIONS}}))\n")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent))
+    proc = subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not (book.is_file() and "a_demo" in book.read_text()):
+            time.sleep(0.2)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert "a_demo" in book.read_text() and "b_demo" not in book.read_text()
+    _nb_with(folder, "b_demo.ipynb")                      # the slow student fixes the notebook
+    assert main([str(folder), "--csv", str(book), "--json", str(out)], questions=DEMO) == 0
+    resumed = {Path(r["notebook"]).name: r for r in json.loads(out.read_text())}
+    fresh = grade_notebook(folder / "a_demo.ipynb", questions=DEMO)
+    assert [q["feedback"] for q in resumed["a_demo.ipynb"]["questions"]] == [q.text() for q in fresh.questions]
+    assert resumed["b_demo.ipynb"]["score"] == 7

@@ -20,16 +20,14 @@ import pickle
 import resource
 import signal
 import sys
-import traceback
+import time
 import types
-import warnings
 
 # Running as `python -m companion.grading._driver` has already imported the package.
 from companion.grading.notebook import strip_magics
+from companion.grading.protocol import TimeLimit, encode, error_record, resolve, run_case, short, time_limit, uses
 
-MAX_TEXT = 2000          # characters kept of any message
 MAX_STREAM = 64 * 1024   # characters of printed output kept per stream
-_QUIET = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning, ImportWarning)
 
 
 class _CappedStream(io.TextIOBase):
@@ -83,11 +81,6 @@ def _drop_privileges(job: dict) -> None:
     os.setuid(job["uid"])
 
 
-def _short(text: str) -> str:
-    text = str(text)
-    return text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + " …"
-
-
 def _status(text: str) -> None:
     """Record what the sandbox is doing, so a timeout can say where it happened."""
     try:
@@ -97,46 +90,42 @@ def _status(text: str) -> None:
         pass
 
 
-def _error(exc: BaseException, filename_prefix: str = "<cell") -> dict:
-    lineno = None
-    for frame, line in traceback.walk_tb(exc.__traceback__):
-        if frame.f_code.co_filename.startswith(filename_prefix):
-            lineno = (frame.f_code.co_filename, line)
-    where = f"{lineno[0]} line {lineno[1]}" if lineno else ""
-    return {"type": type(exc).__name__, "message": _short(exc), "where": where}
-
-
-def _run_cells(cells: list, namespace: dict) -> list:
-    errors = []
-    for index, source in cells:
-        _status(f"cell {index}")
-        name = f"<cell {index}>"
-        try:
-            code = compile(strip_magics(source), name, "exec")
-        except SyntaxError as exc:
-            errors.append({"cell": index, "type": "SyntaxError",
-                           "message": _short(f"{exc.msg} (line {exc.lineno})"), "where": name})
-            continue
-        try:
+def _run_cell(index: int, source: str, namespace: dict, seconds: float | None) -> dict | None:
+    """Execute one cell (interrupted after ``seconds``); the error record, or None when it ran."""
+    _status(f"cell {index}")
+    name = f"<cell {index}>"
+    try:
+        code = compile(strip_magics(source), name, "exec")
+    except SyntaxError as exc:
+        return {"cell": index, "type": "SyntaxError",
+                "message": short(f"{exc.msg} (line {exc.lineno})"), "where": name}
+    try:
+        with time_limit(seconds):
             exec(code, namespace)
-        except BaseException as exc:  # noqa: BLE001 - learner code may raise anything
-            errors.append({"cell": index, **_error(exc)})
+    except TimeLimit:
+        return {"cell": index, "type": "TimeLimit", "message": f"stopped after {seconds:g} s", "where": name}
+    except BaseException as exc:  # noqa: BLE001 - learner code may raise anything
+        return {"cell": index, **error_record(exc)}
+    return None
+
+
+def _run_cells(cells: list, namespace: dict, cell_seconds: float | None,
+               notebook_seconds: float | None) -> list:
+    """Run the cells in order; each has ``cell_seconds``, all together ``notebook_seconds``."""
+    errors, deadline = [], None if notebook_seconds is None else time.monotonic() + notebook_seconds
+    for index, source in cells:
+        budget = cell_seconds
+        if deadline is not None:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                errors.append({"cell": index, "type": "NotRun", "where": f"<cell {index}>",
+                               "message": f"not run: the notebook's {notebook_seconds:g} s were used up"})
+                continue
+            budget = left if budget is None else min(budget, left)
+        error = _run_cell(index, source, namespace, budget)
+        if error:
+            errors.append(error)
     return errors
-
-
-def _resolve(dotted: str):
-    import importlib
-
-    parts = dotted.split(".")
-    for cut in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:cut]))
-        except ImportError:
-            continue
-        for attr in parts[cut:]:
-            obj = getattr(obj, attr)
-        return obj
-    raise ImportError(dotted)
 
 
 class _Tripwire:
@@ -160,7 +149,7 @@ def _install_tripwires(forbidden: list, calls: set) -> dict:
     originals = {}
     for dotted in forbidden:
         try:
-            owner = _resolve(dotted.rsplit(".", 1)[0])
+            owner = resolve(dotted.rsplit(".", 1)[0])
             leaf = dotted.rsplit(".", 1)[1]
             original = getattr(owner, leaf)
             originals[dotted] = original
@@ -172,117 +161,21 @@ def _install_tripwires(forbidden: list, calls: set) -> dict:
     return originals
 
 
-def _code_objects(code):
-    yield code
-    for const in code.co_consts:
-        if hasattr(const, "co_names"):
-            yield from _code_objects(const)
-
-
-def _uses(function, targets: dict) -> list:
-    """Forbidden names the function (or its nested code) refers to through globals or closures."""
-    found = set()
-    code = getattr(function, "__code__", None)
-    seen = [function, getattr(function, "__wrapped__", None)]
-    if code is not None:
-        names = set()
-        for c in _code_objects(code):
-            names.update(c.co_names)
-        glob = getattr(function, "__globals__", {})
-        values = [glob[n] for n in names if n in glob]
-        values += [cell.cell_contents for cell in (function.__closure__ or ())
-                   if _has_contents(cell)]
-        for value in values:
-            seen.append(value)
-            for attr in names:
-                inner = getattr(value, attr, None) if _safe_attr(value) else None
-                seen.append(inner)
-                for attr2 in names:
-                    seen.append(getattr(inner, attr2, None) if _safe_attr(inner) else None)
-    for dotted, target in targets.items():
-        if any(item is target or getattr(item, "__wrapped__", None) is target for item in seen):
-            found.add(dotted)
-    return sorted(found)
-
-
-def _has_contents(cell) -> bool:
-    try:
-        cell.cell_contents
-        return True
-    except ValueError:
-        return False
-
-
-def _safe_attr(value) -> bool:
-    import types
-
-    return isinstance(value, (types.ModuleType, type))
-
-
-def _encode(value, store: list, depth: int = 0):
-    """Turn an output into a JSON tree; arrays go to ``store`` and are saved as .npy files."""
-    import numpy as np
-
-    if depth > 6:
-        return {"t": "other", "type": "deeply nested"}
-    if value is None:
-        return {"t": "none"}
-    if isinstance(value, (bool, int, float, complex, np.generic)) and not isinstance(value, str):
-        store.append(np.asarray(value))
-        return {"t": "array", "i": len(store) - 1, "py": type(value).__name__}
-    if isinstance(value, np.ndarray):
-        if value.dtype.hasobject or value.dtype.kind not in "biufc":
-            try:
-                value = value.astype(float)
-            except (TypeError, ValueError):
-                return {"t": "other", "type": f"array of {value.dtype}"}
-        store.append(np.ascontiguousarray(value))
-        return {"t": "array", "i": len(store) - 1, "py": "ndarray"}
-    if isinstance(value, (list, tuple)):
-        return {"t": "seq", "kind": type(value).__name__,
-                "items": [_encode(v, store, depth + 1) for v in value[:10000]]}
-    if isinstance(value, str):
-        return {"t": "str", "v": _short(value)}
-    if isinstance(value, dict):
-        return {"t": "dict", "items": {str(k)[:100]: _encode(v, store, depth + 1)
-                                        for k, v in list(value.items())[:1000]}}
-    return {"t": "other", "type": _short(type(value).__name__)}
-
-
-def _array_snapshot(args, kwargs) -> dict:
-    """Copies of the array arguments, keyed by position or keyword name."""
-    import numpy as np
-
-    named = {str(i): a for i, a in enumerate(args)} | {str(k): v for k, v in kwargs.items()}
-    return {k: np.array(v, copy=True) for k, v in named.items() if isinstance(v, np.ndarray)}
-
-
-def _changed(before: dict, after: dict) -> list:
-    import numpy as np
-
-    return sorted(k for k, v in before.items()
-                  if k not in after or after[k].shape != v.shape or not np.array_equal(after[k], v, equal_nan=True))
-
-
-def _call_cases(function, cases: list, calls: set) -> tuple[list, list]:
-    import numpy as np
-
+def _call_cases(function, cases: list, calls: set, seconds: float | None) -> tuple[list, list]:
+    """Every case in turn, all of them within ``seconds``; cases after a time-out are not run."""
     results, store = [], []
+    deadline = None if seconds is None else time.monotonic() + seconds
     for k, (args, kwargs) in enumerate(cases):
         _status(f"case {k + 1}")
         calls.clear()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            before = _array_snapshot(args, kwargs)
-            try:
-                with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
-                    value = function(*args, **kwargs)
-                entry = {"ok": True, "value": _encode(value, store),
-                         "modified": _changed(before, _array_snapshot(args, kwargs))}
-            except BaseException as exc:  # noqa: BLE001
-                entry = {"ok": False, "error": _error(exc)}
-        entry["warnings"] = sorted({_short(f"{w.category.__name__}: {w.message}")
-                                    for w in caught if not issubclass(w.category, _QUIET)})[:10]
+        left = None if deadline is None else deadline - time.monotonic()
+        if left is not None and left <= 0:
+            entry = {"ok": False, "error": {"type": "NotRun", "message": "time used up", "where": ""},
+                     "warnings": []}
+        else:
+            entry = run_case(function, args, kwargs, left)
+        if entry["ok"]:
+            entry["value"] = encode(entry["value"], store)
         entry["forbidden_calls"] = sorted(calls)
         results.append(entry)
     return results, store
@@ -313,15 +206,16 @@ def main(job_path: str) -> None:
     calls: set = set()
     originals = _install_tripwires(job["forbidden"], calls)
     namespace = {"__name__": "__main__", "__builtins__": builtins}
-    manifest = {"cell_errors": _run_cells(job["cells"], namespace)}
+    manifest = {"cell_errors": _run_cells(job["cells"], namespace, job.get("cell_seconds"),
+                                          job.get("notebook_seconds"))}
     function = namespace.get(job["function"])
     if function is None:
         manifest["missing"] = True
     elif not callable(function):
         manifest["not_callable"] = type(function).__name__
     else:
-        manifest["uses"] = _uses(function, originals)
-        manifest["cases"], store = _call_cases(function, cases, calls)
+        manifest["uses"] = uses(function, originals)
+        manifest["cases"], store = _call_cases(function, cases, calls, job.get("case_seconds"))
         _status("saving")
         _save(manifest, store)
         return

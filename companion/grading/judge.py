@@ -13,7 +13,7 @@ import numpy as np
 from companion.grading.spec import Case, Question
 
 __all__ = ["compare", "judge_case", "warning_hints", "describe_inputs", "forbidden_in_source",
-           "KIND_NAMES"]
+           "modified_text", "precision_note", "format_pair", "KIND_NAMES"]
 
 KIND_NAMES = {"b": "booleans", "i": "integers", "u": "integers", "f": "floating-point numbers",
               "c": "complex numbers"}
@@ -21,8 +21,9 @@ KIND_NAMES = {"b": "booleans", "i": "integers", "u": "integers", "f": "floating-
 # (substring of a NumPy warning, hint for the learner)
 WARNING_HINTS = [
     ("overflow encountered in exp",
-     "np.exp overflowed: use a numerically stable form (e.g. a sigmoid that only "
-     "exponentiates -|z|, or subtract the row maximum before a softmax)"),
+     "np.exp overflowed: use a numerically stable form (e.g. a numerically stable sigmoid that "
+     "branches on the sign of z and only computes exp(-|z|), or subtract the row maximum before "
+     "a softmax)"),
     ("divide by zero encountered in log",
      "log(0) happened: keep probabilities away from 0 (clip them) or combine softmax and "
      "cross-entropy in one stable step"),
@@ -60,12 +61,14 @@ def _fmt(value) -> str:
 
 
 def modified_text(names: list) -> str | None:
-    """Feedback when the learner's function changed its input arrays in place (None when it did not)."""
-    if not names:
-        return None
-    which = ", ".join(f"argument {int(n) + 1}" if str(n).isdigit() else f"argument {n!r}" for n in names)
-    return (f"your function changed its input in place ({which}); build a new array instead "
-            "(write w = w + … rather than w += …), so the caller's data stays as it was")
+    """Feedback when the learner's function changed its inputs in place (None when it did not).
+
+    ``names`` are positions counted from 0 or keyword names, optionally followed by the place
+    inside a list/tuple/dict argument, e.g. ``"2[0]"``.
+    """
+    from companion.grading.protocol import changed_text
+
+    return changed_text([str(n) for n in names])
 
 
 def describe_inputs(case: Case, limit: int = 3) -> str:
@@ -95,7 +98,81 @@ def _as_array(value):
     return array if array.dtype.kind in "biufc" else None
 
 
-def _compare_arrays(got, expected, rtol: float, atol: float, label: str, scalar: bool) -> str | None:
+FLOAT32_SLACK = 100   # a lower-precision answer may differ by this many of its own epsilons
+
+
+def _pair(e, g) -> tuple[str, str]:
+    """Expected and got as text, with just enough digits to see them differ (6 to 17)."""
+    for digits in range(6, 18):
+        a, b = f"{complex(e) if np.iscomplexobj(e) else float(e):.{digits}g}", \
+            f"{complex(g) if np.iscomplexobj(g) else float(g):.{digits}g}"
+        if a != b:
+            return a, b
+    return a, b
+
+
+def format_pair(expected, got) -> tuple[str, str]:
+    """Expected and got as text with just enough digits (6 to 17) to see that they differ."""
+    return _pair(expected, got)
+
+
+def _kind_ok(dtype: np.dtype, required: str) -> bool:
+    kinds = {"float": "f", "int": "iu", "integer": "iu", "bool": "b", "complex": "c"}
+    if required in kinds:
+        return dtype.kind in kinds[required]
+    try:
+        return dtype == np.dtype(required)
+    except TypeError:
+        return True   # an unknown requirement is a specification error: do not punish the learner
+
+
+def _dtype_problem(array: np.ndarray, expected: np.ndarray, required: str | None, what: str) -> str | None:
+    ek, gk = expected.dtype.kind, array.dtype.kind
+    if required is not None:
+        if _kind_ok(array.dtype, required):
+            return None
+        if gk == "f" and ek == "f" and array.dtype != expected.dtype:
+            return (f"{what}your result is {array.dtype}; the reference is {expected.dtype}: keep the "
+                    f"computation in {expected.dtype} (no astype({array.dtype}) or {array.dtype} inputs)")
+        return (f"{what}expected {KIND_NAMES.get(ek, ek)} ({required}), "
+                f"got {KIND_NAMES.get(gk, gk)} ({array.dtype})")
+    integral = gk == "f" and bool(np.all(np.isfinite(array)) and np.all(array == np.round(array)))
+    lenient = {ek, gk} <= {"b", "i", "u"} or (ek in "biu" and integral)
+    if ek != gk and not lenient:
+        return (f"{what}expected {KIND_NAMES.get(ek, ek)} ({expected.dtype}), "
+                f"got {KIND_NAMES.get(gk, gk)} ({array.dtype})")
+    return None
+
+
+def _tolerances(array: np.ndarray, expected: np.ndarray, rtol: float, atol: float) -> tuple[float, float]:
+    """Tolerances widened to the precision of a lower-precision float answer (float32 vs float64)."""
+    if array.dtype.kind == "f" and expected.dtype.kind == "f" and array.dtype.itemsize < expected.dtype.itemsize:
+        eps = float(np.finfo(array.dtype).eps) * FLOAT32_SLACK
+        with np.errstate(all="ignore"):
+            scale = float(np.nanmax(np.abs(expected), initial=0.0)) if expected.size else 0.0
+        scale = scale if np.isfinite(scale) and scale > 0 else 1.0
+        return max(rtol, eps), max(atol, eps * scale)
+    return rtol, atol
+
+
+def precision_note(got, expected) -> str | None:
+    """A note when a float output has less precision than the reference (None otherwise)."""
+    pairs = [(got, expected)]
+    while pairs:
+        g, e = pairs.pop()
+        if isinstance(g, (list, tuple)) and isinstance(e, (list, tuple)):
+            pairs += list(zip(g, e))
+            continue
+        a, b = _as_array(g), _as_array(e)
+        if a is not None and b is not None and a.dtype.kind == b.dtype.kind == "f" \
+                and a.dtype.itemsize < b.dtype.itemsize:
+            return (f"note: your result is {a.dtype}; the reference is {b.dtype}. It was judged with "
+                    f"{a.dtype} precision; compute in {b.dtype} to match the reference fully")
+    return None
+
+
+def _compare_arrays(got, expected, rtol: float, atol: float, label: str, scalar: bool,
+                    required: str | None = None) -> str | None:
     expected = np.asarray(expected)
     array = _as_array(got)
     what = f"{label}: " if label else ""
@@ -105,14 +182,11 @@ def _compare_arrays(got, expected, rtol: float, atol: float, label: str, scalar:
         array, expected = array.reshape(()), expected.reshape(())
     if array.shape != expected.shape:
         return f"{what}expected shape {expected.shape}, got shape {array.shape}"
+    problem = _dtype_problem(array, expected, required, what)
+    if problem or array.size == 0:
+        return problem
+    rtol, atol = _tolerances(array, expected, rtol, atol)
     ek, gk = expected.dtype.kind, array.dtype.kind
-    integral = gk == "f" and bool(np.all(np.isfinite(array)) and np.all(array == np.round(array)))
-    lenient = {ek, gk} <= {"b", "i", "u"} or (ek in "biu" and integral)
-    if ek != gk and not lenient:
-        return (f"{what}expected {KIND_NAMES.get(ek, ek)} ({expected.dtype}), "
-                f"got {KIND_NAMES.get(gk, gk)} ({array.dtype})")
-    if array.size == 0:
-        return None
     g = array.astype(np.complex128 if "c" in (ek, gk) else np.float64)
     e = expected.astype(g.dtype)
     with np.errstate(all="ignore"):
@@ -122,7 +196,11 @@ def _compare_arrays(got, expected, rtol: float, atol: float, label: str, scalar:
         bad |= np.isnan(g) | np.isnan(e)
     if not bad.any():
         return None
-    return _mismatch_text(what, g, e, diff, bad, expected.shape)
+    text = _mismatch_text(what, g, e, diff, bad, expected.shape)
+    if array.dtype.kind == "f" and expected.dtype.kind == "f" and array.dtype.itemsize < expected.dtype.itemsize:
+        text += (f"; your result is {array.dtype}; the reference is {expected.dtype} (judged with "
+                 f"{array.dtype} precision, rtol {rtol:.2g}): compute in {expected.dtype}")
+    return text
 
 
 def _mismatch_text(what, g, e, diff, bad, shape) -> str:
@@ -137,7 +215,7 @@ def _mismatch_text(what, g, e, diff, bad, shape) -> str:
     idx = first if len(first) != 1 else first[0]
     lines = [f"{what}{int(bad.sum())} of {bad.size} values differ",
              f"largest absolute error {_fmt(np.max(finite))}, {rel_text}",
-             f"first mismatch at index {idx}: expected {_fmt(e[first])}, got {_fmt(g[first])}"]
+             "first mismatch at index {}: expected {}, got {}".format(idx, *_pair(e[first], g[first]))]
     if np.isnan(g).any():
         lines.append("your output contains NaN")
     return "; ".join(lines)
@@ -158,7 +236,7 @@ def compare(got, expected, question: Question, label: str = "") -> str | None:
                 return message
         return None
     return _compare_arrays(got, expected, question.rtol, question.atol, label,
-                           question.output == "scalar")
+                           question.output == "scalar", getattr(question, "dtype", None))
 
 
 def _as_array_question(question: Question) -> Question:
@@ -172,6 +250,10 @@ def judge_case(got, expected, case: Case, question: Question) -> str | None:
         message = compare(got, expected, question)
         if message:
             return message
+    if question.reference is None and getattr(question, "dtype", None):
+        message = _required_dtype_everywhere(got, question.dtype)
+        if message:
+            return message
     if question.judge is not None:
         try:
             ok, message = question.judge(got, case)
@@ -179,6 +261,23 @@ def judge_case(got, expected, case: Case, question: Question) -> str | None:
             return f"the output could not be checked ({type(exc).__name__}: {exc})"
         if not ok:
             return message or "the output does not have the required property"
+    return None
+
+
+def _required_dtype_everywhere(got, required: str) -> str | None:
+    """Check the dtype requirement on every array inside an output judged by a property only."""
+    items = [got]
+    while items:
+        item = items.pop()
+        if isinstance(item, (list, tuple)):
+            items += list(item)
+            continue
+        array = _as_array(item)
+        if array is not None and not isinstance(item, (int, float, bool)) and not _kind_ok(array.dtype, required):
+            if array.dtype.kind == "f" and required.startswith("float"):
+                return (f"your result is {array.dtype}; the reference is {required}: keep the computation "
+                        f"in {required} (no astype({array.dtype}) or {array.dtype} inputs)")
+            return f"expected {required} arrays, got {array.dtype}"
     return None
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 __all__ = ["NotebookError", "read_notebook", "cell_source", "code_cells_to_run", "chapter_of",
-           "answer_sources", "strip_magics"]
+           "answer_sources", "strip_magics", "parse_cells", "cells_for_question"]
 
 
 class NotebookError(ValueError):
@@ -101,3 +101,85 @@ def parse_cells(sources: list[str]) -> list[ast.Module]:
         except (SyntaxError, ValueError):
             continue
     return trees
+
+
+class _Binder(ast.NodeVisitor):
+    """Names a cell binds at its top level (function and class bodies are not entered)."""
+
+    def __init__(self):
+        self.names: set[str] = set()
+
+    def visit_FunctionDef(self, node):
+        self.names.add(node.name)
+
+    visit_AsyncFunctionDef = visit_ClassDef = visit_FunctionDef
+
+    def visit_Lambda(self, node):
+        pass
+
+    def visit_Name(self, node):
+        if isinstance(node.ctx, (ast.Store, ast.Del)):
+            self.names.add(node.id)
+
+    def visit_alias(self, node):
+        self.names.add((node.asname or node.name).split(".")[0])
+
+
+def _bound(tree: ast.Module | None) -> set[str]:
+    if tree is None:
+        return set()
+    binder = _Binder()
+    binder.visit(tree)
+    return binder.names
+
+
+def _loaded(tree: ast.AST | None) -> set[str]:
+    """Names a cell reads but binds nowhere in it (not even as a local or an argument)."""
+    if tree is None:
+        return set()
+    loads, binds = set(), set()
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Name):
+            (loads if isinstance(n.ctx, ast.Load) else binds).add(n.id)
+        elif isinstance(n, ast.arg):
+            binds.add(n.arg)
+    return loads - binds
+
+
+def _parse(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(strip_magics(source))
+    except (SyntaxError, ValueError):
+        return None
+
+
+def cells_for_question(nb: dict, function: str, qid: str | None = None) -> list[tuple[int, str]]:
+    """The code cells a question needs: from the top down to the cell that defines ``function``.
+
+    Later cells (demos, plots, training runs) are left out, unless they define a name the answer
+    uses (found from the source, transitively). When no cell defines the function, cells run down
+    to the question's answer cell (``metadata.companion.question``), else all of them.
+    """
+    cells = code_cells_to_run(nb)
+    trees = [_parse(source) for _, source in cells]
+    defining = [k for k, tree in enumerate(trees) if function in _bound(tree)]
+    if defining:
+        last = defining[-1]
+    else:
+        answer = {i for i, cell in enumerate(nb["cells"], 1) if cell.get("cell_type") == "code"
+                  and _meta(cell, "companion").get("question") == qid}
+        marked = [k for k, (i, _) in enumerate(cells) if i in answer]
+        if not marked:
+            return cells
+        last = marked[-1]
+    chosen = list(range(last + 1))
+    needed = set().union(*(_loaded(trees[k]) for k in chosen)) - set().union(*(_bound(trees[k]) for k in chosen))
+    grew = True
+    while grew:
+        grew = False
+        for k in range(last + 1, len(cells)):
+            if k not in chosen and _bound(trees[k]) & needed:
+                chosen.append(k)
+                needed |= _loaded(trees[k])
+                grew = True
+    return [cells[k] for k in sorted(chosen)]

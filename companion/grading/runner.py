@@ -1,4 +1,13 @@
-"""Grade a learner's notebook question by question: sandboxed run, judged here."""
+"""Grade a learner's notebook question by question: sandboxed run, judged here.
+
+Time rule (what one slow or looping cell costs). For each question a fresh sandbox runs the
+notebook's code cells from the top down to the cell that defines the question's function (later
+cells only when they define a name the answer uses), so demo cells after an answer never cost
+that answer. Each cell is interrupted after ``cell_timeout`` seconds, like Jupyter's interrupt,
+and the next cell runs; all cells together get ``notebook_timeout`` seconds. The calls of the
+question's function then get the question's own ``timeout`` (all cases together); cases that
+passed before a time-out keep their credit under partial credit.
+"""
 from __future__ import annotations
 
 import copy
@@ -6,59 +15,24 @@ import hashlib
 import os
 import signal
 import warnings
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 
 from companion.grading import notebook as nbmod
-from companion.grading.judge import forbidden_in_source, judge_case, modified_text, warning_hints
+from companion.grading.judge import (describe_inputs, forbidden_in_source, judge_case, modified_text,
+                                     precision_note, warning_hints)
+from companion.grading.protocol import Opaque, decode
+from companion.grading.results import NotebookResult, QuestionResult
 from companion.grading.sandbox import MEMORY_MIB, SandboxResult, run_in_sandbox
 from companion.grading.spec import Case, Question
 
 __all__ = ["QuestionResult", "NotebookResult", "grade_notebook", "grade_question", "file_hash",
-           "collect_notebooks", "decode"]
+           "collect_notebooks", "submit_notebook", "decode", "Opaque", "CELL_SECONDS", "NOTEBOOK_SECONDS"]
 
 MAX_FEEDBACK = 1500
-
-
-@dataclass
-class QuestionResult:
-    """The grade of one question (the ``questions`` entries of the JSON report)."""
-
-    id: str
-    title: str
-    function: str
-    score: float
-    max_score: float
-    passed: bool
-    feedback: str
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "score": self.score, "max_score": self.max_score,
-                "passed": self.passed, "feedback": self.feedback}
-
-
-@dataclass
-class NotebookResult:
-    """The grade of one notebook (one object of the JSON report)."""
-
-    notebook: str
-    chapter: str | None
-    questions: list[QuestionResult] = field(default_factory=list)
-    error: str = ""
-    sha256: str = ""
-
-    @property
-    def score(self) -> float:
-        return float(sum(q.score for q in self.questions))
-
-    @property
-    def max_score(self) -> float:
-        return float(sum(q.max_score for q in self.questions))
-
-    def to_json(self) -> dict:
-        return {"notebook": self.notebook, "score": self.score, "max_score": self.max_score,
-                "questions": [q.to_json() for q in self.questions]}
+CELL_SECONDS = 10.0        # a cell is interrupted after this long
+NOTEBOOK_SECONDS = 60.0    # all the cells a question needs, together
 
 
 def file_hash(path: str | Path) -> str:
@@ -75,9 +49,31 @@ def _default_table() -> dict[str, list[Question]]:
     return QUESTIONS
 
 
+def _open(path: Path, table: dict, assignment: str | None) -> tuple[NotebookResult, dict | None]:
+    """Read the notebook and find its question set; the result carries the error when that fails."""
+    result = NotebookResult(notebook=str(path), chapter=None)
+    try:
+        result.sha256 = file_hash(path)
+        nb = nbmod.read_notebook(path)
+    except (OSError, nbmod.NotebookError) as exc:
+        result.error = str(exc)
+        result.chapter = assignment or nbmod.chapter_of({}, path, list(table))
+        result.questions = [_zero(q, f"not graded: {exc}") for q in table.get(result.chapter, [])]
+        return result, None
+    result.chapter = assignment or nbmod.chapter_of(nb, path, list(table))
+    if result.chapter is None:
+        result.error = (f"no questions are defined for {path.name}: name it like one of "
+                        f"{', '.join(sorted(table))}, set metadata.companion.chapter, or grade it "
+                        f"with --assignment NN")
+        return result, None
+    return result, nb
+
+
 def grade_notebook(path: str | Path, timeout: float | None = None,
-                   questions: dict[str, list[Question]] | None = None,
-                   workers: int = 2) -> NotebookResult:
+                   questions: dict[str, list[Question]] | None = None, workers: int = 2, *,
+                   assignment: str | None = None, cell_timeout: float | None = CELL_SECONDS,
+                   notebook_timeout: float | None = NOTEBOOK_SECONDS,
+                   executor: Executor | None = None) -> NotebookResult:
     """Grade one notebook; never raises for problems of the submission itself.
 
     Parameters
@@ -85,35 +81,57 @@ def grade_notebook(path: str | Path, timeout: float | None = None,
     path : str or Path
         The learner's ``.ipynb``.
     timeout : float, optional
-        Wall-clock seconds per question; default: each question's own ``timeout``.
+        Seconds for calling a question's function on all its cases; default: each question's own
+        ``timeout``.
     questions : dict, optional
         Notebook stem -> questions; default :data:`companion.grading.questions.QUESTIONS`.
     workers : int
-        Questions sandboxed at the same time.
+        Questions sandboxed at the same time (ignored when ``executor`` is given).
+    assignment : str, optional
+        Question set to use (a key of ``questions``), for a file whose name does not say it.
+    cell_timeout, notebook_timeout : float, optional
+        Seconds per cell and for all the cells a question needs (see the module docstring).
+    executor : Executor, optional
+        Where the questions run (shared by a whole class with ``--jobs``).
+    """
+    futures = submit_notebook(path, timeout, questions, assignment=assignment, cell_timeout=cell_timeout,
+                              notebook_timeout=notebook_timeout, executor=executor, workers=workers)
+    return futures()
+
+
+def submit_notebook(path: str | Path, timeout: float | None = None,
+                    questions: Mapping[str, list[Question]] | None = None, *, assignment: str | None = None,
+                    cell_timeout: float | None = CELL_SECONDS, notebook_timeout: float | None = NOTEBOOK_SECONDS,
+                    executor: Executor | None = None, workers: int = 2) -> Callable[[], NotebookResult]:
+    """Start grading a notebook's questions on ``executor`` (parameters as :func:`grade_notebook`).
+
+    Returns a function that waits for the questions and gives the :class:`NotebookResult`; a
+    notebook that cannot be graded (unreadable, unknown assignment) is ready at once.
     """
     table = _default_table() if questions is None else questions
     path = Path(path)
-    result = NotebookResult(notebook=str(path), chapter=None)
-    try:
-        result.sha256 = file_hash(path)
-        nb = nbmod.read_notebook(path)
-    except (OSError, nbmod.NotebookError) as exc:
-        result.error = str(exc)
-        result.chapter = nbmod.chapter_of({}, path, list(table))
-        result.questions = [_zero(q, f"not graded: {exc}") for q in table.get(result.chapter, [])]
+    if assignment is not None and assignment not in table:
+        matches = [k for k in table if k.startswith(str(assignment))]
+        assignment = matches[0] if len(matches) == 1 else assignment
+    result, nb = _open(path, table, assignment)
+    if nb is None or result.chapter not in table:
+        if nb is not None:
+            result.error = f"no questions are defined for assignment {result.chapter!r}"
+        return lambda: result
+    trees = nbmod.parse_cells([source for _, source in nbmod.code_cells_to_run(nb)])
+    own = executor is None
+    pool = ThreadPoolExecutor(max_workers=max(1, workers)) if own else executor
+    futures = [pool.submit(grade_question, path, nbmod.cells_for_question(nb, q.function, q.id), trees, q,
+                           timeout, cell_timeout, notebook_timeout) for q in table[result.chapter]]
+
+    def wait() -> NotebookResult:
+        try:
+            result.questions = [f.result() for f in futures]
+        finally:
+            if own:
+                pool.shutdown()
         return result
-    result.chapter = nbmod.chapter_of(nb, path, list(table))
-    if result.chapter is None:
-        result.error = (f"no questions are defined for {path.name}: name it like one of "
-                        f"{', '.join(sorted(table))} (or set metadata.companion.chapter)")
-        return result
-    cells = nbmod.code_cells_to_run(nb)
-    trees = nbmod.parse_cells([source for _, source in cells])
-    jobs = table[result.chapter]
-    with ThreadPoolExecutor(max_workers=max(1, min(workers, len(jobs) or 1))) as pool:
-        futures = [pool.submit(grade_question, path, cells, trees, q, timeout) for q in jobs]
-        result.questions = [f.result() for f in futures]
-    return result
+    return wait
 
 
 def _zero(question: Question, feedback: str) -> QuestionResult:
@@ -130,26 +148,42 @@ def _expected(question: Question, cases: list[Case]) -> list:
 
 
 def grade_question(path: Path, cells: list, trees: list, question: Question,
-                   timeout: float | None = None) -> QuestionResult:
+                   timeout: float | None = None, cell_timeout: float | None = None,
+                   notebook_timeout: float | None = None) -> QuestionResult:
     """Run one question in the sandbox and judge what came back."""
     limit = float(timeout if timeout is not None else question.timeout)
     try:
         cases = question.cases()
         expected = _expected(question, cases)
         run = run_in_sandbox(path, cells, question.function, [(c.args, c.kwargs) for c in cases],
-                             timeout=limit, forbidden=question.forbidden)
+                             timeout=limit, forbidden=question.forbidden, cell_timeout=cell_timeout,
+                             notebook_timeout=notebook_timeout)
     except Exception as exc:  # noqa: BLE001 - a fault of the question specification, not the learner
         return _zero(question, f"this question could not be graded ({type(exc).__name__}: {exc}); "
                                f"please tell the course maintainers")
     try:
-        feedback, passed = _judge_run(run, question, cases, expected, trees, limit)
+        verdict = _judge_run(run, question, cases, expected, trees, limit)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-        feedback, passed = f"the sandbox returned malformed results ({type(exc).__name__})", False
-    score = float(question.points) if passed else 0.0
-    return QuestionResult(question.id, question.title, question.function, score,
-                          float(question.points), passed, feedback[:MAX_FEEDBACK])
+        verdict = (f"the sandbox returned malformed results ({type(exc).__name__})", 0, False)
+    feedback, n_passed, hinted = verdict
+    return _result(question, feedback, n_passed, len(cases), hinted)
 
 
+def _result(question: Question, feedback: str, n_passed: int, n_cases: int, hinted: bool) -> QuestionResult:
+    passed = n_cases > 0 and n_passed == n_cases
+    points = float(question.points)
+    if passed:
+        score = points
+    elif getattr(question, "partial_credit", False) and n_cases:
+        score = round(points * n_passed / n_cases, 2)
+    else:
+        score = 0.0
+    hint = question.hint if hinted and not passed else ""
+    return QuestionResult(question.id, question.title, question.function, score, points, passed,
+                          feedback[:MAX_FEEDBACK], hint, n_passed, n_cases)
+
+
+# ------------------------------------------------------------------ verdicts
 def _where(run: SandboxResult, function: str) -> str:
     where = run.where.strip()
     if where.startswith("case"):
@@ -159,12 +193,15 @@ def _where(run: SandboxResult, function: str) -> str:
     return f"while starting or finishing the run of {function}()"
 
 
-def _sandbox_failure(run: SandboxResult, function: str, limit: float) -> str:
+def _sandbox_failure(run: SandboxResult, function: str, limit: float) -> str | None:
+    """What went wrong with the sandboxed process itself (None when it returned results)."""
+    if run.status == "ok":
+        return None
     place = _where(run, function)
     if run.status == "timeout":
-        return f"{limit:g} s time limit exceeded {place}"
+        return f"time limit exceeded {place} (the code did not stop when interrupted)"
     if run.status == "cpu":
-        return f"CPU time limit ({int(limit) + 1} s) exceeded {place}"
+        return f"CPU time limit exceeded {place}"
     rc = run.returncode or 0
     if rc < 0 or rc > 128:
         number = -rc if rc < 0 else rc - 128
@@ -177,47 +214,75 @@ def _sandbox_failure(run: SandboxResult, function: str, limit: float) -> str:
     return f"your code ended the process (exit status {rc}) {place}; don't call exit() in a notebook"
 
 
-def _judge_run(run: SandboxResult, question: Question, cases: list[Case], expected: list,
-               trees: list, limit: float) -> tuple[str, bool]:
-    fn = question.function
-    if run.status != "ok":
-        return _with_hint(_sandbox_failure(run, fn, limit), question), False
-    manifest = run.manifest
+def _manifest_problem(manifest: dict, fn: str, n_cases: int) -> str | None:
+    """The function is missing, not callable, or the results are malformed (None when usable)."""
     if manifest.get("missing"):
-        return _missing(fn, manifest.get("cell_errors", [])), False
+        return _missing(fn, manifest.get("cell_errors", []))
     if manifest.get("not_callable"):
-        return f"{fn} is a {str(manifest['not_callable'])[:60]}, not a function", False
-    entries = manifest["cases"]
-    if not isinstance(entries, list) or len(entries) != len(cases):
-        return "the sandbox returned malformed results", False
+        return f"{fn} is a {str(manifest['not_callable'])[:60]}, not a function"
+    entries = manifest.get("cases")
+    if not isinstance(entries, list) or len(entries) != n_cases:
+        return "the sandbox returned malformed results"
+    return None
+
+
+def _forbidden_used(run: SandboxResult, trees: list, question: Question) -> str | None:
+    fn = question.function
     used = set(forbidden_in_source(trees, fn, question.forbidden))
-    used |= {str(u) for u in manifest.get("uses", []) if str(u) in question.forbidden}
-    for entry in entries:
+    used |= {str(u) for u in run.manifest.get("uses", []) if str(u) in question.forbidden}
+    for entry in run.manifest["cases"]:
         used |= {str(u) for u in entry.get("forbidden_calls", []) if str(u) in question.forbidden}
-    if used:
-        return _forbidden_text(fn, sorted(used)), False
-    problems, messages = [], []
-    for k, (entry, case, exp) in enumerate(zip(entries, cases, expected)):
+    return _forbidden_text(fn, sorted(used)) if used else None
+
+
+def _judge_run(run: SandboxResult, question: Question, cases: list[Case], expected: list,
+               trees: list, limit: float) -> tuple[str, int, bool]:
+    """(feedback, number of cases passed, whether the question's hint applies)."""
+    failure = _sandbox_failure(run, question.function, limit)
+    if failure:
+        return failure, 0, True
+    problem = _manifest_problem(run.manifest, question.function, len(cases))
+    if problem:
+        return problem, 0, False
+    forbidden = _forbidden_used(run, trees, question)
+    if forbidden:
+        return forbidden, 0, False
+    return _case_verdicts(run, question, cases, expected, limit)
+
+
+def _case_verdicts(run: SandboxResult, question: Question, cases: list[Case], expected: list,
+                   limit: float) -> tuple[str, int, bool]:
+    problems, messages, notes = [], [], []
+    for k, (entry, case, exp) in enumerate(zip(run.manifest["cases"], cases, expected)):
         messages += [str(w)[:300] for w in entry.get("warnings", [])][:10]
-        problem = _case_problem(entry, case, exp, question, run, k)
+        problem, note = _case_problem(entry, case, exp, question, run, k, limit)
         if problem:
             problems.append(problem)
+        elif note and note not in notes:
+            notes.append(note)
     hints = warning_hints(messages)
+    n_passed = len(cases) - len(problems)
     if problems and all(p == "not implemented yet" for p in problems):
-        return "not implemented yet", False
+        return "not implemented yet", 0, False
     if problems:
-        text = problems[0] if len(problems) == 1 else \
+        text = problems[0] if len(problems) == 1 and len(cases) == 1 else \
             f"{len(problems)} of {len(cases)} cases failed; first: {problems[0]}"
-        return _with_hint("\n".join([text, *hints]), question), False
-    return "\n".join([f"all {len(cases)} cases passed", *hints]), True
+        return "\n".join([text, *notes, *hints]), n_passed, True
+    return "\n".join([f"all {len(cases)} cases passed", *notes, *hints]), n_passed, False
 
 
 def _missing(fn: str, cell_errors: list) -> str:
     lines = [f"function {fn}() is not defined: write it in the answer cell (keep its name)"]
     for err in cell_errors[:3]:
-        if isinstance(err, dict):
-            lines.append(f"cell {err.get('cell')} raised {str(err.get('type'))[:40]}: "
-                         f"{str(err.get('message'))[:200]}")
+        if not isinstance(err, dict):
+            continue
+        kind, message = str(err.get("type"))[:40], str(err.get("message"))[:200]
+        if kind == "TimeLimit":
+            lines.append(f"cell {err.get('cell')} was interrupted: its time limit was exceeded ({message})")
+        elif kind == "NotRun":
+            lines.append(f"cell {err.get('cell')} {message}")
+        else:
+            lines.append(f"cell {err.get('cell')} raised {kind}: {message}")
     return "\n".join(lines)
 
 
@@ -226,69 +291,37 @@ def _forbidden_text(fn: str, names: list[str]) -> str:
             f"what this question asks you to write. Write it yourself with NumPy.")
 
 
-def _with_hint(text: str, question: Question) -> str:
-    return f"{text}\nhint: {question.hint}" if question.hint else text
+def _error_problem(err: dict, question: Question, label: str, limit: float) -> str:
+    kind, message = str(err.get("type"))[:60], str(err.get("message"))[:300]
+    if kind == "NotImplementedError":
+        return "not implemented yet"
+    if kind == "MemoryError":
+        return f"the {MEMORY_MIB // 1024} GiB memory limit was exceeded in {question.function}() ({label})"
+    if kind == "TimeLimit":
+        return f"{limit:g} s time limit exceeded in {question.function}() ({label})"
+    if kind == "NotRun":
+        return f"{label} not run: the {limit:g} s for this question were used up by earlier cases"
+    where = f" at {err['where']}" if err.get("where") else ""
+    return f"{label} raised {kind}: {message}{where}"
 
 
 def _case_problem(entry: dict, case: Case, exp, question: Question, run: SandboxResult,
-                  k: int) -> str | None:
+                  k: int, limit: float) -> tuple[str | None, str | None]:
+    """(problem or None, note or None) of one case."""
     label = f"hidden case {k + 1}" if case.hidden else f"case {k + 1}"
     if not entry.get("ok"):
-        err = entry.get("error", {})
-        kind, message = str(err.get("type"))[:60], str(err.get("message"))[:300]
-        if kind == "NotImplementedError":
-            return "not implemented yet"
-        if kind == "MemoryError":
-            return f"the {MEMORY_MIB // 1024} GiB memory limit was exceeded in {question.function}() ({label})"
-        where = f" at {err['where']}" if err.get("where") else ""
-        return f"{label} raised {kind}: {message}{where}"
+        return _error_problem(entry.get("error", {}), question, label, limit), None
     got = decode(entry.get("value"), run.arrays)
     problem = modified_text(entry.get("modified") or []) or judge_case(got, exp, case, question)
     if problem is None:
-        return None
+        return None, precision_note(got, exp) if question.reference is not None else None
     if not case.hidden:
-        from companion.grading.judge import describe_inputs
-        return f"{label} {describe_inputs(case)}: {problem}"
-    return f"{label}: {problem}"
-
-
-class Opaque:
-    """Stands for an output the sandbox could not send back (e.g. an arbitrary object)."""
-
-    def __init__(self, type_name: str):
-        self.type_name = type_name
-
-    def __repr__(self) -> str:
-        return f"<{self.type_name} object>"
-
-
-def decode(node, arrays: list, depth: int = 0):
-    """Rebuild an output from the child's JSON tree and its arrays (no code is run)."""
-    if not isinstance(node, dict) or depth > 8:
-        return Opaque("unreadable")
-    kind = node.get("t")
-    if kind == "none":
-        return None
-    if kind == "array":
-        array = arrays[int(node["i"])]
-        if array is None:
-            return Opaque("unreadable array")
-        py = node.get("py")
-        if py in ("float", "int", "bool", "complex") and array.shape == ():
-            return array.item()
-        return array if py == "ndarray" else array[()]
-    if kind == "seq":
-        items = [decode(v, arrays, depth + 1) for v in node.get("items", [])]
-        return tuple(items) if node.get("kind") == "tuple" else items
-    if kind == "dict":
-        return {str(k): decode(v, arrays, depth + 1) for k, v in dict(node.get("items", {})).items()}
-    if kind == "str":
-        return str(node.get("v", ""))
-    return Opaque(str(node.get("type", "unknown"))[:60])
+        return f"{label} {describe_inputs(case)}: {problem}", None
+    return f"{label}: {problem}", None
 
 
 def collect_notebooks(paths: list[str | Path]) -> list[Path]:
-    """Every .ipynb named or found (sorted, recursively) under the named folders."""
+    """Every .ipynb named or found (sorted, recursively) under the named folders; each file once."""
     found = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -297,7 +330,7 @@ def collect_notebooks(paths: list[str | Path]) -> list[Path]:
             found.append(p)
     seen, unique = set(), []
     for p in found:
-        key = os.path.abspath(p)
+        key = os.path.realpath(p)
         if key not in seen:
             seen.add(key)
             unique.append(p)

@@ -27,13 +27,15 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SandboxResult", "run_in_sandbox", "isolation_report", "MEMORY_MIB"]
+__all__ = ["SandboxResult", "run_in_sandbox", "isolation_report", "terminate_all", "SandboxClosed",
+           "MEMORY_MIB", "STARTUP_SECONDS"]
 
 MEMORY_MIB = 2048          # address space of the child
 FILE_MIB = 32              # largest file the child may write
@@ -41,6 +43,43 @@ NPROC = 64                 # processes of the unprivileged user
 MAX_MANIFEST = 4 * 1024 * 1024
 MAX_ARRAY_BYTES = 64 * 1024 * 1024
 MAX_STREAM_READ = 16 * 1024
+STARTUP_SECONDS = 15       # starting Python and NumPy in the child, and saving its results
+
+# Every sandbox alive in this process: its child and scratch folder, so that a signal to the grader
+# can end them all (see :func:`terminate_all`).
+_LIVE: dict[int, tuple[subprocess.Popen | None, Path]] = {}
+_LOCK = threading.RLock()   # re-entrant: a signal handler may run while its thread holds it
+_CLOSED = threading.Event()
+
+
+class SandboxClosed(RuntimeError):
+    """No new sandbox starts once :func:`terminate_all` was called (the grader is exiting)."""
+
+
+def _forget(outer: Path) -> None:
+    with _LOCK:
+        _LIVE.pop(id(outer), None)
+
+
+def terminate_all(wait: float = 3.0) -> int:
+    """Kill every running sandbox's process group, remove its scratch folder, and refuse new ones.
+
+    Meant for the grader's signal handlers (main thread); returns how many sandboxes were ended.
+    """
+    _CLOSED.set()
+    deadline = time.monotonic() + wait
+    while True:
+        with _LOCK:
+            live = list(_LIVE.values())
+        for proc, _ in live:
+            if proc is not None:
+                _kill_group(proc)
+        if all(proc is None or proc.poll() is not None for proc, _ in live) or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    for _, outer in live:
+        shutil.rmtree(outer, ignore_errors=True)
+    return len(live)
 
 
 @dataclass
@@ -229,7 +268,8 @@ def _kill_group(proc: subprocess.Popen) -> None:
 
 def run_in_sandbox(submission: Path, cells: list[tuple[int, str]], function: str,
                    cases: list[tuple[tuple, dict]], timeout: float,
-                   forbidden: tuple[str, ...] = ()) -> SandboxResult:
+                   forbidden: tuple[str, ...] = (), cell_timeout: float | None = None,
+                   notebook_timeout: float | None = None) -> SandboxResult:
     """Execute ``cells`` then call ``function`` on every case in a fresh sandboxed process.
 
     Parameters
@@ -243,27 +283,47 @@ def run_in_sandbox(submission: Path, cells: list[tuple[int, str]], function: str
     cases : list of (args, kwargs)
         Inputs, pickled by this (trusted) process for the child.
     timeout : float
-        Wall-clock seconds before the whole process group is killed.
+        Without cell limits: wall-clock seconds of the whole run, after which the process group
+        is killed. With ``cell_timeout`` or ``notebook_timeout``: seconds for calling the function
+        on all the cases (interrupted in the child, so earlier cases keep their results).
     forbidden : tuple of str
         Dotted names whose use the child reports.
+    cell_timeout : float, optional
+        Seconds after which a cell is interrupted (like Jupyter's interrupt); the next cell runs.
+    notebook_timeout : float, optional
+        Seconds for all the cells together; cells left when they are used up are not run.
+
+    Without cell limits a cell that loops uses up the whole ``timeout``. With them, the process
+    group is killed only after ``timeout + notebook_timeout + STARTUP_SECONDS`` (code that ignores
+    the interrupt).
     """
     ids = _unprivileged_ids()
-    outer, work = _make_scratch(Path(submission), ids)
+    limited = cell_timeout is not None or notebook_timeout is not None
+    cells_total = notebook_timeout if notebook_timeout is not None else len(cells) * float(cell_timeout or 0)
+    wall = timeout + cells_total + STARTUP_SECONDS if limited else timeout
+    with _LOCK:
+        if _CLOSED.is_set():
+            raise SandboxClosed("the grader is stopping")
+        outer, work = _make_scratch(Path(submission), ids)
+        _LIVE[id(outer)] = (None, outer)
     try:
         with open(work / "cases.pkl", "wb") as fh:
             pickle.dump(cases, fh, protocol=pickle.HIGHEST_PROTOCOL)
         job = {"cells": cells, "function": function, "forbidden": list(forbidden),
                "cases_file": "cases.pkl", "memory_mib": MEMORY_MIB,
-               "cpu_seconds": int(math.ceil(timeout)) + 1, "file_mib": FILE_MIB,
+               "cell_seconds": cell_timeout, "notebook_seconds": notebook_timeout,
+               "case_seconds": timeout if limited else None,
+               "cpu_seconds": int(math.ceil(wall)) + 1, "file_mib": FILE_MIB,
                "nproc": NPROC, "uid": ids[0] if ids else None, "gid": ids[1] if ids else None}
         (outer / "job.json").write_text(json.dumps(job))
         if ids is not None:
             for name in ("cases.pkl",):
                 os.chown(work / name, *ids)
             os.chmod(outer / "job.json", 0o644)
-        return _spawn(outer, work, timeout=timeout)
-    finally:
+        return _spawn(outer, work, timeout=wall)
+    finally:   # removed before it is forgotten, so a signal handler never misses a folder
         shutil.rmtree(outer, ignore_errors=True)
+        _forget(outer)
 
 
 @functools.lru_cache(maxsize=1)
@@ -318,8 +378,13 @@ def _spawn(outer: Path, work: Path, timeout: float) -> SandboxResult:
                "companion.grading._driver", str(inside / "job.json")]
     start = time.monotonic()
     with open(outer / "stdout", "wb") as out, open(outer / "stderr", "wb") as err:
-        proc = subprocess.Popen(command, cwd=work, env=_environment(inside / "work"), stdin=subprocess.DEVNULL,
-                                stdout=out, stderr=err, start_new_session=True, close_fds=True)
+        with _LOCK:
+            if _CLOSED.is_set():
+                raise SandboxClosed("the grader is stopping")
+            proc = subprocess.Popen(command, cwd=work, env=_environment(inside / "work"),
+                                    stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                    start_new_session=True, close_fds=True)
+            _LIVE[id(outer)] = (proc, outer)
         try:
             proc.wait(timeout=timeout)
             timed_out = False

@@ -58,6 +58,14 @@ class Question:
         Wall-clock seconds allowed per question in the sandbox.
     output : str
         ``"array"``, ``"tuple"`` (tuple/list of arrays compared elementwise) or ``"scalar"``.
+    dtype : str or None
+        Optional requirement on every array of the output: a NumPy dtype name (``"float64"``,
+        ``"int64"``) or a kind (``"float"``, ``"int"``, ``"bool"``). ``None`` (default): integers
+        and booleans are interchangeable, and a float32 answer to a float64 reference is judged
+        with float32 precision (see :func:`companion.grading.judge.compare`).
+    partial_credit : bool
+        ``False`` (default): all cases must pass for the points. ``True``: each passing case earns
+        ``points / len(cases)`` (an answer that uses a forbidden name still earns nothing).
     """
 
     id: str
@@ -73,3 +81,5 @@ class Question:
     hint: str = ""
     timeout: float = 20.0
     output: str = "array"
+    dtype: str | None = None
+    partial_credit: bool = False

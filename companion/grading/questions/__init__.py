@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Mapping
 
 from companion.grading.spec import Question
 
@@ -25,14 +26,30 @@ NOTEBOOKS: dict[str, str] = {
 }
 
 
-def _load() -> dict[str, list[Question]]:
-    present = {info.name for info in pkgutil.iter_modules(__path__)}
-    table: dict[str, list[Question]] = {}
-    for module_name, stem in NOTEBOOKS.items():
-        if module_name in present:
-            module = importlib.import_module(f"{__name__}.{module_name}")
-            table[stem] = list(module.QUESTIONS)
-    return table
+class _Table(Mapping):
+    """Notebook stem -> questions; a chapter's module is imported the first time it is asked for
+    (a notebook's ``check()`` and each sandboxed question then load one chapter, not all)."""
+
+    def __init__(self):
+        present = {info.name for info in pkgutil.iter_modules(__path__)}
+        self._modules = {stem: module for module, stem in NOTEBOOKS.items() if module in present}
+        self._loaded: dict[str, list[Question]] = {}
+
+    def __getitem__(self, stem: str) -> list[Question]:
+        if stem not in self._loaded:
+            module = importlib.import_module(f"{__name__}.{self._modules[stem]}")
+            self._loaded[stem] = list(module.QUESTIONS)
+        return self._loaded[stem]
+
+    def __iter__(self):
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
 
 
-QUESTIONS: dict[str, list[Question]] = _load()
+def _load() -> Mapping[str, list[Question]]:
+    return _Table()
+
+
+QUESTIONS: Mapping[str, list[Question]] = _load()

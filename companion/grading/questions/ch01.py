@@ -140,8 +140,11 @@ QUESTIONS: list[Question] = [
         points=2,
         cases=_perceptron_output_cases,
         reference=_perceptron_output_ref,
-        hint="compute z = X @ w + b for all rows at once, then return (z > 0).astype(int): "
-             "an integer array of 0s and 1s, with 0 where z is exactly 0",
+        hint="compute z for all rows at once with one matrix product, then turn 'z > 0' into "
+             "0s and 1s of an integer dtype (not booleans); decide what the output is where z "
+             "is exactly 0",
+        dtype="int",
+        partial_credit=True,
     ),
     Question(
         id="q2",
@@ -151,8 +154,10 @@ QUESTIONS: list[Question] = [
         cases=_perceptron_update_cases,
         reference=_perceptron_update_ref,
         output="tuple",
-        hint="predict with the current (w, b) first; then w + eta*(y - y_hat)*x and "
-             "b + eta*(y - y_hat); return new arrays, do not modify w in place",
+        hint="predict with the current weights and bias first; the change is proportional to "
+             "the error (y - y_hat), the learning rate and the input; return new arrays rather"
+             " than changing w",
+        partial_credit=True,
     ),
     Question(
         id="q3",
@@ -162,8 +167,10 @@ QUESTIONS: list[Question] = [
         cases=_train_perceptron_cases,
         judge=_train_perceptron_judge,
         output="tuple",
-        hint="start from w = 0, b = 0 and sweep over the examples in order, applying the "
-             "learning rule to each; stop early once an epoch makes no mistake",
+        hint="start from zero weights and bias and go through the examples in order, applying "
+             "your update rule to each; count an epoch's mistakes to know when you may stop "
+             "early",
+        partial_credit=True,
     ),
     Question(
         id="q4",
@@ -175,7 +182,8 @@ QUESTIONS: list[Question] = [
         output="scalar",
         rtol=1e-6,
         atol=1e-12,
-        hint="d sigma(z)/dw_j = sigma'(z) x_j and d sigma(z)/db = sigma'(z), with "
-             "sigma'(z) = sigma(z)(1 - sigma(z)); the answer is sigma'(z)(dw . x + db)",
+        hint="to first order each weight contributes (d sigma / d w_j) * dw_j and the bias (d "
+             "sigma / d b) * db; by the chain rule both derivatives share the factor sigma'(z)",
+        partial_credit=True,
     ),
 ]

@@ -126,8 +126,10 @@ QUESTIONS: list[Question] = [
         points=2,
         cases=_layer_forward_cases,
         reference=_layer_forward_ref,
-        hint="Z = A_prev @ W.T + b has shape (n, n_out); then apply the named activation "
-             "elementwise: sigmoid 1/(1+e^-z), tanh, relu max(0, z), linear z",
+        hint="examples are rows and W has shape (n_out, n_in): check which way W must be "
+             "turned for the product; add the bias to every row, then apply the named "
+             "activation elementwise",
+        partial_credit=True,
     ),
     Question(
         id="q2",
@@ -137,7 +139,9 @@ QUESTIONS: list[Question] = [
         cases=_forward_cases,
         reference=_forward_ref,
         forbidden=("companion.network.MLP",),
-        hint="start with A = X and, for each (W, b) pair in order, replace A by sigmoid(A @ W.T + b)",
+        hint="a forward pass repeats the layer computation: the output of one layer is the "
+             "input of the next, in order",
+        partial_credit=True,
     ),
     Question(
         id="q3",
@@ -147,8 +151,9 @@ QUESTIONS: list[Question] = [
         cases=_count_parameters_cases,
         reference=_count_parameters_ref,
         output="scalar",
-        hint="between layers of sizes n and m there are m*n weights and m biases; add over "
-             "consecutive pairs and return an int",
+        hint="each layer is fully connected to the one before: count its weights from the two "
+             "layer sizes, then add one bias per neuron of the layer; return an int",
+        partial_credit=True,
     ),
     Question(
         id="q4",
@@ -158,7 +163,8 @@ QUESTIONS: list[Question] = [
         cases=_xor_network_cases,
         judge=_xor_network_judge,
         output="tuple",
-        hint="let hidden unit 1 compute OR and hidden unit 2 compute NAND, and the output unit "
-             "AND of the two; large weights (around 10-20) push each sigmoid close to 0 or 1",
+        hint="write XOR as a combination of two simpler gates that one neuron each can "
+             "compute, and let the output neuron combine them; large weights make a sigmoid "
+             "behave like a step",
     ),
 ]

@@ -124,8 +124,10 @@ QUESTIONS: list[Question] = [
         reference=_sigmoid_prime_ref,
         forbidden=("companion.activations.sigmoid_prime",),
         atol=1e-12,
-        hint="sigma'(z) = sigma(z) * (1 - sigma(z)); at z = -1000, exp(-z) overflows: compute "
-             "sigma with exp(-|z|) so that no exponent is ever large",
+        hint="write sigma' in terms of sigma itself; compute sigma so that np.exp never "
+             "receives a large positive number (a numerically stable sigmoid branches on the "
+             "sign of z and only uses exp(-|z|))",
+        partial_credit=True,
     ),
     Question(
         id="q2",
@@ -135,8 +137,9 @@ QUESTIONS: list[Question] = [
         cases=_softmax_cases,
         reference=_softmax_ref,
         forbidden=("companion.activations.softmax",),
-        hint="subtract the largest entry of each row (z - z.max(axis=-1, keepdims=True)) "
-             "before exponentiating; this changes nothing mathematically and avoids overflow",
+        hint="softmax does not change if the same number is subtracted from every entry of a "
+             "row: choose that number so that no exponent is positive",
+        partial_credit=True,
     ),
     Question(
         id="q3",
@@ -146,7 +149,9 @@ QUESTIONS: list[Question] = [
         cases=_softmax_jacobian_cases,
         reference=_softmax_jacobian_ref,
         atol=1e-12,
-        hint="J[i, j] = s_i * (delta_ij - s_j): np.diag(s) - np.outer(s, s)",
+        hint="differentiate s_i with respect to z_j, treating i = j and i != j separately, "
+             "then write both cases as one matrix expression",
+        partial_credit=True,
     ),
     Question(
         id="q4",
@@ -157,8 +162,8 @@ QUESTIONS: list[Question] = [
         reference=_cross_entropy_ref,
         output="scalar",
         forbidden=("companion.losses.cross_entropy",),
-        hint="C = -(1/n) * sum over examples and classes of y * log(a); divide by the number of "
-             "rows, not by the number of entries",
+        hint="the cost is a mean over examples (rows), not over every entry of the array",
+        partial_credit=True,
     ),
     Question(
         id="q5",
@@ -170,6 +175,8 @@ QUESTIONS: list[Question] = [
         atol=1e-12,
         forbidden=("companion.losses.softmax_cross_entropy", "companion.activations.softmax",
                    "companion.losses.cross_entropy_grad"),
-        hint="dC/dz = (softmax(z) - y) / n for the batch-mean cost; reuse your stable softmax",
+        hint="derive dC/dz for one example first (the result is short), then decide where the "
+             "1/n of the batch mean goes; reuse your stable softmax",
+        partial_credit=True,
     ),
 ]

@@ -156,7 +156,9 @@ QUESTIONS: list[Question] = [
         points=1,
         cases=_gd_step_cases,
         reference=_gd_step_ref,
-        hint="theta_new = theta - eta * grad; return a new array instead of changing theta",
+        hint="one step moves against the gradient, scaled by the learning rate; return a new "
+             "array and leave theta as it was",
+        partial_credit=True,
     ),
     Question(
         id="q2",
@@ -167,8 +169,9 @@ QUESTIONS: list[Question] = [
         reference=_gradient_descent_ref,
         rtol=1e-9,
         atol=1e-10,
-        hint="return every point visited: an array of shape (steps + 1, d) whose first row is "
-             "theta0 and whose row t+1 is row t minus eta * grad_fn(row t)",
+        hint="return every point visited, the starting point included: the result has one more"
+             " row than the number of steps",
+        partial_credit=True,
     ),
     Question(
         id="q3",
@@ -179,8 +182,9 @@ QUESTIONS: list[Question] = [
         reference=_predicted_change_ref,
         output="scalar",
         atol=1e-12,
-        hint="Delta C ~ grad C . Delta v: multiply elementwise and add everything up, whatever "
-             "the shape of the parameters",
+        hint="the first-order change is a dot product between the gradient and the step, over "
+             "all parameters, whatever their shape",
+        partial_credit=True,
     ),
     Question(
         id="q4",
@@ -190,8 +194,9 @@ QUESTIONS: list[Question] = [
         cases=_minibatch_indices_cases,
         judge=_minibatch_indices_judge,
         output="tuple",
-        hint="shuffle once with np.random.default_rng(seed).permutation(n), then cut the result "
-             "into consecutive slices of batch_size (the last one may be shorter)",
+        hint="shuffle the indices once with a generator seeded by seed, then cut them into "
+             "consecutive pieces; the last batch may be shorter",
+        partial_credit=True,
     ),
     Question(
         id="q5",
@@ -201,7 +206,8 @@ QUESTIONS: list[Question] = [
         cases=_minibatch_gradient_cases,
         reference=_minibatch_gradient_ref,
         atol=1e-12,
-        hint="keep only the rows idx of X and y; with residual r = Xb @ theta - yb the gradient "
-             "of (1/2m) * sum r^2 is Xb.T @ r / m, where m = len(idx)",
+        hint="use only the rows listed in idx, and differentiate the mean over those m rows "
+             "(not over all n)",
+        partial_credit=True,
     ),
 ]

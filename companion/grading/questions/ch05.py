@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from companion.grading.judge import format_pair
 from companion.grading.spec import Case, Question
 
 __all__ = ["QUESTIONS", "SmoothFunction"]
@@ -141,7 +142,8 @@ def _compare(got, want, what, rtol, atol):
         err = np.abs(g - w)
         if not np.all(err <= atol + rtol * np.abs(w)):
             i = np.unravel_index(np.argmax(err), err.shape)
-            return f"{what} disagree in layer {l} at index {tuple(int(j) for j in i)}: got {g[i]:.6g}, expected {w[i]:.6g}"
+            want, have = format_pair(w[i], g[i])
+            return f"{what} disagree in layer {l} at index {tuple(int(j) for j in i)}: got {have}, expected {want}"
     return ""
 
 
@@ -222,8 +224,9 @@ QUESTIONS: list[Question] = [
         reference=_bp1_ref,
         atol=1e-12,
         forbidden=("companion.losses.quadratic_grad",),
-        hint="for the batch-mean quadratic cost, grad_A C = (A - Y) / n with n = number of rows; "
-             "multiply it elementwise by sigma'(Z) = sigma(Z)(1 - sigma(Z))",
+        hint="differentiate the batch-mean quadratic cost with respect to A (mind the 1/n), "
+             "then apply BP1: an elementwise product with sigma'(Z)",
+        partial_credit=True,
     ),
     Question(
         id="q2",
@@ -233,8 +236,9 @@ QUESTIONS: list[Question] = [
         cases=_bp2_cases,
         reference=_bp2_ref,
         atol=1e-12,
-        hint="with one example per row, (W^{l+1})^T delta^{l+1} becomes delta_next @ W_next, "
-             "of shape (n, n_l); then multiply elementwise by sigma'(Z)",
+        hint="with one example per row, the transposed-weight product of BP2 becomes a product"
+             " on the right; check the shapes: the result is (n, n_l)",
+        partial_credit=True,
     ),
     Question(
         id="q3",
@@ -245,8 +249,10 @@ QUESTIONS: list[Question] = [
         reference=_layer_gradients_ref,
         output="tuple",
         atol=1e-12,
-        hint="return (grad_W, grad_b) = (delta.T @ A_prev, delta.sum(axis=0)); the sum over rows "
-             "adds the contributions of the examples (the 1/n is already inside delta)",
+        hint="BP3 and BP4 in batch form: each example contributes one term, so the examples "
+             "are summed; check your shapes against W (n_l, n_prev) and b (n_l,); the 1/n is "
+             "already inside delta",
+        partial_credit=True,
     ),
     Question(
         id="q4",
@@ -257,8 +263,11 @@ QUESTIONS: list[Question] = [
         judge=_backprop_judge,
         output="tuple",
         forbidden=("companion.network.MLP",),
-        hint="forward pass storing every Z and A (A[0] = X); BP1 for the last layer; then for "
-             "l = L-1 .. 1 apply BP2 and record BP3, BP4; return lists ordered from the first layer",
+        hint="a forward pass that keeps every weighted input and activation; BP1 at the "
+             "output, then BP2 going backwards, recording BP3 and BP4 for each layer; return "
+             "the gradients ordered from the first layer",
+        dtype="float64",
+        partial_credit=True,
     ),
     Question(
         id="q5",
@@ -270,7 +279,9 @@ QUESTIONS: list[Question] = [
         rtol=1e-7,
         atol=1e-9,
         forbidden=("companion.gradcheck.numerical_gradient",),
-        hint="for every index i: (f(x + h e_i) - f(x - h e_i)) / (2h), where e_i is 1 at index i; "
-             "work on a copy of x (np.array(x, dtype=float)) and restore each entry after use",
+        hint="nudge one entry at a time up and down by h, on a float64 copy of x, and use the "
+             "symmetric difference quotient; put each entry back before moving on",
+        dtype="float64",
+        partial_credit=True,
     ),
 ]

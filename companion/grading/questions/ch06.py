@@ -126,8 +126,9 @@ QUESTIONS: list[Question] = [
         cases=_one_hot_cases,
         reference=_one_hot_ref,
         forbidden=("companion.losses.one_hot",),
-        hint="start from np.zeros((n, k)) and set a 1 in row i, column labels[i]; "
-             "np.eye(k)[labels] does the same in one step",
+        hint="each row is all zeros except a single 1, in the column given by that example's "
+             "label",
+        partial_credit=True,
     ),
     Question(
         id="q2",
@@ -138,8 +139,9 @@ QUESTIONS: list[Question] = [
         reference=_accuracy_ref,
         output="scalar",
         forbidden=("companion.metrics.accuracy",),
-        hint="the predicted class is np.argmax(probs, axis=1); return the fraction (a float in "
-             "[0, 1]) of rows where it equals the label",
+        hint="the predicted class of a row is where its probability is largest; compare with "
+             "the labels and return the fraction correct as a float",
+        partial_credit=True,
     ),
     Question(
         id="q3",
@@ -149,8 +151,10 @@ QUESTIONS: list[Question] = [
         cases=_confusion_matrix_cases,
         reference=_confusion_matrix_ref,
         forbidden=("companion.metrics.confusion_matrix",),
-        hint="an integer (k, k) array M with M[i, j] = number of examples of true class i "
-             "predicted as j: rows are true classes; np.add.at(M, (labels, predictions), 1)",
+        hint="rows are true classes and columns predicted classes: count each (true, "
+             "predicted) pair, in an integer array of shape (k, k)",
+        dtype="int",
+        partial_credit=True,
     ),
     Question(
         id="q4",
@@ -161,8 +165,9 @@ QUESTIONS: list[Question] = [
         judge=_train_and_predict_judge,
         timeout=60.0,
         forbidden=("companion.training.fit",),
-        hint="one hidden layer of about 30 sigmoid units, softmax outputs with cross-entropy, "
-             "mini-batches of 32, learning rate around 0.5 and 30 epochs reach about 97%; "
-             "return integer labels, one per row of X_test",
+        hint="one hidden layer of a few dozen sigmoid units with a softmax and cross-entropy "
+             "output trains well here; tune the learning rate and the number of epochs on a "
+             "validation split, and return one integer label per row of X_test",
+        dtype="int",
     ),
 ]
