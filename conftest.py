@@ -51,3 +51,27 @@ def _redirect_unwritable_dirs():
 
 
 _redirect_unwritable_dirs()
+
+
+import pytest  # noqa: E402  (after the environment is fixed, before any test module imports)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory):
+    """The course website built once per test run, warnings as errors; the folder holding index.html.
+
+    Used by tests/test_site.py (pages and links) and tests/test_browser.py (figures and math in a
+    real browser)."""
+    import importlib.util
+    import subprocess
+
+    if importlib.util.find_spec("sphinx") is None or importlib.util.find_spec("myst_nb") is None:
+        pytest.skip("the website tools are not installed: `pip install -e '.[dev]'` (make test does)")
+    spec = importlib.util.spec_from_file_location("build_site", pathlib.Path(__file__).parent / "tools" / "build_site.py")
+    build_site = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_site)
+    try:
+        return build_site.build(tmp_path_factory.mktemp("site"), warnings_as_errors=True)
+    except subprocess.CalledProcessError as error:
+        pytest.fail(f"the website does not build with warnings as errors (sphinx exit {error.returncode}); "
+                    "run `make site` to see the messages")

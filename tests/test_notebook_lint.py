@@ -145,3 +145,13 @@ def test_the_lint_catches_what_it_should(tmp_path):
     for expected in ("kernel name", "%matplotlib inline", "unsaved-changes dot", "not run top to bottom",
                      "ends with ';'", "nbval-ignore-output", "stderr", "memory address", "path of the machine"):
         assert expected in text
+
+
+def test_start_page_lists_the_readme_course_map():
+    """chapters/00_start_here.ipynb (what `make lab` opens) carries the README's course map."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "start_page.py"), "--check"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr or run.stdout
