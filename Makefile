@@ -43,7 +43,7 @@ test: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest
 
 test-fast: $(STAMP)
-	$(TEST_ENV) $(PY) -m pytest -p no:nbval -o addopts="-p no:cacheprovider" -m "not slow" tests
+	$(TEST_ENV) $(PY) -m pytest -p no:nbval -o addopts="-p no:cacheprovider -rs" -m "not slow" tests
 
 site: $(STAMP)
 	$(PY) tools/build_site.py _build/site
