@@ -254,14 +254,29 @@ def figure_of(page, index: int) -> str:
                          ".map(i => i.src).join('|')")
 
 
+def settled_figure(page, index: int, timeout: float = 60) -> str:
+    """The explorer's figure once the kernel is idle and the image has stayed the same for a second
+    (a slider dragged with continuous updates queues several redraws)."""
+    deadline, last, since = time.monotonic() + timeout, None, time.monotonic()
+    while time.monotonic() < deadline:
+        current = figure_of(page, index) if page.evaluate(KERNEL_IDLE) else None
+        if current != last:
+            last, since = current, time.monotonic()
+        elif current and time.monotonic() - since >= 1.0:
+            return current
+        time.sleep(0.2)
+    return last or ""
+
+
 def figure_changes(page, index: int, action, timeout: float = 30) -> bool:
-    """Do `action` on explorer `index`; True when its figure is redrawn differently within `timeout` s."""
-    before = figure_of(page, index)
+    """Do `action` on explorer `index`; True when its settled figure differs from the one before."""
+    before = settled_figure(page, index)
     action()
     deadline = time.monotonic() + timeout
-    while figure_of(page, index) in (before, "") and time.monotonic() < deadline:
-        time.sleep(0.25)
-    return figure_of(page, index) not in (before, "")
+    while time.monotonic() < deadline:
+        if settled_figure(page, index, timeout=max(deadline - time.monotonic(), 1)) not in (before, ""):
+            return True
+    return False
 
 
 def move_slider(page, index: int, which: int) -> None:
@@ -359,6 +374,17 @@ def test_chapter_runs_in_jupyterlab(lab_page, path):
 
 # --------------------------------------------------------------------------------------- website
 
+SITE_LITERAL_TEX = r"""() => {
+    const walker = document.createTreeWalker(document.querySelector('article'), NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        if (node.parentElement.closest('pre, code, script, .MathJax_SVG, .MathJax')) continue;
+        const m = node.textContent.match(/\\[(\[][^]{0,30}/);
+        if (m) return m[0];
+    }
+    return ''; }"""
+
+
 def test_site_pages_show_figures_and_math(browser, built_site):
     """Two pages of the static website (tests/test_site.py builds it): figures load, math typesets."""
     chapter_pages = sorted((built_site / "chapters").glob("*.html"))
@@ -370,8 +396,12 @@ def test_site_pages_show_figures_and_math(browser, built_site):
             page.wait_for_load_state("load")
             is_chapter = html != built_site / "index.html"
             if is_chapter:
-                page.wait_for_function("() => document.querySelectorAll('.MathJax, mjx-container').length > 0",
-                                       timeout=60_000)
+                page.wait_for_function("() => document.querySelectorAll('article .MathJax_SVG, article .MathJax, "
+                                       "article mjx-container').length > 0", timeout=60_000)
+                page.wait_for_function("() => !document.querySelector('article .math.notranslate:not(:has(.MathJax_SVG, "
+                                       ".MathJax, mjx-container))')", timeout=60_000)
+                literal = page.evaluate(SITE_LITERAL_TEX)
+                assert not literal, f"{html.name}: math left as TeX text ({literal!r}…)"
                 assert page.evaluate("() => document.querySelectorAll('article img').length") > 0, \
                     f"{html.name}: no figure on the page"
             broken = page.evaluate("() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"

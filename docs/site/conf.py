@@ -27,12 +27,14 @@ html_theme_options = {
 html_last_updated_fmt = None
 html_copy_source = False
 
-# MathJax 2 from the site itself (offline); SVG output draws glyphs without web fonts, which a
-# browser may refuse to load from file:// pages.
+# MathJax 2 from the site itself (offline). jupyter-server-mathjax ships the HTML-CSS output with
+# the STIX-Web fonts only (not the default TeX fonts, nor the SVG output), so those are chosen here.
 mathjax_path = "mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full"
 mathjax2_config = {
-    "jax": ["input/TeX", "output/SVG"],
+    "HTML-CSS": {"availableFonts": [], "preferredFont": None, "webFont": "STIX-Web", "imageFont": None},
+    # myst-nb marks a notebook's page `tex2jax_ignore` and each formula `math`: typeset those only
     "tex2jax": {"inlineMath": [["\\(", "\\)"]], "displayMath": [["\\[", "\\]"]], "processEscapes": True,
-                "processEnvironments": True},
+                "processEnvironments": True, "ignoreClass": "tex2jax_ignore|mathjax_ignore",
+                "processClass": "tex2jax_process|mathjax_process|math|output_area"},
     "messageStyle": "none",
 }
