@@ -3,6 +3,7 @@
 Each failure says what is wrong and how to fix it, because a strict nbval failure on a stored
 warning or a memory address is hard to read.
 """
+import importlib.util
 import json
 import pathlib
 import re
@@ -10,6 +11,9 @@ import re
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("normalize_notebooks", ROOT / "tools" / "normalize_notebooks.py")
+normalize_notebooks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(normalize_notebooks)
 EXECUTED = sorted([*ROOT.glob("chapters/*.ipynb"), *ROOT.glob("solutions/*.ipynb")])
 EXERCISES = sorted(ROOT.glob("exercises/*.ipynb"))
 MAX_BYTES = 2_000_000
@@ -23,7 +27,7 @@ IGNORE_TAG = "nbval-ignore-output"
 
 
 def rel(path):
-    return path.relative_to(ROOT)
+    return path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
 
 
 def code_cells(nb):
@@ -42,8 +46,13 @@ def problems_of(path):
     kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
     if kernel != "python3":
         found.append(f"kernel name is {kernel!r}; set metadata.kernelspec.name to 'python3'")
+    found += opens_dirty(path)
     if path.stat().st_size > MAX_BYTES:
         found.append(f"file is {path.stat().st_size / 1e6:.1f} MB; lower the figure dpi or draw fewer figures")
+    first = next((c for c in code_cells(nb) if "".join(c["source"]).strip()), None)
+    if first is None or "%matplotlib inline" not in "".join(first["source"]).splitlines():
+        found.append("the first code cell does not say `%matplotlib inline`; add it as its first line, so figures "
+                     "render whatever MPLBACKEND the learner's or CI's shell exports (e.g. Agg)")
     counts = [c.get("execution_count") for c in code_cells(nb) if "".join(c["source"]).strip()]
     if any(n is None for n in counts):
         found.append("some code cells were never run; execute the notebook top to bottom and save it "
@@ -54,6 +63,15 @@ def problems_of(path):
     for i, cell in enumerate(code_cells(nb), start=1):
         found += cell_problems(i, cell)
     return found
+
+
+def opens_dirty(path):
+    """JupyterLab rewrites the kernelspec, cell ids and nbformat minor on load: stored otherwise, a
+    notebook shows the unsaved-changes dot as soon as it is opened."""
+    if normalize_notebooks.normalize_file(path, write=False):
+        return [f"stored differently from how JupyterLab holds it (kernelspec display name, cell ids or nbformat "
+                f"4.5), so it opens with an unsaved-changes dot; run `python tools/normalize_notebooks.py {rel(path)}`"]
+    return []
 
 
 def cell_problems(i, cell):
@@ -110,6 +128,8 @@ def test_exercise_notebook_is_clean(path):
     assert nb["metadata"].get("kernelspec", {}).get("name") == "python3", f"{rel(path)}: kernel must be python3"
     stale = [i for i, c in enumerate(code_cells(nb), 1) if c.get("outputs") or c.get("execution_count")]
     assert not stale, f"{rel(path)}: code cells {stale} keep outputs; regenerate with `make exercises`"
+    dirty = opens_dirty(path)
+    assert not dirty, f"{rel(path)}: {dirty[0]} (or fix its solution and run `make exercises`)"
 
 
 def test_the_lint_catches_what_it_should(tmp_path):
@@ -122,6 +142,16 @@ def test_the_lint_catches_what_it_should(tmp_path):
     path = tmp_path / "bad.ipynb"
     path.write_text(json.dumps(nb))
     text = "\n".join(problems_of(path))
-    for expected in ("kernel name", "not run top to bottom", "ends with ';'", "nbval-ignore-output",
-                     "stderr", "memory address", "path of the machine"):
+    for expected in ("kernel name", "%matplotlib inline", "unsaved-changes dot", "not run top to bottom",
+                     "ends with ';'", "nbval-ignore-output", "stderr", "memory address", "path of the machine"):
         assert expected in text
+
+
+def test_start_page_lists_the_readme_course_map():
+    """chapters/00_start_here.ipynb (what `make lab` opens) carries the README's course map."""
+    import subprocess
+    import sys
+
+    run = subprocess.run([sys.executable, str(ROOT / "tools" / "start_page.py"), "--check"],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr or run.stdout

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from companion.grading.judge import judge_case
+from companion.grading.notebook import strip_magics
 from companion.grading.questions import QUESTIONS
 from companion.grading.questions import ch01, ch02, ch04, ch05, ch06
 
@@ -37,7 +38,7 @@ def _namespace(stem: str) -> dict:
     namespace: dict = {"__name__": "__main__"}
     for k, cell in enumerate(_cells("solutions", stem)):
         if cell["cell_type"] == "code" and not cell["metadata"].get("nbgrader", {}).get("grade"):
-            exec(compile(_source(cell), f"<{stem} cell {k}>", "exec"), namespace)
+            exec(compile(strip_magics(_source(cell)), f"<{stem} cell {k}>", "exec"), namespace)
     return namespace
 
 

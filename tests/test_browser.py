@@ -1,0 +1,415 @@
+"""The course as a learner meets it: every chapter run in real JupyterLab in a real browser.
+
+The test starts JupyterLab itself (a free localhost port, a random token, a temporary copy of the
+course so nothing in the repository is rewritten), opens each notebook in `chapters/` through the
+file browser, checks that it opens without the unsaved-changes dot, clears all outputs and runs all
+cells from the menus, then asserts what a learner would see: the kernel idle at the end, no error
+or stderr output, every image loaded, every widget rendered (no "Loading widget…", "Error
+displaying widget" or raw `interactive(children=…)` text), no MathJax error and no Markdown
+emphasis or TeX left literal where math should be. In chapters with an explorer it moves one
+slider and changes one dropdown, and asserts that the figure changed. It saves one screenshot
+per chapter under test-output/browser/ (with times.tsv, the run time of each chapter), and finally
+opens two pages of the course website and checks their figures and math.
+
+Why Playwright (for Python) and not Selenium: one pip package in the `dev` extra, with no driver
+binary that must match the browser build (Selenium needs a chromedriver of exactly the browser's
+version; GitHub's runners ship Chrome, Debian ships chromium + chromium-driver); locators that wait
+by themselves instead of sleeps; `page.evaluate` to read JupyterLab's own state (kernel status,
+outputs, the dirty flag) rather than guessing from pixels; screenshots built in. Playwright cannot
+download its own browsers on these machines, so it launches the system's Chromium by path:
+$CHROMIUM_PATH, else Debian's /usr/bin/chromium, else Chrome. `.ci/run` installs chromium with apt
+when none is found; without one the test is skipped with a line saying how to enable it.
+
+Everything started here (JupyterLab, its kernels, the browser) is stopped in the fixtures'
+teardown, whether the test passed or failed.
+"""
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+CHAPTERS = sorted(ROOT.glob("chapters/*.ipynb"))
+OUTPUT = ROOT / "test-output" / "browser"
+BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--disable-dev-shm-usage"]
+RUN_TIMEOUT_S = 300
+HOW_TO_ENABLE = ("no Chromium found for the real-browser test: install it (`sudo apt-get install chromium`, "
+                 "or run `bash .ci/run` as root, which does) or set CHROMIUM_PATH=/path/to/chrome")
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+
+def find_chromium() -> str | None:
+    candidates = [os.environ.get("CHROMIUM_PATH", ""), "/usr/bin/chromium"]
+    candidates += [shutil.which(n) or "" for n in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------------------- JupyterLab
+
+def lab_home(base: pathlib.Path) -> dict:
+    """A temporary copy of the course and JupyterLab settings of its own (no user settings leak in)."""
+    course = base / "course"
+    for folder in ("chapters", "exercises", "solutions"):
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, course / folder)
+    shutil.copy(ROOT / "README.md", course / "README.md")
+    settings = base / "settings"
+    # Every cell in the DOM (no virtual scrolling), so every image, widget and formula can be checked.
+    (settings / "@jupyterlab" / "notebook-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "notebook-extension" / "tracker.jupyterlab-settings").write_text(
+        json.dumps({"windowingMode": "none"}))
+    (settings / "@jupyterlab" / "apputils-extension").mkdir(parents=True)
+    (settings / "@jupyterlab" / "apputils-extension" / "notification.jupyterlab-settings").write_text(
+        json.dumps({"fetchNews": "false", "checkForUpdates": False}))
+    return {"course": course, "settings": settings, "workspaces": base / "workspaces"}
+
+
+@pytest.fixture(scope="module")
+def jupyterlab(tmp_path_factory):
+    home = lab_home(tmp_path_factory.mktemp("lab"))
+    port, token = free_port(), secrets.token_hex(24)
+    env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=str(home["settings"]),
+               JUPYTERLAB_WORKSPACES_DIR=str(home["workspaces"]))
+    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={home['course']}",
+               "--LabApp.expose_app_in_browser=True", "--ServerApp.port_retries=0"]
+    if os.getuid() == 0:
+        command.append("--allow-root")
+    log = open(home["course"].parent / "server.log", "w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(server, f"{base}/api/status?token={token}", home["course"].parent / "server.log")
+        yield {"url": base, "token": token}
+    finally:
+        stop_server(server, base, token)
+        log.close()
+
+
+def wait_for_server(server, url: str, log: pathlib.Path, timeout: float = 120) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if server.poll() is not None:
+            pytest.fail(f"JupyterLab exited with code {server.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"JupyterLab did not answer within {timeout:.0f} s:\n{log.read_text()[-3000:]}")
+
+
+def stop_server(server, base: str, token: str) -> None:
+    """Shut down kernels and server politely, then make sure no process of theirs is left."""
+    import psutil
+
+    try:
+        family = [server.pid] + [p.pid for p in psutil.Process(server.pid).children(recursive=True)]
+    except psutil.NoSuchProcess:
+        family = [server.pid]
+    try:
+        request = urllib.request.Request(f"{base}/api/shutdown?token={token}", method="POST")
+        urllib.request.urlopen(request, timeout=10).close()
+        server.wait(timeout=30)
+    except Exception:  # noqa: BLE001 - whatever went wrong, the processes are killed below
+        pass
+    for pid in family:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if server.poll() is None:
+        server.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------------------- browser
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip(HOW_TO_ENABLE)
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed: `pip install -e '.[dev]'` (make test does) to run the browser test")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=BROWSER_FLAGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def lab_page(browser, jupyterlab):
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})
+    page.set_default_timeout(60_000)
+    page.goto(f"{jupyterlab['url']}/lab?reset&token={jupyterlab['token']}")
+    page.wait_for_selector(".jp-DirListing-item", timeout=120_000)
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    (OUTPUT / "times.tsv").write_text("notebook\topen_and_kernel_s\trun_all_s\tchecks_s\texplorers_s\ttotal_s\n")
+    yield page
+    page.close()
+
+
+CURRENT = "window.jupyterapp.shell.currentWidget"
+KERNEL_IDLE = f"""() => {{ const w = {CURRENT};
+    const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+    return !!k && k.status === 'idle'; }}"""
+RUN_FINISHED = f"""() => {{ const w = {CURRENT};
+    const k = w.sessionContext.session && w.sessionContext.session.kernel;
+    if (!k || k.status !== 'idle') return false;
+    if (document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt').length &&
+        [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-InputPrompt')]
+            .some(p => p.textContent.includes('*'))) return false;
+    const cells = [...w.content.model.cells].filter(c => c.type === 'code' && c.sharedModel.getSource().trim());
+    const errored = cells.some(c => c.outputs.toJSON().some(o => o.output_type === 'error'));
+    return errored || cells.every(c => c.executionCount !== null); }}"""
+OUTPUTS = f"""() => [...{CURRENT}.content.model.cells].filter(c => c.type === 'code').map(c => ({{
+    source: c.sharedModel.getSource().split('\\n')[0].slice(0, 60),
+    tags: c.getMetadata('tags') || [], count: c.executionCount, outputs: c.outputs.toJSON() }}))"""
+PAGE_PROBLEMS = r"""() => {
+    const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+    const text = panel.innerText;
+    const found = [];
+    for (const bad of ['Loading widget', 'Error displaying widget', 'Math input error', 'Undefined control sequence'])
+        if (text.includes(bad)) found.push(`page shows "${bad}"`);
+    const raw = text.match(/\b\w+\(children=/);
+    if (raw) found.push(`a widget shows as raw text "${raw[0]}…"`);
+    for (const img of panel.querySelectorAll('img'))
+        if (!img.complete || img.naturalWidth === 0) found.push(`an image did not load: ${img.src.slice(0, 60)}`);
+    if (panel.querySelector('mjx-merror, .MathJax_Error')) found.push('MathJax reports an error in a formula');
+    for (const md of panel.querySelectorAll('.jp-RenderedMarkdown')) {
+        for (const em of md.querySelectorAll('em, strong'))
+            if (!em.closest('mjx-container') && /[\\^_{}$]/.test(em.textContent))
+                found.push(`Markdown emphasis inside math: "${em.textContent.slice(0, 40)}"`);
+        const walker = document.createTreeWalker(md, NodeFilter.SHOW_TEXT);
+        while (walker.nextNode()) {
+            const node = walker.currentNode;
+            if (node.parentElement.closest('mjx-container, code, pre, script, style')) continue;
+            const m = node.textContent.match(/\$[^$\s][^$]*\$|\\(frac|sum|partial|mathbf|sigma|nabla|odot)\b/);
+            if (m) found.push(`math left as text: "${m[0].slice(0, 40)}"`);
+        }
+    }
+    return found; }"""
+
+
+def menu(page, top: str, item: str) -> None:
+    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile(f"^{top}$")).click()
+    page.locator(".lm-Menu-content .lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).first.click()
+
+
+def open_from_file_browser(page, path: pathlib.Path) -> None:
+    page.locator(".jp-BreadCrumbs-home").first.click()
+    page.locator(".jp-DirListing-item", has=page.locator(".jp-DirListing-itemText", has_text=re.compile(
+        f"^{path.parent.name}$"))).dblclick()
+    page.locator(".jp-DirListing-item", has=page.locator(".jp-DirListing-itemText", has_text=re.compile(
+        f"^{re.escape(path.name)}$"))).dblclick()
+    page.wait_for_function(f"() => {{ const w = {CURRENT}; return w && w.context && w.context.path === "
+                           f"'{path.parent.name}/{path.name}' && w.context.isReady; }}")
+
+
+def output_problems(cells: list[dict]) -> list[str]:
+    found = []
+    for cell in cells:
+        where = f"cell {cell['count']} ({cell['source']!r})"
+        for out in cell["outputs"]:
+            if out["output_type"] == "error" and "raises-exception" not in cell["tags"]:
+                found.append(f"{where}: {out['ename']}: {out['evalue'][:200]}")
+            if out["output_type"] == "stream" and out.get("name") == "stderr":
+                found.append(f"{where}: stderr {''.join(out['text'])[:200]!r}")
+    return found
+
+
+EXPLORERS = """() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output')]
+    .filter(o => o.querySelector('.jupyter-widgets') && o.querySelector('img'))
+    .map((o, i) => { o.setAttribute('data-explorer', i);
+        return {index: i, slider: !!o.querySelector('.noUi-handle'), dropdown: !!o.querySelector('.widget-dropdown select')}; })"""
+
+
+def figure_of(page, index: int) -> str:
+    return page.evaluate(f"() => [...document.querySelector('[data-explorer=\"{index}\"]').querySelectorAll('img')]"
+                         ".map(i => i.src).join('|')")
+
+
+def settled_figure(page, index: int, timeout: float = 60) -> str:
+    """The explorer's figure once the kernel is idle and the image has stayed the same for a second
+    (a slider dragged with continuous updates queues several redraws)."""
+    deadline, last, since = time.monotonic() + timeout, None, time.monotonic()
+    while time.monotonic() < deadline:
+        current = figure_of(page, index) if page.evaluate(KERNEL_IDLE) else None
+        if current != last:
+            last, since = current, time.monotonic()
+        elif current and time.monotonic() - since >= 1.0:
+            return current
+        time.sleep(0.2)
+    return last or ""
+
+
+def figure_changes(page, index: int, action, timeout: float = 30) -> bool:
+    """Do `action` on explorer `index`; True when its settled figure differs from the one before."""
+    before = settled_figure(page, index)
+    action()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if settled_figure(page, index, timeout=max(deadline - time.monotonic(), 1)) not in (before, ""):
+            return True
+    return False
+
+
+def move_slider(page, index: int, which: int) -> None:
+    handle = page.locator(f'[data-explorer="{index}"] .noUi-handle').nth(which)
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    track = page.locator(f'[data-explorer="{index}"] .noUi-target').nth(which).bounding_box()
+    step = 60 if box["x"] + 60 < track["x"] + track["width"] else -60
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2 + step, box["y"] + box["height"] / 2, steps=8)
+    page.mouse.up()
+
+
+def change_dropdown(page, index: int, which: int) -> None:
+    select = page.locator(f'[data-explorer="{index}"] .widget-dropdown select').nth(which)
+    select.scroll_into_view_if_needed()
+    options = select.locator("option").all_inner_texts()
+    current = select.evaluate("s => s.options[s.selectedIndex].text")
+    select.select_option(label=next(o for o in options if o != current))
+
+
+def exercise_explorers(page) -> list[str]:
+    """Move a slider and change a dropdown of the first explorers that have them; assert each redraws
+    the figure. A control may legitimately change nothing (a leaky-ReLU slope while sigmoid is shown),
+    so each control of that explorer is tried in turn, last first (explorers put the control that
+    always matters, such as a range or a step count, last), until one redraws. Returns what was done."""
+    explorers = page.evaluate(EXPLORERS)
+    done = []
+    for kind, selector, act in (("slider", ".noUi-handle", move_slider), ("dropdown", ".widget-dropdown select",
+                                                                           change_dropdown)):
+        target = next((e for e in explorers if e[kind]), None)
+        if target is None:
+            continue
+        n = page.locator(f'[data-explorer="{target["index"]}"] {selector}').count()
+        changed = any(figure_changes(page, target["index"], lambda w=which: act(page, target["index"], w))
+                      for which in reversed(range(n)))
+        assert changed, f"no {kind} of explorer {target['index']} changed its figure ({n} tried)"
+        done.append(kind)
+    if explorers:
+        page.locator(f'[data-explorer="{explorers[0]["index"]}"]').scroll_into_view_if_needed()
+    return done
+
+
+def stored_widget_views(path: pathlib.Path) -> int:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return sum("application/vnd.jupyter.widget-view+json" in o.get("data", {})
+               for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", []))
+
+
+def close_and_shutdown(page) -> None:
+    page.evaluate(f"""async () => {{ const w = {CURRENT}; w.context.model.dirty = false;
+        await w.sessionContext.shutdown(); w.close(); }}""")
+
+
+@pytest.mark.skipif(not CHAPTERS, reason="no notebooks in chapters/")
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_runs_in_jupyterlab(lab_page, path):
+    page, start = lab_page, time.monotonic()
+    open_from_file_browser(page, path.relative_to(ROOT))
+    try:
+        page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        time.sleep(1)
+        opened = time.monotonic() - start
+        assert not page.evaluate(f"() => {CURRENT}.context.model.dirty"), (
+            f"{path.name} shows unsaved changes right after opening; run `python tools/normalize_notebooks.py`")
+        menu(page, "Edit", "Clear Outputs of All Cells")
+        assert all(not c["outputs"] for c in page.evaluate(OUTPUTS)), "outputs were not cleared"
+        run_start = time.monotonic()
+        menu(page, "Run", "Run All Cells")
+        page.wait_for_function(RUN_FINISHED, timeout=RUN_TIMEOUT_S * 1000, polling=500)
+        run_seconds = time.monotonic() - run_start
+        cells = page.evaluate(OUTPUTS)
+        problems = output_problems(cells)
+        unrun = [c["source"] for c in cells if c["count"] is None and c["source"].strip()]
+        problems += [f"cell not run: {s!r}" for s in unrun[:3]]
+        assert page.evaluate(KERNEL_IDLE), "the kernel is not idle after Run All"
+        page.wait_for_function("() => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) img')]"
+                               ".every(i => i.complete)", timeout=30_000)
+        time.sleep(1)  # MathJax typesets asynchronously after the markdown renders
+        problems += page.evaluate(PAGE_PROBLEMS)
+        assert not problems, f"{path.name} in JupyterLab:\n  - " + "\n  - ".join(problems)
+        checked = time.monotonic()
+        done = exercise_explorers(page)
+        explored = time.monotonic() - checked
+        if stored_widget_views(path):
+            assert done, f"{path.name} stores widget views but no explorer with a slider or dropdown rendered"
+        page.screenshot(path=str(OUTPUT / f"{path.stem}.png"))
+        with open(OUTPUT / "times.tsv", "a") as f:
+            f.write(f"{path.name}\t{opened:.1f}\t{run_seconds:.1f}\t{checked - run_start - run_seconds:.1f}\t"
+                    f"{explored:.1f}\t{time.monotonic() - start:.1f}\n")
+    finally:
+        close_and_shutdown(page)
+
+
+# --------------------------------------------------------------------------------------- website
+
+SITE_LITERAL_TEX = r"""() => {
+    const walker = document.createTreeWalker(document.querySelector('article'), NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const node = walker.currentNode;
+        if (node.parentElement.closest('pre, code, script, .MathJax_SVG, .MathJax')) continue;
+        const m = node.textContent.match(/\\[(\[][^]{0,30}/);
+        if (m) return m[0];
+    }
+    return ''; }"""
+
+
+def test_site_pages_show_figures_and_math(browser, built_site):
+    """Two pages of the static website (tests/test_site.py builds it): figures load, math typesets."""
+    chapter_pages = sorted((built_site / "chapters").glob("*.html"))
+    assert chapter_pages, "the website has no chapter pages"
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    try:
+        for html in (built_site / "index.html", chapter_pages[min(1, len(chapter_pages) - 1)]):
+            page.goto(html.as_uri())
+            page.wait_for_load_state("load")
+            is_chapter = html != built_site / "index.html"
+            if is_chapter:
+                page.wait_for_function("() => document.querySelectorAll('article .MathJax_SVG, article .MathJax, "
+                                       "article mjx-container').length > 0", timeout=60_000)
+                page.wait_for_function("() => !document.querySelector('article .math.notranslate:not(:has(.MathJax_SVG, "
+                                       ".MathJax, mjx-container))')", timeout=60_000)
+                literal = page.evaluate(SITE_LITERAL_TEX)
+                assert not literal, f"{html.name}: math left as TeX text ({literal!r}…)"
+                assert page.evaluate("() => document.querySelectorAll('article img').length") > 0, \
+                    f"{html.name}: no figure on the page"
+            broken = page.evaluate("() => [...document.images].filter(i => !i.complete || i.naturalWidth === 0)"
+                                   ".map(i => i.src)")
+            assert not broken, f"{html.name}: images that did not load: {broken[:3]}"
+            assert not page.evaluate("() => !!document.querySelector('.MathJax_Error, mjx-merror')"), \
+                f"{html.name}: MathJax error"
+            OUTPUT.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(OUTPUT / f"site_{html.stem}.png"))
+    finally:
+        page.close()
