@@ -259,7 +259,7 @@ class MaxPool2D(_ImageLayer):
     def _forward(self, X: np.ndarray, training: bool) -> np.ndarray:
         blocks = self._blocks(X)
         self._argmax = blocks.argmax(axis=-1)
-        return np.take_along_axis(blocks, self._argmax[..., None], axis=-1)[..., 0]
+        return blocks.max(axis=-1)
 
     def _backward(self, dout: np.ndarray) -> np.ndarray:
         k = self.size
