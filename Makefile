@@ -45,6 +45,7 @@ execute: $(STAMP)
 bench: $(STAMP)
 	$(PY) benchmarks/backprop_speed.py
 	$(PY) benchmarks/train_speed.py
+	$(PY) benchmarks/conv_speed.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
