@@ -658,7 +658,9 @@ def filter_explorer(kernel: str = "vertical edge", digit: int = 0, centre: float
                                       (axes[2], response, "response = kernel ⋆ digit", "coolwarm")):
             bound = max(float(np.abs(data).max()), 1e-12)
             im = ax.imshow(data, cmap=cmap, vmin=-bound if cmap == "coolwarm" else 0, vmax=bound)
-            ax.set(title=title, xlabel="column", ylabel="row")
+            ax.set(title=title, xlabel="column", ylabel="row", xticks=range(data.shape[1]),
+                   yticks=range(data.shape[0]))
+            ax.grid(False)
             fig.colorbar(im, ax=ax, fraction=0.046)
         for (r, c), value in np.ndenumerate(K):
             axes[1].text(c, r, f"{value:g}", ha="center", va="center", fontsize=8)
