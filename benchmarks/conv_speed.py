@@ -17,7 +17,8 @@ targets: ≥ 50× faster than the naive loop, within 5× of PyTorch CPU on the 2
     python benchmarks/conv_speed.py [--rounds 3]
 
 float32 data, random values (speed does not depend on them); BLAS and PyTorch thread settings are
-left as the machine sets them.
+left as the machine sets them, unless ``--threads N`` caps every library at N threads in the
+children (on a machine shared with other work, idle-spinning BLAS threads can distort the figures).
 """
 from __future__ import annotations
 
@@ -142,11 +143,16 @@ def main():
     parser.add_argument("--reps", type=int, default=50, help="timed passes per child (median)")
     parser.add_argument("--child", choices=sorted(IMPLEMENTATIONS))
     parser.add_argument("--workload", choices=sorted(SIZES), default="mnist")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="cap NumPy's BLAS and PyTorch at this many threads in the children")
     args = parser.parse_args()
     if args.child:
         child(args.child, args.workload, args.reps)
         return
-    print(f"{os.cpu_count()} CPUs; BLAS and PyTorch thread settings as the machine sets them")
+    if args.threads:                               # inherited by the child processes only
+        os.environ.update({k: str(args.threads) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
+    how = f"capped at {args.threads}" if args.threads else "as the machine sets them"
+    print(f"{os.cpu_count()} CPUs; BLAS and PyTorch threads {how}")
     ratios = {w: report(w, args.rounds, args.reps) for w in SIZES}
     print()
     for w in SIZES:

@@ -157,10 +157,10 @@ class Conv2D(_ImageLayer):
     kernel_size : int or (kh, kw)
     stride : int or pair, default 1
     padding : int or pair, default 0 (zeros added on each side)
+    seed, rng : int or numpy.random.Generator, optional
     init : {"he", "xavier"}
         He: ``W ~ N(0, 2/fan_in)``; Xavier/Glorot: ``N(0, 2/(fan_in + fan_out))`` with
         ``fan_in = in·kh·kw`` and ``fan_out = out·kh·kw``. Biases start at zero.
-    seed, rng : int or numpy.random.Generator, optional
     dtype : float32 or float64
 
     Attributes
@@ -178,7 +178,7 @@ class Conv2D(_ImageLayer):
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 init: str = "he", seed: int | None = None, rng: np.random.Generator | None = None,
+                 seed: int | None = None, rng: np.random.Generator | None = None, init: str = "he",
                  dtype=np.float64) -> None:
         super().__init__()
         self.in_channels = _positive_int("in_channels", in_channels)
