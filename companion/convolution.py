@@ -14,15 +14,15 @@ images; ``Flatten`` turns feature maps back into rows for ``Dense``. The element
 of ``companion.layers`` take rows, so the ReLU goes after ``Flatten``: because ReLU is
 non-decreasing, ``relu(maxpool(x)) = maxpool(relu(x))``, the same network.
 
-Forward and backward are vectorized: ``numpy.lib.stride_tricks.sliding_window_view`` gathers
-every receptive field at once (im2col without a copy until the contraction), and the backward
-pass scatters the gradient back with one slice-add per kernel offset (col2im), never a Python
-loop over output positions.
+Forward and backward are vectorized (im2col / col2im): the receptive fields are gathered into
+one matrix ``cols`` of shape (c·kh·kw, n·oh·ow) with one strided slice per kernel offset, so the
+layer is a single matrix product ``W_mat @ cols``; the backward pass uses two more products and
+scatters the gradient back with one slice-add per kernel offset. There is never a Python loop
+over output positions.
 """
 from __future__ import annotations
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
 
 from companion._validation import as_float_array, check_2d, make_rng
 from companion.layers import Layer
@@ -83,9 +83,18 @@ def conv2d_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0
     return (size + 2 * padding - kernel) // stride + 1
 
 
-def _windows(Xp: np.ndarray, kh: int, kw: int, sh: int, sw: int) -> np.ndarray:
-    """Every receptive field of the padded batch ``Xp`` (n, c, H, W) as a view (n, c, oh, ow, kh, kw)."""
-    return sliding_window_view(Xp, (kh, kw), axis=(2, 3))[:, :, ::sh, ::sw]
+def _im2col(Xp: np.ndarray, kh: int, kw: int, sh: int, sw: int) -> np.ndarray:
+    """Every receptive field of the padded batch ``Xp`` (n, c, H, W) as columns: (c·kh·kw, n·oh·ow).
+
+    Row ``(ch·kh + u)·kw + v`` holds ``Xp[i, ch, p·sh + u, q·sw + v]`` at column ``(i·oh + p)·ow + q``.
+    """
+    n, c, H, W = Xp.shape
+    oh, ow = (H - kh) // sh + 1, (W - kw) // sw + 1
+    cols = np.empty((c, kh, kw, n, oh, ow), dtype=Xp.dtype)
+    for u in range(kh):                        # one strided slice per kernel offset
+        for v in range(kw):
+            cols[:, u, v] = Xp[:, :, u:u + sh * oh:sh, v:v + sw * ow:sw].transpose(1, 0, 2, 3)
+    return cols.reshape(c * kh * kw, n * oh * ow)
 
 
 def _pad(X: np.ndarray, ph: int, pw: int) -> np.ndarray:
@@ -118,10 +127,10 @@ def conv2d(X, W, b=None, stride=1, padding=0) -> np.ndarray:
         raise ValueError(f"W must be 4-D with shape (out, in, kh, kw); got shape {W.shape}")
     X = _check_images("X", X, channels=W.shape[1])
     (sh, sw), (ph, pw) = _pair("stride", stride), _pair("padding", padding, 0)
-    conv2d_output_size(X.shape[2], W.shape[2], sh, ph)
-    conv2d_output_size(X.shape[3], W.shape[3], sw, pw)
-    cols = _windows(_pad(X, ph, pw), W.shape[2], W.shape[3], sh, sw)
-    out = np.tensordot(cols, W, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2)
+    oh = conv2d_output_size(X.shape[2], W.shape[2], sh, ph)
+    ow = conv2d_output_size(X.shape[3], W.shape[3], sw, pw)
+    cols = _im2col(_pad(X, ph, pw), W.shape[2], W.shape[3], sh, sw)
+    out = (W.reshape(W.shape[0], -1) @ cols).reshape(W.shape[0], X.shape[0], oh, ow).transpose(1, 0, 2, 3)
     if b is not None:
         out = out + as_float_array("b", b).reshape(1, -1, 1, 1)
     return np.ascontiguousarray(out)
@@ -170,7 +179,7 @@ class Conv2D(_ImageLayer):
 
     Notes
     -----
-    With ``G = ∂C/∂Z`` (n, out, oh, ow) and the receptive fields ``cols`` (n, in, oh, ow, kh, kw):
+    With ``G = ∂C/∂Z`` (n, out, oh, ow) and the receptive fields of the input:
     ``∂C/∂W[o, c, u, v] = Σ_{i,p,q} G[i, o, p, q] · Xp[i, c, p·s + u, q·s + v]`` (a correlation of
     the input with the gradient), ``∂C/∂b[o] = Σ_{i,p,q} G[i, o, p, q]``, and ``∂C/∂X`` is the
     gradient scattered back through the shared weights (a "full" convolution with the flipped
@@ -200,30 +209,32 @@ class Conv2D(_ImageLayer):
 
     def _forward(self, X: np.ndarray, training: bool) -> np.ndarray:
         (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-        conv2d_output_size(X.shape[2], kh, sh, ph)
-        conv2d_output_size(X.shape[3], kw, sw, pw)
+        oh = conv2d_output_size(X.shape[2], kh, sh, ph)
+        ow = conv2d_output_size(X.shape[3], kw, sw, pw)
         Xp = _pad(X, ph, pw)
         self._padded_shape = Xp.shape
-        self._cols = _windows(Xp, kh, kw, sh, sw)                       # (n, c, oh, ow, kh, kw)
+        self._cols = _im2col(Xp, kh, kw, sh, sw)                        # (c·kh·kw, n·oh·ow)
         W, b = self.params["W"], self.params["b"]
-        out = np.tensordot(self._cols, W, axes=([1, 4, 5], [1, 2, 3]))  # (n, oh, ow, out)
-        return np.ascontiguousarray(out.transpose(0, 3, 1, 2)) + b.reshape(1, -1, 1, 1)
+        out = (W.reshape(self.out_channels, -1) @ self._cols).reshape(self.out_channels, X.shape[0], oh, ow)
+        return out.transpose(1, 0, 2, 3) + b.reshape(1, -1, 1, 1)
 
     def _backward(self, dout: np.ndarray) -> np.ndarray:
-        self.grads["W"] = np.tensordot(dout, self._cols, axes=([0, 2, 3], [0, 2, 3]))  # (out, c, kh, kw)
+        G = dout.transpose(1, 0, 2, 3).reshape(self.out_channels, -1)  # (out, n·oh·ow)
+        W = self.params["W"]
+        self.grads["W"] = (G @ self._cols.T).reshape(W.shape)          # Σ over examples and positions
         self.grads["b"] = dout.sum(axis=(0, 2, 3))
-        dcols = np.tensordot(dout, self.params["W"], axes=([1], [0]))  # (n, oh, ow, c, kh, kw)
-        return self._col2im(dcols)
+        dcols = W.reshape(self.out_channels, -1).T @ G                 # (c·kh·kw, n·oh·ow)
+        return self._col2im(dcols, dout.shape)
 
-    def _col2im(self, dcols: np.ndarray) -> np.ndarray:
+    def _col2im(self, dcols: np.ndarray, out_shape: tuple) -> np.ndarray:
         """Add each receptive field's gradient back onto the input positions it came from."""
         (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-        n, oh, ow = dcols.shape[:3]
+        n, _, oh, ow = out_shape
         dXp = np.zeros(self._padded_shape, dtype=dcols.dtype)
-        dcols = dcols.transpose(0, 3, 4, 5, 1, 2)                      # (n, c, kh, kw, oh, ow)
+        dcols = dcols.reshape(self.in_channels, kh, kw, n, oh, ow)
         for u in range(kh):                                            # one slice-add per kernel offset
             for v in range(kw):
-                dXp[:, :, u:u + sh * oh:sh, v:v + sw * ow:sw] += dcols[:, :, u, v]
+                dXp[:, :, u:u + sh * oh:sh, v:v + sw * ow:sw] += dcols[:, u, v].transpose(1, 0, 2, 3)
         H, Wd = dXp.shape[2], dXp.shape[3]
         return dXp[:, :, ph:H - ph, pw:Wd - pw]
 
