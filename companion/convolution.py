@@ -7,7 +7,7 @@ follow the protocol of ``companion.layers`` (``forward(X, training)``, ``backwar
 
 >>> from companion.layers import Sequential, Dense, ReLU, SoftmaxCrossEntropyLoss
 >>> net = Sequential([Unflatten((1, 8, 8)), Conv2D(1, 4, 3, seed=0), MaxPool2D(2), Flatten(),
-...                   ReLU(), Dense(36, 10, seed=1)], SoftmaxCrossEntropyLoss())
+...                   ReLU(), Dense(36, 10, init="xavier", seed=1)], SoftmaxCrossEntropyLoss())
 
 ``Unflatten`` turns rows of pixels (what ``companion.training.fit`` shuffles and batches) into
 images; ``Flatten`` turns feature maps back into rows for ``Dense``. The element-wise layers
