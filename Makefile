@@ -80,6 +80,7 @@ bench: $(STAMP)
 	$(PY) benchmarks/train_speed.py
 	$(PY) benchmarks/classic_speed.py
 	$(PY) benchmarks/grade_speed.py
+	$(PY) benchmarks/conv_speed.py
 
 clean:
 	rm -rf $(VENV) build _build test-output *.egg-info .pytest_cache .hypothesis

@@ -694,6 +694,8 @@ def _check_widths(layers: list[Layer]) -> tuple[int | None, int | None]:
             )
         if expected is not None or width is not None:
             width = layer.output_width(expected if width is None else width)
+            if width is None:  # e.g. Unflatten/Conv2D: later widths depend on the image size
+                break
     return n_in, first
 
 
@@ -710,3 +712,19 @@ def _check_no_double_output(layers: list[Layer], loss: LossLayer) -> None:
             "the last layer is Sigmoid but SigmoidCrossEntropyLoss applies the sigmoid itself: "
             "remove the Sigmoid layer (the loss works from the logits)"
         )
+
+
+# --------------------------------------------------------------------------------------------
+# Image layers (defined in companion.convolution, importable from here as DESIGN §4 promises)
+# --------------------------------------------------------------------------------------------
+_IMAGE_LAYERS = ("Conv2D", "MaxPool2D", "Flatten", "Unflatten")
+__all__ += list(_IMAGE_LAYERS)
+
+
+def __getattr__(name: str):
+    """Load the image layers on first use (companion.convolution itself imports ``Layer`` from here)."""
+    if name in _IMAGE_LAYERS:
+        from companion import convolution
+
+        return getattr(convolution, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

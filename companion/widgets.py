@@ -46,6 +46,8 @@ __all__ = [
     "regularization_explorer",
     "width_explorer",
     "art_vigilance_explorer",
+    "FILTERS",
+    "filter_explorer",
 ]
 
 
@@ -699,3 +701,63 @@ def art_vigilance_explorer(vigilance: float = 0.5, n: int = 40, seed: int = 0) -
         return {"vigilance": v["vigilance"], "n_categories": k, "epochs": art.n_epochs_}
 
     return Explorer(controls, draw)
+# ----------------------------------------------------------------------------- convolution filters
+
+#: Preset 3×3 kernels of :func:`filter_explorer` (rows top to bottom).
+FILTERS: dict[str, np.ndarray] = {
+    "vertical edge": np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]]),
+    "horizontal edge": np.array([[-1.0, -2.0, -1.0], [0.0, 0.0, 0.0], [1.0, 2.0, 1.0]]),
+    "diagonal edge": np.array([[0.0, 1.0, 2.0], [-1.0, 0.0, 1.0], [-2.0, -1.0, 0.0]]),
+    "blur": np.full((3, 3), 1.0 / 9.0),
+    "sharpen": np.array([[0.0, -1.0, 0.0], [-1.0, 5.0, -1.0], [0.0, -1.0, 0.0]]),
+    "identity": np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.0]]),
+}
+
+
+def filter_explorer(kernel: str = "vertical edge", digit: int = 0, centre: float | None = None) -> Explorer:
+    """A digit, a 3×3 kernel and the kernel's response map (cross-correlation with padding 1).
+
+    Controls: ``"kernel"`` (a name of :data:`FILTERS`), ``"centre"`` (the kernel's centre weight,
+    edited on top of the preset: the rest of the kernel stays) and ``"digit"`` (index into the
+    bundled 8×8 digits). ``state`` holds ``kernel`` (3×3), ``response`` (8×8, computed by
+    ``companion.convolution.conv2d``), ``max_response`` and ``where_max`` (row, column).
+    """
+    from companion.convolution import conv2d
+    from companion.datasets import load_digits
+
+    check_choice("kernel", kernel, FILTERS)
+    images = load_digits()[0].reshape(-1, 8, 8)
+    start = float(FILTERS[kernel][1, 1] if centre is None else centre)
+    controls = {
+        "kernel": widgets.Dropdown(options=list(FILTERS), value=kernel, description="kernel"),
+        "centre": widgets.FloatSlider(value=start, min=-8.0, max=8.0, step=0.25, description="centre w",
+                                      continuous_update=False),
+        "digit": widgets.IntSlider(value=int(digit), min=0, max=49, description="digit", continuous_update=False),
+    }
+
+    def new_kernel(w: Explorer) -> None:
+        w.controls["centre"].value = float(FILTERS[w.controls["kernel"].value][1, 1])
+
+    def draw(fig: Figure, v: dict) -> dict:
+        K = FILTERS[v["kernel"]].copy()
+        K[1, 1] = v["centre"]
+        image = images[v["digit"]]
+        response = conv2d(image[None, None], K[None, None], padding=1)[0, 0]
+        axes = fig.subplots(1, 3)
+        for ax, data, title, cmap in ((axes[0], image, f"digit #{v['digit']}", "gray_r"),
+                                      (axes[1], K, "kernel (3×3)", "coolwarm"),
+                                      (axes[2], response, "response = kernel ⋆ digit", "coolwarm")):
+            bound = max(float(np.abs(data).max()), 1e-12)
+            im = ax.imshow(data, cmap=cmap, vmin=-bound if cmap == "coolwarm" else 0, vmax=bound)
+            ax.set(title=title, xlabel="column", ylabel="row", xticks=range(data.shape[1]),
+                   yticks=range(data.shape[0]))
+            ax.grid(False)
+            fig.colorbar(im, ax=ax, fraction=0.046)
+        for (r, c), value in np.ndenumerate(K):
+            axes[1].text(c, r, f"{value:g}", ha="center", va="center", fontsize=8)
+        where = np.unravel_index(np.argmax(response), response.shape)
+        return {"kernel": K, "response": response, "max_response": float(response.max()),
+                "where_max": (int(where[0]), int(where[1]))}
+
+    return Explorer(controls, draw, hooks={"kernel": new_kernel}, figsize=(10.0, 3.2),
+                    margins={"wspace": 0.45, "left": 0.05})

@@ -23,6 +23,7 @@ NOTEBOOKS: dict[str, str] = {
     "ch06": "06_training_a_classifier",
     "ch08": "08_local_minima",
     "ch11": "11_classic_networks",
+    "ch12": "12_toward_deep_learning",
 }
 
 
