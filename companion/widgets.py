@@ -701,6 +701,8 @@ def art_vigilance_explorer(vigilance: float = 0.5, n: int = 40, seed: int = 0) -
         return {"vigilance": v["vigilance"], "n_categories": k, "epochs": art.n_epochs_}
 
     return Explorer(controls, draw)
+
+
 # ----------------------------------------------------------------------------- convolution filters
 
 #: Preset 3×3 kernels of :func:`filter_explorer` (rows top to bottom).
