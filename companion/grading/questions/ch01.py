@@ -265,7 +265,7 @@ QUESTIONS += [
     ),
     Question(
         id="q6",
-        title="The perceptron mistake bound (R/gamma)^2",
+        title="The perceptron mistake bound, derived",
         function="mistake_bound",
         points=4,
         cases=_mistake_bound_cases,

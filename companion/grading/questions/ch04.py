@@ -265,7 +265,7 @@ QUESTIONS += [
     ),
     Question(
         id="q7",
-        title="The largest stable learning rate, 2 / lambda_max",
+        title="The largest stable learning rate, from the Hessian",
         function="largest_stable_eta",
         points=4,
         cases=_largest_stable_eta_cases,
