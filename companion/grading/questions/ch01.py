@@ -187,3 +187,101 @@ QUESTIONS: list[Question] = [
         partial_credit=True,
     ),
 ]
+
+
+# ---------------------------------------------------------------- q5 xor_counterexample
+_XOR_TARGET = np.array([0, 1, 1, 0])
+
+
+def _xor_counterexample_cases() -> list[Case]:
+    rng = np.random.default_rng(106)
+    cases = [
+        Case((1.0, 1.0, -0.5)),     # OR: wrong only at (1, 1)
+        Case((1.0, 1.0, -1.5)),     # AND: wrong at (0, 1) and (1, 0)
+        Case((-1.0, -1.0, 1.5)),    # NAND: wrong at (0, 0)
+        Case((1.0, 1.0, 0.0), hidden=True),    # z = 0 at (0, 0) is predicted 0, so (1, 1) fails
+        Case((0.0, 0.0, 0.0), hidden=True),
+        Case((2.0, -1.0, -0.5), hidden=True),  # wrong only at (0, 1)
+        Case((-1.0, 2.0, -0.5), hidden=True),  # wrong only at (1, 0)
+    ]
+    for _ in range(5):
+        w1, w2, b = rng.normal(size=3)
+        cases.append(Case((float(w1), float(w2), float(b)), hidden=True))
+    return cases
+
+
+def _xor_counterexample_judge(output, case: Case):
+    w1, w2, b = case.args
+    try:
+        x = np.asarray(output, dtype=np.float64).reshape(-1)
+    except (TypeError, ValueError):
+        return False, "expected one input x = (x1, x2) as an array of shape (2,)"
+    if x.shape != (2,):
+        return False, f"expected one input of shape (2,), got shape {x.shape}"
+    row = np.flatnonzero(np.all(_GATE_X == x, axis=1))
+    if row.size == 0:
+        return False, f"{x.tolist()} is not one of the four inputs (0,0), (0,1), (1,0), (1,1)"
+    i = int(row[0])
+    predicted = int(w1 * x[0] + w2 * x[1] + b > 0)
+    if predicted == _XOR_TARGET[i]:
+        return False, (f"the perceptron outputs {predicted} at {x.tolist()}, which is XOR's value "
+                       "there: this input is not a counterexample")
+    return True, f"at {x.tolist()} the perceptron outputs {predicted}, XOR wants {_XOR_TARGET[i]}"
+
+
+# ---------------------------------------------------------------- q6 mistake_bound
+def _mistake_bound_ref(X, y, w, b):
+    """Novikoff's bound (R/gamma)^2 on the augmented inputs (x, 1) and the unit vector (w, b)/|(w, b)|."""
+    X_aug = np.column_stack([np.asarray(X, dtype=np.float64), np.ones(len(X))])
+    u = np.append(np.asarray(w, dtype=np.float64), float(b))
+    u = u / np.linalg.norm(u)
+    signs = 2.0 * np.asarray(y) - 1.0
+    gamma = np.min(signs * (X_aug @ u))
+    R = np.max(np.linalg.norm(X_aug, axis=1))
+    return np.float64((R / gamma) ** 2)
+
+
+def _mistake_bound_cases() -> list[Case]:
+    cases = [
+        Case((_GATE_X, np.array([0, 0, 0, 1]), np.array([1.0, 1.0]), -1.5)),   # AND
+        Case((_GATE_X, np.array([0, 1, 1, 1]), np.array([2.0, 2.0]), -1.0)),   # OR, scaled (w, b)
+    ]
+    for seed, n, d, hidden in ((107, 30, 2, False), (108, 50, 3, True), (109, 80, 5, True)):
+        rng = np.random.default_rng(seed)
+        w = rng.normal(size=d)
+        b = float(rng.normal(scale=0.2))
+        X = rng.uniform(-1, 1, size=(4 * n, d))
+        z = X @ w + b
+        keep = np.abs(z) > 0.3 * np.linalg.norm(w)
+        X, z = X[keep][:n], z[keep][:n]
+        cases.append(Case((X, (z > 0).astype(np.int64), w, b), hidden=hidden))
+    cases.append(Case((_GATE_X, np.array([1, 1, 1, 0]), np.array([-1.0, -1.0]), 1.5), hidden=True))  # NAND
+    return cases
+
+
+QUESTIONS += [
+    Question(
+        id="q5",
+        title="Why XOR defeats a perceptron: a counterexample for any weights",
+        function="xor_counterexample",
+        points=3,
+        cases=_xor_counterexample_cases,
+        judge=_xor_counterexample_judge,
+        hint="write the four conditions: b <= 0 at (0,0), w2 + b > 0 at (0,1), w1 + b > 0 at (1,0), "
+             "w1 + w2 + b <= 0 at (1,1); test them in that order and return the input of the first "
+             "one that fails (adding the middle two shows they cannot all hold)",
+    ),
+    Question(
+        id="q6",
+        title="The perceptron mistake bound, derived",
+        function="mistake_bound",
+        points=4,
+        cases=_mistake_bound_cases,
+        reference=_mistake_bound_ref,
+        output="scalar",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="fold the bias in: x~ = (x, 1) and u = (w, b) / ||(w, b)||; with s = 2y - 1, "
+             "gamma = min_i s_i (u . x~_i) and R = max_i ||x~_i||; return (R / gamma)**2",
+    ),
+]

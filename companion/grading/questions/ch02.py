@@ -168,3 +168,42 @@ QUESTIONS: list[Question] = [
              "behave like a step",
     ),
 ]
+
+
+# ---------------------------------------------------------------- q5 collapse_linear
+def _collapse_linear_ref(weights, biases):
+    """Compose A -> A W^T + b layer by layer: W_eff = W_L ... W_1, b_eff = W_L(...(W_2 b_1 + b_2)...) + b_L."""
+    W_eff = np.eye(np.asarray(weights[0]).shape[1])
+    b_eff = np.zeros(np.asarray(weights[0]).shape[1])
+    for W, b in zip(weights, biases):
+        W, b = np.asarray(W, dtype=np.float64), np.asarray(b, dtype=np.float64)
+        W_eff, b_eff = W @ W_eff, W @ b_eff + b
+    return W_eff, b_eff
+
+
+def _collapse_linear_cases() -> list[Case]:
+    rng = np.random.default_rng(205)
+    cases = []
+    for sizes, hidden in (([2, 2, 1], False), ([3, 4, 2], False), ([2, 3], True),
+                          ([4, 5, 6, 3], True), ([3, 1, 3, 2, 2], True)):
+        weights = [rng.normal(size=(m, n)) for n, m in zip(sizes[:-1], sizes[1:])]
+        biases = [rng.normal(size=m) for m in sizes[1:]]
+        cases.append(Case((weights, biases), hidden=hidden))
+    return cases
+
+
+QUESTIONS += [
+    Question(
+        id="q5",
+        title="Without activations, a deep network is one layer",
+        function="collapse_linear",
+        points=4,
+        cases=_collapse_linear_cases,
+        reference=_collapse_linear_ref,
+        output="tuple",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="substitute one layer into the next: (A W1^T + b1) W2^T + b2 = A (W2 W1)^T + (W2 b1 + b2); "
+             "repeat for every layer, so W_eff has shape (n_L, n_0) and b_eff shape (n_L,)",
+    ),
+]

@@ -180,3 +180,95 @@ QUESTIONS: list[Question] = [
         partial_credit=True,
     ),
 ]
+
+
+def _stable_sigmoid(z):
+    z = np.asarray(z, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+# ---------------------------------------------------------------- q6 tanh_prime
+def _tanh_prime_ref(z):
+    """1/cosh^2(z) = 4 e^{-2|z|} / (1 + e^{-2|z|})^2, written without any large exponent."""
+    e = np.exp(-2.0 * np.abs(np.asarray(z, dtype=np.float64)))
+    return 4.0 * e / (1.0 + e) ** 2
+
+
+def _tanh_prime_cases() -> list[Case]:
+    rng = np.random.default_rng(306)
+    return [
+        Case((np.array([0.0, 0.5, -0.5, 1.0]),)),
+        Case((rng.normal(size=(3, 4)),)),
+        Case((np.linspace(-6, 6, 25),), hidden=True),
+        Case((np.array([-1000.0, -20.0, 0.0, 20.0, 1000.0]),), hidden=True),
+        Case((3 * rng.normal(size=(5, 6)),), hidden=True),
+    ]
+
+
+# ---------------------------------------------------------------- q7 sigmoid_ce_delta
+def _sigmoid_ce_delta_ref(z, y):
+    z = np.asarray(z, dtype=np.float64)
+    return (_stable_sigmoid(z) - np.asarray(y, dtype=np.float64)) / z.shape[0]
+
+
+def _sigmoid_ce_cost(z, y) -> float:
+    """Nielsen's cross-entropy of sigmoid outputs through softplus: -ln a = softplus(-z), -ln(1-a) = softplus(z)."""
+    return float(np.sum(y * np.logaddexp(0.0, -z) + (1.0 - y) * np.logaddexp(0.0, z)) / z.shape[0])
+
+
+def _sigmoid_ce_delta_cases() -> list[Case]:
+    rng = np.random.default_rng(307)
+    return [
+        Case((np.array([[0.0, 2.0, -1.0]]), np.array([[1.0, 0.0, 1.0]]))),
+        Case((rng.normal(size=(4, 3)), rng.integers(0, 2, size=(4, 3)).astype(np.float64))),
+        Case((3 * rng.normal(size=(6, 5)), rng.uniform(size=(6, 5))), hidden=True),
+        # saturated outputs: a = 0 or 1 exactly in floating point, where dC/da is 0/0
+        Case((np.array([[1000.0, -1000.0, 40.0], [-40.0, 0.0, 800.0]]),
+              np.array([[0.0, 1.0, 1.0], [0.0, 1.0, 0.0]])), hidden=True),
+    ]
+
+
+def _sigmoid_ce_delta_judge(output, case: Case):
+    z, y = case.args
+    if np.max(np.abs(z)) > 50:
+        return True, "matches the closed form"
+    got = np.asarray(output, dtype=np.float64)
+    h = 1e-6
+    for idx in np.ndindex(z.shape):
+        up, down = z.copy(), z.copy()
+        up[idx] += h
+        down[idx] -= h
+        fd = (_sigmoid_ce_cost(up, y) - _sigmoid_ce_cost(down, y)) / (2 * h)
+        if abs(fd - got[idx]) > 1e-7 + 1e-5 * abs(fd):
+            return False, f"at index {idx} the finite difference of the cost is {fd:.6g}, you gave {got[idx]:.6g}"
+    return True, "matches the closed form and central finite differences of the cost"
+
+
+QUESTIONS += [
+    Question(
+        id="q6",
+        title="The derivative of tanh, derived",
+        function="tanh_prime",
+        points=3,
+        cases=_tanh_prime_cases,
+        reference=_tanh_prime_ref,
+        atol=1e-12,
+        forbidden=("companion.activations.tanh_prime",),
+        hint="differentiate tanh = (e^z - e^-z)/(e^z + e^-z) with the quotient rule: the numerator "
+             "becomes (e^z + e^-z)^2 - (e^z - e^-z)^2, so tanh'(z) = 1 - tanh(z)^2; np.tanh is stable",
+    ),
+    Question(
+        id="q7",
+        title="Sigmoid + cross-entropy: sigma' cancels",
+        function="sigmoid_ce_delta",
+        points=4,
+        cases=_sigmoid_ce_delta_cases,
+        reference=_sigmoid_ce_delta_ref,
+        judge=_sigmoid_ce_delta_judge,
+        atol=1e-12,
+        forbidden=("companion.losses.cross_entropy_grad",),
+        hint="dC/da = (a - y) / (a (1 - a)) / n and da/dz = a (1 - a): the product is (a - y) / n. "
+             "Compute sigma(z) stably and never divide by a (1 - a), which is 0 when the neuron saturates",
+    ),
+]

@@ -211,3 +211,75 @@ QUESTIONS: list[Question] = [
         partial_credit=True,
     ),
 ]
+
+
+# ---------------------------------------------------------------- q6 gd_rate, q7 largest_stable_eta
+# On C(theta) = 1/2 (theta - theta*)^T H (theta - theta*) a step is theta - theta* <- (I - eta H)(theta - theta*):
+# along the eigenvector of eigenvalue lambda_i the error is multiplied by (1 - eta lambda_i) at every step.
+def _spd(rng, d, spread):
+    """A symmetric positive definite matrix with eigenvalues from 1 to ``spread`` in a random basis."""
+    Q, _ = np.linalg.qr(rng.normal(size=(d, d)))
+    lam = np.geomspace(1.0, spread, d) * rng.uniform(0.5, 2.0)
+    return (Q * lam) @ Q.T
+
+
+def _gd_rate_ref(H, eta):
+    lam = np.linalg.eigvalsh(np.asarray(H, dtype=np.float64))
+    return np.float64(np.max(np.abs(1.0 - eta * lam)))
+
+
+def _gd_rate_cases() -> list[Case]:
+    rng = np.random.default_rng(406)
+    return [
+        Case((np.diag([2.0, 20.0]), 0.05)),     # the valley x^2 + 10 y^2
+        Case((np.diag([2.0, 20.0]), 0.11)),     # too large: the steep direction diverges
+        Case((_spd(rng, 3, 10.0), 0.1), hidden=True),
+        Case((_spd(rng, 5, 100.0), 0.01), hidden=True),
+        Case((np.array([[3.0, 1.0], [1.0, 3.0]]), 0.25), hidden=True),   # eigenvalues 2 and 4
+    ]
+
+
+def _largest_stable_eta_ref(H):
+    return np.float64(2.0 / np.max(np.linalg.eigvalsh(np.asarray(H, dtype=np.float64))))
+
+
+def _largest_stable_eta_cases() -> list[Case]:
+    rng = np.random.default_rng(407)
+    return [
+        Case((np.diag([2.0, 20.0]),)),
+        Case((np.array([[3.0, 1.0], [1.0, 3.0]]),)),
+        Case((np.array([[4.0]]),), hidden=True),
+        Case((_spd(rng, 4, 50.0),), hidden=True),
+        Case((_spd(rng, 6, 1000.0),), hidden=True),
+    ]
+
+
+QUESTIONS += [
+    Question(
+        id="q6",
+        title="How fast gradient descent contracts on a quadratic",
+        function="gd_rate",
+        points=3,
+        cases=_gd_rate_cases,
+        reference=_gd_rate_ref,
+        output="scalar",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="the error theta - theta* is multiplied by (I - eta H) at every step; along each "
+             "eigenvector of H this is 1 - eta*lambda_i, so the rate is max_i |1 - eta*lambda_i| "
+             "(np.linalg.eigvalsh gives the eigenvalues of a symmetric matrix)",
+    ),
+    Question(
+        id="q7",
+        title="The largest stable learning rate, from the Hessian",
+        function="largest_stable_eta",
+        points=4,
+        cases=_largest_stable_eta_cases,
+        reference=_largest_stable_eta_ref,
+        output="scalar",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="gradient descent converges when |1 - eta*lambda_i| < 1 for every eigenvalue, "
+             "i.e. 0 < eta < 2/lambda_i for all i: the binding one is the largest eigenvalue",
+    ),
+]

@@ -285,3 +285,64 @@ QUESTIONS: list[Question] = [
         partial_credit=True,
     ),
 ]
+
+
+# ---------------------------------------------------------------- q6 softmax_quadratic_delta
+def _softmax_rows(Z):
+    Z = np.asarray(Z, dtype=np.float64)
+    E = np.exp(Z - Z.max(axis=1, keepdims=True))
+    return E / E.sum(axis=1, keepdims=True)
+
+
+def _softmax_quadratic_delta_ref(Z, Y):
+    """BP1 in its general form, one example at a time: delta_x = J(a_x)^T (a_x - y_x) / n, J = diag(a) - a a^T."""
+    A, Y = _softmax_rows(Z), np.asarray(Y, dtype=np.float64)
+    n = A.shape[0]
+    rows = [(np.diag(a) - np.outer(a, a)).T @ (a - y) / n for a, y in zip(A, Y)]
+    return np.array(rows)
+
+
+def _softmax_quadratic_cost(Z, Y) -> float:
+    return float(0.5 * np.sum((_softmax_rows(Z) - Y) ** 2) / Z.shape[0])
+
+
+def _softmax_quadratic_delta_cases() -> list[Case]:
+    rng = np.random.default_rng(506)
+    cases = [Case((np.array([[1.0, 2.0, 0.5]]), np.array([[0.0, 1.0, 0.0]])))]
+    for n, k, hidden in ((4, 3, False), (6, 5, True), (3, 10, True)):
+        Z = 2 * rng.normal(size=(n, k))
+        cases.append(Case((Z, np.eye(k)[rng.integers(0, k, size=n)]), hidden=hidden))
+    # large logits: a stable softmax is needed
+    cases.append(Case((np.array([[500.0, 499.0, -500.0], [0.0, 0.0, 0.0]]),
+                       np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])), hidden=True))
+    return cases
+
+
+def _softmax_quadratic_delta_judge(output, case: Case):
+    Z, Y = case.args
+    got = np.asarray(output, dtype=np.float64)
+    h = 1e-6
+    for idx in np.ndindex(Z.shape):
+        up, down = Z.copy(), Z.copy()
+        up[idx] += h
+        down[idx] -= h
+        fd = (_softmax_quadratic_cost(up, Y) - _softmax_quadratic_cost(down, Y)) / (2 * h)
+        if abs(fd - got[idx]) > 1e-8 + 1e-5 * abs(fd):
+            return False, f"at index {idx} the finite difference of the cost is {fd:.6g}, you gave {got[idx]:.6g}"
+    return True, "matches J^T (a - y) / n and central finite differences of the cost"
+
+
+QUESTIONS += [
+    Question(
+        id="q6",
+        title="BP1 for softmax outputs with the quadratic cost",
+        function="softmax_quadratic_delta",
+        points=4,
+        cases=_softmax_quadratic_delta_cases,
+        reference=_softmax_quadratic_delta_ref,
+        judge=_softmax_quadratic_delta_judge,
+        atol=1e-12,
+        hint="every output depends on every z, so delta_j = sum_k (dC/da_k)(da_k/dz_j) = (J^T g)_j "
+             "with g = (a - y)/n and J = diag(a) - a a^T; row by row this is a * (g - sum(g * a))",
+    ),
+]

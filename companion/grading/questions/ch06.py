@@ -6,13 +6,14 @@ its predictions on held-out images whose labels never enter the sandbox.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from companion.grading.spec import Case, Question
 
-__all__ = ["QUESTIONS", "TARGET_ACCURACY", "digits_split"]
+__all__ = ["QUESTIONS", "TARGET_ACCURACY", "digits_split", "RandomFeatureTrainer", "ReadoutModel"]
 
 #: accuracy the trained classifier must reach on held-out digits
 TARGET_ACCURACY = 0.90
@@ -169,5 +170,129 @@ QUESTIONS: list[Question] = [
              "output trains well here; tune the learning rate and the number of epochs on a "
              "validation split, and return one integer label per row of X_test",
         dtype="int",
+    ),
+]
+
+
+# ---------------------------------------------------------------- q5 choose_width
+@dataclass(frozen=True, eq=False)
+class ReadoutModel:
+    """A trained random-feature network: ``predict(X)`` → labels ``argmax(σ(X Vᵀ + c) Wᵀ + b)``, shape (n,)."""
+
+    V: np.ndarray
+    c: np.ndarray
+    W: np.ndarray
+    b: np.ndarray
+
+    def predict(self, X):
+        X = np.asarray(X, dtype=np.float64)
+        H = 1.0 / (1.0 + np.exp(-np.clip(X @ self.V.T + self.c, -500, 500)))
+        return np.argmax(H @ self.W.T + self.b, axis=1)
+
+
+@dataclass(frozen=True, eq=False)
+class RandomFeatureTrainer:
+    """A small, fast training routine: ``trainer(X, y, width)`` → :class:`ReadoutModel`.
+
+    The hidden layer of ``width`` sigmoid units has fixed random weights
+    ``V ~ N(0, scale²/d)``, ``c ~ N(0, 1)`` (seeded); only the output layer is trained, by least
+    squares on one-hot targets with a tiny ridge ``lam``. As the width approaches the number of
+    training examples the readout can fit the training set exactly, and its validation accuracy falls.
+    """
+
+    seed: int = 0
+    scale: float = 3.0
+    lam: float = 1e-8
+
+    def __call__(self, X, y, width):
+        X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
+        rng = np.random.default_rng([self.seed, int(width)])
+        V = rng.normal(0.0, self.scale / np.sqrt(X.shape[1]), size=(int(width), X.shape[1]))
+        c = rng.normal(size=int(width))
+        H = 1.0 / (1.0 + np.exp(-np.clip(X @ V.T + c, -500, 500)))
+        H1 = np.column_stack([H, np.ones(len(H))])
+        T = np.eye(10)[y]
+        coef = np.linalg.solve(H1.T @ H1 + self.lam * np.eye(H1.shape[1]), H1.T @ T)
+        return ReadoutModel(V, c, coef[:-1].T.copy(), coef[-1].copy())
+
+    def __repr__(self) -> str:
+        return f"RandomFeatureTrainer(seed={self.seed})"
+
+
+_WIDTHS = (5, 10, 20, 40, 60, 80, 100, 120, 140)
+
+
+def _choose_width_ref(trainer, X_train, y_train, X_val, y_val, widths):
+    accs = np.array([np.mean(trainer(X_train, y_train, w).predict(X_val) == np.asarray(y_val))
+                     for w in widths])
+    return np.int64(widths[int(np.argmax(accs))]), accs
+
+
+def _choose_width_cases() -> list[Case]:
+    cases = []
+    for seed, n_train, hidden in ((0, 150, False), (1, 150, True)):
+        X, y, X_rest, y_rest = digits_split(seed)
+        # a small training set (so that wide networks overfit) and 300 validation images;
+        # the 400 test images of the split stay untouched
+        cases.append(Case((RandomFeatureTrainer(seed=seed), X[:n_train], y[:n_train],
+                           X[-300:], y[-300:], list(_WIDTHS)), hidden=hidden))
+    return cases
+
+
+# ---------------------------------------------------------------- q6 interchangeable_units
+def _interchangeable_units_ref(W1, b1, W2):
+    """Units j, k are interchangeable when rows j, k of [W1 | b1] and columns j, k of W2 are equal."""
+    incoming = np.column_stack([np.asarray(W1), np.asarray(b1)])
+    outgoing = np.asarray(W2).T
+    h = incoming.shape[0]
+    S = np.zeros((h, h), dtype=bool)
+    for j in range(h):
+        for k in range(h):
+            S[j, k] = np.array_equal(incoming[j], incoming[k]) and np.array_equal(outgoing[j], outgoing[k])
+    return S
+
+
+def _interchangeable_units_cases() -> list[Case]:
+    rng = np.random.default_rng(606)
+    W1, b1, W2 = rng.normal(size=(5, 3)), rng.normal(size=5), rng.normal(size=(2, 5))
+    W1[3], b1[3], W2[:, 3] = W1[0], b1[0], W2[:, 0]        # units 0 and 3: same in and out
+    W1[2], b1[2] = W1[1], b1[1]                            # units 1 and 2: same in, different out
+    V1, c1, V2 = rng.normal(size=(6, 4)), rng.normal(size=6), rng.normal(size=(3, 6))
+    V2[:, 4] = V2[:, 1]                                    # same out, different in
+    V1[5], c1[5], V2[:, 5] = V1[1], c1[1], V2[:, 1]        # units 1 and 5 interchangeable (4 is not)
+    return [
+        Case((np.zeros((4, 3)), np.zeros(4), np.zeros((2, 4)))),        # zero initialization
+        Case((W1, b1, W2)),
+        Case((np.full((3, 2), 0.5), np.zeros(3), np.full((2, 3), 0.5)), hidden=True),   # constant
+        Case((V1, c1, V2), hidden=True),
+        Case((rng.normal(size=(4, 2)), rng.normal(size=4), rng.normal(size=(3, 4))), hidden=True),
+    ]
+
+
+QUESTIONS += [
+    Question(
+        id="q5",
+        title="Choose the hidden-layer width on the validation set",
+        function="choose_width",
+        points=3,
+        cases=_choose_width_cases,
+        reference=_choose_width_ref,
+        output="tuple",
+        atol=1e-12,
+        timeout=30.0,
+        hint="for each width: model = trainer(X_train, y_train, width); accuracy = mean of "
+             "model.predict(X_val) == y_val; return (the width of the best accuracy, the first "
+             "one on a tie, as np.argmax gives, and the array of accuracies in the order of widths)",
+    ),
+    Question(
+        id="q6",
+        title="Symmetry: which hidden units can never become different",
+        function="interchangeable_units",
+        points=4,
+        cases=_interchangeable_units_cases,
+        reference=_interchangeable_units_ref,
+        hint="units j and k compute the same activation for every input when their incoming weights "
+             "and biases are equal; BP2 then gives them the same delta only if their outgoing weights "
+             "W2[:, j] and W2[:, k] are equal too; return S[j, k] = both conditions (a boolean (h, h) array)",
     ),
 ]
