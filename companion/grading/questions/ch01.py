@@ -267,9 +267,10 @@ QUESTIONS += [
         points=3,
         cases=_xor_counterexample_cases,
         judge=_xor_counterexample_judge,
-        hint="write the four conditions: b <= 0 at (0,0), w2 + b > 0 at (0,1), w1 + b > 0 at (1,0), "
-             "w1 + w2 + b <= 0 at (1,1); test them in that order and return the input of the first "
-             "one that fails (adding the middle two shows they cannot all hold)",
+        hint="write down what each of the four XOR rows demands of w1, w2 and b; the chapter's proof "
+             "shows they cannot all hold, so for any weights at least one fails: find it and return "
+             "that input",
+        partial_credit=True,
     ),
     Question(
         id="q6",
@@ -281,7 +282,8 @@ QUESTIONS += [
         output="scalar",
         rtol=1e-9,
         atol=1e-12,
-        hint="fold the bias in: x~ = (x, 1) and u = (w, b) / ||(w, b)||; with s = 2y - 1, "
-             "gamma = min_i s_i (u . x~_i) and R = max_i ||x~_i||; return (R / gamma)**2",
+        hint="the bound is stated for a separator through the origin: fold the bias into the weights "
+             "and the inputs first; the margin uses a unit-length separator and signed labels (±1)",
+        partial_credit=True,
     ),
 ]

@@ -203,7 +203,9 @@ QUESTIONS += [
         output="tuple",
         rtol=1e-9,
         atol=1e-12,
-        hint="substitute one layer into the next: (A W1^T + b1) W2^T + b2 = A (W2 W1)^T + (W2 b1 + b2); "
-             "repeat for every layer, so W_eff has shape (n_L, n_0) and b_eff shape (n_L,)",
+        hint="substitute one linear layer into the next and collect the terms that multiply the input "
+             "and those that do not; repeat layer by layer (check the shapes: one (n_L, n_0) matrix, "
+             "one (n_L,) vector)",
+        partial_credit=True,
     ),
 ]

@@ -255,8 +255,9 @@ QUESTIONS += [
         reference=_tanh_prime_ref,
         atol=1e-12,
         forbidden=("companion.activations.tanh_prime",),
-        hint="differentiate tanh = (e^z - e^-z)/(e^z + e^-z) with the quotient rule: the numerator "
-             "becomes (e^z + e^-z)^2 - (e^z - e^-z)^2, so tanh'(z) = 1 - tanh(z)^2; np.tanh is stable",
+        hint="differentiate the definition with the quotient rule and simplify until only tanh(z) "
+             "itself appears; make sure |z| = 1000 gives no overflow warning",
+        partial_credit=True,
     ),
     Question(
         id="q7",
@@ -268,7 +269,8 @@ QUESTIONS += [
         judge=_sigmoid_ce_delta_judge,
         atol=1e-12,
         forbidden=("companion.losses.cross_entropy_grad",),
-        hint="dC/da = (a - y) / (a (1 - a)) / n and da/dz = a (1 - a): the product is (a - y) / n. "
-             "Compute sigma(z) stably and never divide by a (1 - a), which is 0 when the neuron saturates",
+        hint="multiply dC/da by da/dz on paper first and simplify before writing code: a saturated "
+             "neuron must not make you divide by zero; remember the cost is a batch mean",
+        partial_credit=True,
     ),
 ]

@@ -265,9 +265,9 @@ QUESTIONS += [
         output="scalar",
         rtol=1e-9,
         atol=1e-12,
-        hint="the error theta - theta* is multiplied by (I - eta H) at every step; along each "
-             "eigenvector of H this is 1 - eta*lambda_i, so the rate is max_i |1 - eta*lambda_i| "
-             "(np.linalg.eigvalsh gives the eigenvalues of a symmetric matrix)",
+        hint="write one step of gradient descent on the quadratic for the error theta - theta*, and "
+             "look at it along each eigenvector of H: the slowest direction sets the rate",
+        partial_credit=True,
     ),
     Question(
         id="q7",
@@ -279,7 +279,8 @@ QUESTIONS += [
         output="scalar",
         rtol=1e-9,
         atol=1e-12,
-        hint="gradient descent converges when |1 - eta*lambda_i| < 1 for every eigenvalue, "
-             "i.e. 0 < eta < 2/lambda_i for all i: the binding one is the largest eigenvalue",
+        hint="use the per-direction factor of the previous question: for which eta does every "
+             "direction shrink, and which eigenvalue limits eta first?",
+        partial_credit=True,
     ),
 ]

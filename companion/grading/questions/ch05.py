@@ -342,7 +342,9 @@ QUESTIONS += [
         reference=_softmax_quadratic_delta_ref,
         judge=_softmax_quadratic_delta_judge,
         atol=1e-12,
-        hint="every output depends on every z, so delta_j = sum_k (dC/da_k)(da_k/dz_j) = (J^T g)_j "
-             "with g = (a - y)/n and J = diag(a) - a a^T; row by row this is a * (g - sum(g * a))",
+        hint="with softmax every output depends on every z, so BP1's elementwise product does not "
+             "apply: use the general chain rule with chapter 3's Jacobian, one example (row) at a time, "
+             "and keep the 1/n of the batch mean",
+        partial_credit=True,
     ),
 ]

@@ -280,9 +280,9 @@ QUESTIONS += [
         output="tuple",
         atol=1e-12,
         timeout=30.0,
-        hint="for each width: model = trainer(X_train, y_train, width); accuracy = mean of "
-             "model.predict(X_val) == y_val; return (the width of the best accuracy, the first "
-             "one on a tie, as np.argmax gives, and the array of accuracies in the order of widths)",
+        hint="train one model per width on the training set only and score each on the validation "
+             "set; on a tie keep the first width; return the accuracies in the order of the widths",
+        partial_credit=True,
     ),
     Question(
         id="q6",
@@ -291,8 +291,8 @@ QUESTIONS += [
         points=4,
         cases=_interchangeable_units_cases,
         reference=_interchangeable_units_ref,
-        hint="units j and k compute the same activation for every input when their incoming weights "
-             "and biases are equal; BP2 then gives them the same delta only if their outgoing weights "
-             "W2[:, j] and W2[:, k] are equal too; return S[j, k] = both conditions (a boolean (h, h) array)",
+        hint="ask what two hidden units must share to compute the same activation for every input, "
+             "and what BP2 needs in addition to give them the same error",
+        partial_credit=True,
     ),
 ]
