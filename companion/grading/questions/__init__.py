@@ -20,6 +20,7 @@ NOTEBOOKS: dict[str, str] = {
     "ch04": "04_gradient_descent",
     "ch05": "05_backpropagation",
     "ch06": "06_training_a_classifier",
+    "ch07": "07_optimizers",
 }
 
 
