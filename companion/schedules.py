@@ -1,5 +1,8 @@
 """Learning-rate schedules: functions of the epoch (or step) number that return a learning rate.
 
+Three shapes: ``step_decay`` (piecewise constant), ``inverse_time_decay`` (∝ 1/t) and
+``cosine_decay`` (half a cosine from ``lr0`` down to ``lr_min`` over a fixed budget).
+
 Each builder returns a plain callable ``schedule(t) -> lr``; a training loop sets
 ``optimizer.lr = schedule(epoch)`` at the start of every epoch (epochs counted from 0, so
 ``schedule(0)`` is the initial rate ``lr0``).
@@ -11,7 +14,7 @@ from collections.abc import Callable
 
 from companion._validation import check_in_range, check_int, check_positive
 
-__all__ = ["step_decay", "inverse_time_decay"]
+__all__ = ["step_decay", "inverse_time_decay", "cosine_decay"]
 
 
 def _check_epoch(t) -> int | float:
@@ -88,5 +91,42 @@ def inverse_time_decay(lr0: float, k: float, interval: int = 1) -> Callable[[int
         t = _check_epoch(t)
         steps = t if interval == 1 else math.floor(t / interval)
         return lr0 / (1.0 + k * steps)
+
+    return schedule
+
+
+def cosine_decay(lr0: float, total: int, lr_min: float = 0.0) -> Callable[[int], float]:
+    """Cosine decay: half a cosine wave from ``lr0`` down to ``lr_min`` over ``total`` epochs.
+
+        lr(t) = lr_min + ½ (lr0 − lr_min) (1 + cos(π · min(t, total) / total))
+
+    The rate starts flat (lr′(0) = 0), falls fastest at t = total/2, where it is the midpoint
+    (lr0 + lr_min)/2, and flattens again at t = total, after which it stays at ``lr_min``.
+
+    Parameters
+    ----------
+    lr0 : float
+        Initial learning rate > 0.
+    total : int
+        Number of epochs (or steps) of the decay, ≥ 1.
+    lr_min : float
+        Final learning rate, 0 < lr_min ≤ lr0 or 0 (then the returned rate is clipped to a tiny
+        positive floor ``lr0 · 1e-12`` at and after ``total``, since an optimizer needs lr > 0).
+
+    Returns
+    -------
+    callable
+        ``schedule(t) -> float`` for ``t ≥ 0``.
+    """
+    lr0 = check_positive("lr0", lr0)
+    total = _check_interval("total", total)
+    lr_min = check_positive("lr_min", lr_min, allow_zero=True)
+    if lr_min > lr0:
+        raise ValueError(f"lr_min must be ≤ lr0 = {lr0:g} (the rate decays); got {lr_min:g}")
+
+    def schedule(t: float) -> float:
+        fraction = min(_check_epoch(t), total) / total
+        value = lr_min + 0.5 * (lr0 - lr_min) * (1.0 + math.cos(math.pi * fraction))
+        return max(value, lr0 * 1e-12)
 
     return schedule

@@ -26,6 +26,7 @@ __all__ = [
     "ill_conditioned",
     "rosenbrock",
     "gaussian_wells",
+    "saddle",
     "descend",
 ]
 
@@ -157,6 +158,42 @@ def rosenbrock(a: float = 1.0, b: float = 100.0) -> Surface:
 
     return Surface(f"Rosenbrock (a={a_val:g}, b={b:g})", f, grad, np.array([[a_val, a_val**2]]),
                    (-2.0, 2.0), (-1.0, 3.0), np.array([-1.5, 2.0]))
+
+
+def saddle(a: float = 1.0, b: float = 1.0) -> Surface:
+    """A saddle point between two valleys: f(x, y) = ½ a x² + b (¼ y⁴ − ½ y²).
+
+        ∇f = (a x, b (y³ − y)),   Hessian at the origin = diag(a, −b)
+
+    The origin is a saddle point (∇f = 0, curving up along x and down along y); the two minima
+    are (0, ±1), where f = −b/4. Started near the ridge y = 0, gradient descent first slides
+    down x into the saddle and then leaves it only as fast as the tiny y grows, by a factor
+    (1 + η b) per step: the closer the start to y = 0, the longer it lingers. Methods that
+    rescale each coordinate (AdaGrad, RMSprop, Adam) amplify the tiny y-gradient and escape
+    sooner.
+
+    Parameters
+    ----------
+    a : float
+        Upward curvature along x at the saddle, > 0.
+    b : float
+        Downward curvature along y at the saddle, > 0 (also the depth scale of the minima).
+    """
+    a = check_positive("a", a)
+    b = check_positive("b", b)
+
+    def f(p):
+        p = _points(p)
+        y2 = p[..., 1] ** 2
+        return 0.5 * a * p[..., 0] ** 2 + b * (0.25 * y2 * y2 - 0.5 * y2)
+
+    def grad(p):
+        p = _points(p)
+        y = p[..., 1]
+        return np.stack([a * p[..., 0], b * (y * y * y - y)], axis=-1)
+
+    return Surface(f"saddle (a={a:g}, b={b:g})", f, grad, np.array([[0.0, 1.0], [0.0, -1.0]]),
+                   (-2.0, 2.0), (-1.5, 1.5), np.array([-1.8, 0.01]))
 
 
 _DEFAULT_WELLS = {

@@ -135,6 +135,9 @@ FORMULAS = {
     "regularization.tradeoff_gradient": lambda: (regularization.tradeoff_gradient(A_SIG, Z, 0.25), 0.25 * A_SIG + 1.5 * Z),
     # schedules
     "schedules.step_decay": lambda: ([schedules.step_decay(0.8, 0.5, 3)(t) for t in (0, 2, 3, 7)], [0.8, 0.8, 0.4, 0.2]),
+    # lr_min + ½(lr0 − lr_min)(1 + cos(π t/total)): at t = 0, total/2, total and after it
+    "schedules.cosine_decay": lambda: ([schedules.cosine_decay(0.9, 8, 0.1)(t) for t in (0, 4, 8, 20)],
+                                       [0.9, 0.5, 0.1, 0.1]),
     "schedules.inverse_time_decay": lambda: (
         [schedules.inverse_time_decay(1.0, 0.5)(t) for t in (0, 1, 4)] + [schedules.inverse_time_decay(1.0, 0.5, 2)(5)],
         [1.0, 1 / 1.5, 1 / 3, 1 / 2]),

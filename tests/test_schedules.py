@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion.optimizers import SGD
-from companion.schedules import inverse_time_decay, step_decay
+from companion.schedules import cosine_decay, inverse_time_decay, step_decay
 
 DATA = Path(__file__).parent / "data" / "reference_optimizers.json"
 
@@ -40,6 +40,30 @@ def test_schedules_start_at_lr0_and_never_increase(lr0, k, interval, drop):
         assert values[0] == lr0
         assert np.all(np.diff(values) <= 0)
         assert np.all(values > 0)
+
+
+def test_cosine_decay_by_hand():
+    s = cosine_decay(1.0, total=4, lr_min=0.2)
+    # ½(1 + cos(π t/4)) at t = 0, 1, 2, 3, 4 is 1, (2 + √2)/4, ½, (2 − √2)/4, 0
+    shape = np.array([1.0, (2 + np.sqrt(2)) / 4, 0.5, (2 - np.sqrt(2)) / 4, 0.0])
+    assert [s(t) for t in range(5)] == pytest.approx(0.2 + 0.8 * shape)
+    assert s(10) == pytest.approx(0.2)                      # stays at lr_min after total
+    assert cosine_decay(0.5, total=3, lr_min=0.5)(2) == 0.5  # lr_min = lr0: constant
+    assert 0 < cosine_decay(0.1, total=5)(5) <= 0.1 * 1e-12  # lr_min = 0 is floored, never 0
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(1e-4, 10.0), st.integers(1, 50), st.floats(0.0, 1.0))
+def test_cosine_decay_symmetry_and_monotone(lr0, total, frac):
+    lr_min = frac * lr0
+    s = cosine_decay(lr0, total, lr_min)
+    values = np.array([s(t) for t in range(total + 3)])
+    assert values[0] == pytest.approx(lr0)
+    assert np.all(np.diff(values) <= 1e-15 * lr0)
+    # half a cosine is point-symmetric about its midpoint: lr(t) + lr(total − t) = lr0 + lr_min
+    # (up to the floor lr0·1e-12 that keeps the rate positive)
+    for t in range(total + 1):
+        assert s(t) + s(total - t) == pytest.approx(lr0 + lr_min, rel=1e-12, abs=2e-12 * lr0)
 
 
 def test_dls_update_lr_and_schedule_lr_decay():
@@ -74,6 +98,10 @@ def test_schedule_drives_an_optimizer():
     (lambda: inverse_time_decay(0.1, -0.5), ValueError, r"k must be a finite number ≥ 0; got -0.5"),
     (lambda: inverse_time_decay(0.1, 0.5, interval=True), TypeError,
      r"interval must be a positive int \(epochs per decay\); got bool True"),
+    (lambda: cosine_decay(0.1, total=0), ValueError, r"total must be a positive int \(epochs per decay\); got 0"),
+    (lambda: cosine_decay(0.1, total=10, lr_min=0.2), ValueError, r"lr_min must be ≤ lr0 = 0.1 \(the rate decays\); got 0.2"),
+    (lambda: cosine_decay(0.1, total=10, lr_min=-0.1), ValueError, r"lr_min must be a finite number ≥ 0; got -0.1"),
+    (lambda: cosine_decay(0.1, total=10)(-2), ValueError, r"epoch must be a finite number ≥ 0; got -2"),
     (lambda: step_decay(0.1)(-1), ValueError, r"epoch must be a finite number ≥ 0; got -1"),
     (lambda: inverse_time_decay(0.1, 0.5)(None), TypeError, r"epoch must be a number; got NoneType"),
 ])

@@ -23,6 +23,7 @@ from companion.surfaces import (
     ill_conditioned,
     quadratic_bowl,
     rosenbrock,
+    saddle,
 )
 
 SURFACES = {
@@ -31,6 +32,7 @@ SURFACES = {
     "rosenbrock": rosenbrock(),
     "rosenbrock(a=-0.5, b=3)": rosenbrock(-0.5, 3.0),
     "wells": gaussian_wells(),
+    "saddle(a=2, b=1.5)": saddle(2.0, 1.5),
 }
 
 
@@ -99,6 +101,34 @@ def test_wells_minima_are_local_minima_sorted_by_depth():
     assert np.all(np.diff(values) > 0)                                # global minimum first
     # each minimum sits near its well's centre; the deepest well (depth 2 at (1.2, 1.0)) is the global one
     np.testing.assert_allclose(s.minimum, [1.2, 1.0], atol=0.05)
+
+
+@pytest.mark.parametrize("a, b", [(1.0, 1.0), (2.0, 0.5)])
+def test_saddle_point_and_minima(a, b):
+    s = saddle(a, b)
+    origin = np.zeros(2)
+    np.testing.assert_array_equal(s.grad(origin), [0.0, 0.0])
+    H = hessian_fd(s, origin)
+    np.testing.assert_allclose(np.linalg.eigvalsh((H + H.T) / 2), [-b, a], rtol=1e-8)   # a saddle
+    for m in s.minima:
+        np.testing.assert_allclose(s.grad(m), [0.0, 0.0], atol=1e-15)
+        assert float(s.f(m)) == pytest.approx(-b / 4)
+        Hm = hessian_fd(s, m)
+        np.testing.assert_allclose(np.linalg.eigvalsh((Hm + Hm.T) / 2), sorted([a, 2 * b]), rtol=1e-8)
+    rng = np.random.default_rng(1)
+    assert np.all(s.f(rng.uniform(-3, 3, size=(300, 2))) >= -b / 4)       # nothing lower than the minima
+
+
+def test_descent_lingers_near_the_saddle_as_predicted():
+    # Along y near 0, y_k ≈ (1 + ηb)^k y_0: the number of steps to reach |y| = 0.5 grows like ln(1/y0).
+    s = saddle(1.0, 1.0)
+    eta = 0.1
+    for y0 in (1e-2, 1e-4):
+        path = descend(s, [-1.0, y0], SGD(eta), steps=400)
+        k = int(np.argmax(np.abs(path[:, 1]) > 0.5))
+        predicted = np.log(0.5 / y0) / np.log(1 + eta)
+        assert predicted <= k <= predicted + 10     # the cubic term −y³ only slows the last few steps
+    assert np.allclose(path[-1], [0.0, 1.0], atol=1e-6)
 
 
 def test_wells_far_apart_have_minima_at_their_centres():
@@ -218,6 +248,8 @@ def test_descend_copies_x0_keeps_dtype_and_resets_the_optimizer():
      r"depths must have shape \(3,\), one value per well; got shape \(2,\)"),
     (lambda: gaussian_wells(widths=[0.5, -0.5, 0.5]), ValueError,
      r"widths must all be finite and > 0; got \[0.5, -0.5, 0.5\]"),
+    (lambda: saddle(a=-1.0), ValueError, r"a must be a finite number > 0; got -1.0"),
+    (lambda: saddle(b=0), ValueError, r"b must be a finite number > 0; got 0"),
     (lambda: gaussian_wells(bowl=0), ValueError, r"bowl must be a finite number > 0; got 0"),
 ])
 def test_surface_errors(call, exc, msg):

@@ -24,6 +24,7 @@ NOTEBOOKS: dict[str, str] = {
     "ch08": "08_local_minima",
     "ch11": "11_classic_networks",
     "ch12": "12_toward_deep_learning",
+    "ch07": "07_optimizers",
 }
 
 
