@@ -226,8 +226,8 @@ QUESTIONS: list[Question] = [
         rtol=1e-10,
         atol=1e-300,
         forbidden=("companion.search.metropolis_acceptance",),
-        hint="min(1, exp(-delta/T)) elementwise; compute exp(-max(delta, 0)/T) so that a very "
-             "negative delta cannot overflow",
+        hint="for a downhill move (delta <= 0) the answer is known without any exponential; arrange "
+             "things so that np.exp never receives a large positive argument, and keep the shape of delta",
     ),
     Question(
         id="q2",
@@ -242,9 +242,8 @@ QUESTIONS: list[Question] = [
         atol=1e-12,
         forbidden=("companion.search.annealing_step", "companion.search.simulated_annealing",
                    "companion.search.anneal_chains"),
-        hint="draw the move first, proposal = x + step_size * rng.normal(size=x.shape), then "
-             "u = rng.random() (always, even downhill); accept iff u < min(1, exp(-(f(proposal) - fx)/T)); "
-             "return (proposal, f(proposal), True) or (x, fx, False)",
+        hint="use the generator in the stated order: the normal move first, then one uniform u on every call "
+             "(even downhill, or later draws go out of step); reuse Q1 for the test, and never modify x",
     ),
     Question(
         id="q3",
@@ -257,9 +256,8 @@ QUESTIONS: list[Question] = [
         atol=0,
         forbidden=("companion.search.gradient_descent", "companion.search.basin_labels",
                    "companion.search.random_restarts"),
-        hint="run steps of x <- x - lr * grad_fn(x) on all starts at once (an (n, 2) array), then for "
-             "each end find the nearest minimum; count it if the distance is <= tol; return an integer "
-             "array of length len(minima)",
+        hint="move all n starts together with array operations (no loop over starts); then compare each end with "
+             "every minimum at once, and remember that an end too far from its nearest minimum counts for none",
     ),
     Question(
         id="q4",
@@ -270,7 +268,8 @@ QUESTIONS: list[Question] = [
         reference=_restarts_success_ref,
         rtol=1e-12,
         atol=1e-15,
-        hint="all k independent starts miss with probability (1 - p)^k; the restarts succeed otherwise",
+        hint="think of the opposite event, every one of the k starts failing: what is its probability "
+             "when the starts are independent? p and k may be arrays, so use operations that broadcast",
     ),
     Question(
         id="q5",
@@ -280,8 +279,8 @@ QUESTIONS: list[Question] = [
         cases=_restarts_needed_cases,
         judge=_restarts_needed_judge,
         output="scalar",
-        hint="solve 1 - (1 - p)^k >= target for k: k >= log(1 - target) / log(1 - p); take the smallest "
-             "whole number, and guard against rounding (check k - 1 and k with the formula)",
+        hint="set your Q4 expression >= target and isolate k with logarithms; log(1 - p) is negative, so watch "
+             "the inequality's direction; floating point can be off by one, so confirm k and k - 1 with Q4",
     ),
     Question(
         id="q6",
@@ -293,6 +292,7 @@ QUESTIONS: list[Question] = [
         output="scalar",
         rtol=1e-10,
         atol=1e-14,
-        hint="T0 * alpha**steps = T_end; solve for alpha",
+        hint="write the temperature after `steps` steps with the geometric schedule, set it equal to "
+             "T_end and isolate alpha; no loop or search is needed, and alpha lies between 0 and 1",
     ),
 ]

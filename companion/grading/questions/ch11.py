@@ -167,63 +167,59 @@ QUESTIONS: list[Question] = [
         id="q1", title="RBF hidden-layer activations", function="rbf_activations", points=2,
         cases=_rbf_cases, reference=_rbf_ref, rtol=1e-10, atol=1e-12,
         forbidden=("companion.classic.rbf_activations", "companion.classic.rbf.rbf_activations"),
-        hint="Phi[i, j] = exp(-||X[i] - centers[j]||^2 / (2 width^2)); get all squared distances at once "
-             "with broadcasting: X[:, None, :] - centers[None, :, :] has shape (n, k, d)",
+        hint="the work is in the distances: get all n*k squared distances at once by broadcasting (add "
+             "an axis so examples and centres line up, then reduce over features); Phi must be (n, k)",
     ),
     Question(
         id="q2", title="ART1 vigilance test", function="art1_vigilance", points=1,
         cases=_vigilance_cases, reference=_vigilance_ref,
         forbidden=("companion.classic.art1_match", "companion.classic.art.art1_match"),
-        hint="for each prototype row w_j: (x & w_j).sum() / x.sum() >= vigilance; return a boolean "
-             "array of shape (k,)",
+        hint="treat all k prototypes at once: count the overlap with x row by row (mind the "
+             "axis); the denominator is the same for every row; return one boolean per prototype",
     ),
     Question(
         id="q3", title="ART1: one presentation with fast learning", function="art1_update", points=2,
         cases=_update_cases, reference=_update_ref,
         forbidden=("companion.classic.art1_present", "companion.classic.art.art1_present",
                    "companion.classic.ART1", "companion.classic.art.ART1"),
-        hint="T_j = |x & w_j| / (alpha + |w_j|); among the prototypes that pass the vigilance test take "
-             "the one of largest T_j (lowest index on ties) and replace it by x & w_j; if none passes, "
-             "append x as a new row. Return a new array; do not modify the input",
+        hint="reuse Q2 for the vigilance mask; a failing category must not be able to win, whatever its T_j; "
+             "mind ties (lowest index) and work on an integer copy; with no winner the array gains a row",
     ),
     Question(
         id="q4", title="SOM: one neighbourhood-weighted update", function="som_update", points=2,
         cases=_som_cases, reference=_som_ref, rtol=1e-10, atol=1e-12,
         forbidden=("companion.classic.som_step", "companion.classic.som.som_step",
                    "companion.classic.SOM", "companion.classic.som.SOM"),
-        hint="flatten the grid to (rows*cols, dim); the winner c minimizes ||x - w_i||^2 (lowest index "
-             "on ties); grid distance uses (row, col) = divmod(i, cols); h_i = exp(-d^2 / (2 sigma^2)); "
-             "W + lr * h[:, None] * (x - W), reshaped back",
+        hint="find the winner on the flattened map, but measure the neighbourhood on the grid: a unit's (row, "
+             "column) follows from its row-major index; every unit moves by its own h_i; return a new array",
     ),
     Question(
         id="q5", title="Cascade-correlation score S", function="cc_score", points=1,
         cases=_cc_cases, reference=_cc_ref, output="scalar", rtol=1e-10, atol=1e-12,
         forbidden=("companion.classic.correlation_score", "companion.classic.cascade.correlation_score"),
-        hint="center V and every column of E on their means; S = sum over outputs o of "
-             "|sum over examples p of (V_p - mean V)(E_po - mean E_o)|",
+        hint="the bars are means over the n examples, one per column of E; take the absolute "
+             "value for each output separately, before summing over the outputs, not after",
     ),
     Question(
         id="q6", title="Elman network: backpropagation through time", function="elman_gradients", points=3,
         cases=_elman_cases, reference=_elman_ref, output="tuple", rtol=1e-8, atol=1e-10,
         forbidden=("companion.classic.Elman", "companion.classic.elman.Elman"),
-        hint="forward: keep every z_t and h_t (h_0 = 0); G_t = (y_hat_t - y_t)/n; backward from t = T: "
-             "D_t = (G_t W_hy + D_{t+1} W_hh) * (1 - h_t^2); sum D_t^T x_t, D_t^T h_{t-1}, D_t, "
-             "G_t^T h_t and G_t over t (and rows)",
+        hint="keep every h_t of the forward pass (h_0 = 0), then walk back with the stated D_t recursion; each "
+             "weight acts at every step, so its gradient sums over t and examples; the 1/n is already inside G_t",
     ),
     Question(
         id="q7", title="RBM free energy", function="rbm_free_energy", points=1,
         cases=_free_energy_cases, reference=_free_energy_ref, rtol=1e-10, atol=1e-10,
         forbidden=("companion.classic.RBM", "companion.classic.rbm.RBM"),
-        hint="F(v) = -v.b - sum_j log(1 + exp(W_j.v + c_j)); np.logaddexp(0, z) computes log(1 + e^z) "
-             "without overflow for large z",
+        hint="log(1 + e^z) overflows for large z if written as is; NumPy has a stable function "
+             "for log(e^a + e^b) (what are a and b here?); the result has one value per row of V",
     ),
     Question(
         id="q8", title="RBM: one CD-1 gradient", function="rbm_cd1", points=3,
         cases=_cd1_cases, reference=_cd1_ref, output="tuple",
         rtol=1e-10, atol=1e-12,
         forbidden=("companion.classic.RBM", "companion.classic.rbm.RBM"),
-        hint="rng = np.random.default_rng(seed); ph0 = sigmoid(V W^T + c); h0 = rng.random(ph0.shape) < ph0; "
-             "pv1 = sigmoid(h0 W + b); v1 = rng.random(pv1.shape) < pv1; ph1 = sigmoid(v1 W^T + c); "
-             "dW = -(ph0^T V - ph1^T v1)/n, db = -mean(V - v1), dc = -mean(ph0 - ph1)",
+        hint="one generator from seed, draws in the stated order: the hidden sample, then the visible sample, "
+             "and no third draw (p1 stays probabilities); samples as floats; mind the 1/n and the minus signs",
     ),
 ]

@@ -162,8 +162,8 @@ QUESTIONS: list[Question] = [
         rtol=1e-10,
         atol=1e-12,
         forbidden=_CONV_NAMES,
-        hint="out[p, q] = sum over u, v of k[u, v] * x[p + u, q + v], for p in range(h - kh + 1) and "
-             "q in range(w - kw + 1); no flipping of the kernel (cross-correlation, as in PyTorch)",
+        hint="check the output shape first; loop over the kernel offsets, not the output positions, adding a scaled "
+             "slice of x shifted by the offset; no flipping of the kernel (cross-correlation, as in PyTorch)",
     ),
     Question(
         id="q2",
@@ -175,7 +175,8 @@ QUESTIONS: list[Question] = [
         output="scalar",
         atol=0.0,
         forbidden=("companion.convolution.conv2d_output_size",),
-        hint="floor((n + 2*padding - k) / stride) + 1; use integer division // so that the result is an int",
+        hint="count the positions where the kernel fits along the padded axis: how long is that axis, "
+             "and how many strides fit after the first position? Return a Python int, not a float",
     ),
     Question(
         id="q3",
@@ -187,8 +188,8 @@ QUESTIONS: list[Question] = [
         rtol=1e-9,
         atol=1e-10,
         forbidden=_CONV_NAMES,
-        hint="dW[o, c, u, v] = sum over examples i and positions p, q of G[i, o, p, q] * X[i, c, p + u, q + v]; "
-             "loop over the kh*kw offsets (u, v) and use np.einsum or tensordot over i, p, q",
+        hint="each weight is shared by every example and output position, so its gradient is a sum over them; "
+             "loop only over the kh*kw offsets and line up a shifted slice of X with G; dW must be (o, c, kh, kw)",
     ),
     Question(
         id="q4",
@@ -199,8 +200,8 @@ QUESTIONS: list[Question] = [
         reference=_maxpool_backward_ref,
         atol=1e-12,
         forbidden=("companion.convolution.MaxPool2D", "companion.layers.MaxPool2D"),
-        hint="each window's gradient goes entirely to the position of its maximum, zero elsewhere; "
-             "rows and columns left over when h or w is not a multiple of size get zero",
+        hint="route each window's incoming gradient to where that window's maximum sits and put zero everywhere "
+             "else, including the rows and columns beyond the last whole window; dX has the shape of X",
     ),
     Question(
         id="q5",
@@ -210,8 +211,8 @@ QUESTIONS: list[Question] = [
         cases=_count_parameters_cases,
         judge=_count_parameters_judge,
         output="scalar",
-        hint="a conv layer (c_in, c_out, k) has c_out*c_in*k*k weights and c_out biases; a dense layer "
-             "n_in*n_out + n_out; pooling, flatten and activations have none",
+        hint="handle each kind of layer on its own: what shapes do a conv layer's kernel bank and biases have "
+             "(the chapter's conventions), and a dense layer's W and b? Layers without weights add nothing",
     ),
     Question(
         id="q6",
@@ -223,7 +224,7 @@ QUESTIONS: list[Question] = [
         output="scalar",
         atol=1e-9,
         forbidden=_CONV_NAMES,
-        hint="list the output positions (p, q) whose 2×2 window covers X[1, 1]: p + u = 1 and q + v = 1; "
-             "add G[p, q] * W[u, v] over them, with G[p, q] = p + 1",
+        hint="find the four output positions whose 2x2 window covers X[1, 1] and which kernel entry touches "
+             "it in each; G depends on the row p only; check your number with the finite-difference cell",
     ),
 ]
