@@ -145,8 +145,8 @@ QUESTIONS: list[Question] = [
         output="tuple",
         atol=1e-12,
         forbidden=("companion.optimizers.Momentum",),
-        hint="first the new velocity v_new = mu*v - lr*grad, then theta_new = theta + v_new; return "
-             "(theta_new, v_new) as new arrays",
+        hint="the velocity is updated before the position moves, and the position moves by the new "
+             "velocity; return new arrays rather than changing the inputs",
     ),
     Question(
         id="q2",
@@ -159,8 +159,8 @@ QUESTIONS: list[Question] = [
         rtol=1e-9,
         atol=1e-12,
         forbidden=("companion.optimizers.Adam",),
-        hint="update m and v first, then divide them by (1 - beta1**t) and (1 - beta2**t); eps is "
-             "added to sqrt(v_hat), outside the square root; return the *uncorrected* new m and v",
+        hint="update both moments before correcting them for their zero start (chapter 7 derives the "
+             "factor); eps sits outside the square root; the state you return is the uncorrected one",
     ),
     Question(
         id="q3",
@@ -173,8 +173,8 @@ QUESTIONS: list[Question] = [
         rtol=1e-9,
         atol=1e-12,
         forbidden=("companion.optimizers.AdaGrad",),
-        hint="G starts at zero; for each gradient row: G += g**2 first, then "
-             "theta -= lr * g / (sqrt(G) + eps); return (theta, G)",
+        hint="the accumulator grows before it is used, one gradient row at a time; every coordinate "
+             "gets its own effective rate",
     ),
     Question(
         id="q4",
@@ -185,9 +185,8 @@ QUESTIONS: list[Question] = [
         reference=_best_lr_ref,
         output="scalar",
         rtol=1e-9,
-        hint="gradient descent multiplies the error along eigenvector i by (1 - eta*lambda_i); the worst "
-             "factor is smallest when the factors of lambda_min and lambda_max have equal size and "
-             "opposite signs (np.linalg.eigvalsh gives the eigenvalues of a symmetric matrix)",
+        hint="look at the error along each eigenvector of the Hessian: which two eigenvalues decide the "
+             "worst factor, and when is the worse of those two as small as it can be?",
     ),
     Question(
         id="q5",
