@@ -131,8 +131,8 @@ def _momentum_position_cases() -> list[Case]:
     ]
 
 
-_LOOPS_HINT = ("k can be as large as 10^12: sum the geometric series instead of looping. "
-               "v_j = -lr*g*(1 - mu**j)/(1 - mu); theta_k = theta0 + v_1 + ... + v_k")
+_LOOPS_HINT = ("k can be as large as 10^12, so a loop cannot finish: write the velocity after j steps "
+               "as a geometric series, then sum the positions in closed form")
 
 QUESTIONS: list[Question] = [
     Question(
