@@ -20,6 +20,8 @@ NOTEBOOKS: dict[str, str] = {
     "ch04": "04_gradient_descent",
     "ch05": "05_backpropagation",
     "ch06": "06_training_a_classifier",
+    "ch09": "09_representation_power",
+    "ch10": "10_regularization",
 }
 
 
