@@ -23,7 +23,7 @@ import numpy as np
 from companion._validation import as_float_array, check_positive
 from companion.activations import relu, sigmoid
 
-__all__ = ["step", "bump", "staircase", "steepness_factor", "bumps_needed", "tent_power",
+__all__ = ["step", "bump", "staircase", "towers", "steepness_factor", "bumps_needed", "tent_power",
            "sawtooth_network", "relu_network_forward"]
 
 
@@ -59,6 +59,21 @@ def staircase(x, values, w: float) -> np.ndarray:
         raise ValueError("values must hold at least one cell height; got an empty array")
     hidden = sigmoid(w * (x[:, None] - np.arange(1, N) / N))      # (m, N − 1)
     return values[0] + hidden @ np.diff(values)
+
+
+def towers(x, y, N: int, w: float, W: float = 40.0) -> np.ndarray:
+    """The N² towers of an N×N grid of cells on [0, 1]², on the grid of points ``x`` × ``y``.
+
+    Tower (i, j) is a second-layer neuron thresholding a cross of two bumps,
+    ``σ(W (bump_i(x) + bump_j(y) − 1.5))`` with ``bump_i`` of height 1 on ``[i/N, (i+1)/N)`` and
+    steepness ``w``: ≈ 1 on cell (i, j), ≈ 0 elsewhere. ``x`` (mx,), ``y`` (my,); returns
+    (N, N, my, mx) with ``[i, j, a, b]`` the tower (i, j) at the point ``(x[b], y[a])``.
+    """
+    x, y = as_float_array("x", x).reshape(-1), as_float_array("y", y).reshape(-1)
+    edges = np.arange(int(N) + 1) / int(N)
+    bx = np.stack([bump(x, edges[i], edges[i + 1], 1.0, w) for i in range(int(N))])     # (N, mx)
+    by = np.stack([bump(y, edges[j], edges[j + 1], 1.0, w) for j in range(int(N))])     # (N, my)
+    return sigmoid(W * (bx[:, None, None, :] + by[None, :, :, None] - 1.5))
 
 
 def steepness_factor(kappa: float) -> float:

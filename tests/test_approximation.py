@@ -103,3 +103,16 @@ def test_sawtooth_network_rejects_bad_k():
         sawtooth_network(0)
     with pytest.raises(ValueError, match="k must be an int ≥ 1"):
         sawtooth_network(2.0)
+
+
+def test_towers_sit_on_their_cells():
+    from companion.approximation import towers
+
+    g = (np.arange(80) + 0.5) / 80
+    T = towers(g, g, 4, w=400.0)
+    assert T.shape == (4, 4, 80, 80)
+    cell = (g > 0.27) & (g < 0.48)                              # inside cell 1 of 4, away from edges
+    other = (g > 0.77) & (g < 0.98)                             # inside cell 3
+    assert T[1, 2][np.ix_((g > 0.52) & (g < 0.73), cell)].min() > 0.99    # rows are y (cell 2), columns x (cell 1)
+    assert T[1, 2][np.ix_(other, cell)].max() < 0.01            # the arm of the cross is cut away
+    assert T[1, 2][np.ix_(other, other)].max() < 0.01

@@ -211,6 +211,7 @@ QUESTIONS: list[Question] = [
         cases=_soft_cases,
         reference=_soft_ref,
         atol=1e-12,
+        forbidden=("companion.regularization.soft_threshold",),
         hint="sign(v) * max(|v| − t, 0), element-wise: values with |v| ≤ t become exactly 0",
     ),
     Question(
