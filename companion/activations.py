@@ -58,12 +58,15 @@ _EXP_NEG_SAFE_ABOVE = {np.dtype(t): 1.0 - float(np.log(np.finfo(t).max)) for t i
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    if z.size == 0 or z.min() > _EXP_NEG_SAFE_ABOVE[z.dtype]:
-        return 1 / (1 + np.exp(-z))        # no e^{-z} can overflow: the direct formula
-    # Otherwise use e = e^{-|z|} ∈ (0, 1]: σ(z) = 1/(1 + e) for z ≥ 0 and e^{z}/(1 + e^{z}) = e/(1 + e)
-    # for z < 0 — never an overflow, and σ(−1000) is exactly 0 without a warning.
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1, e) / (1 + e)
+    # An e^{-|z|} below the smallest float is 0 to within the result's own precision, so underflow
+    # is ignored even where a caller turned floating-point warnings into errors.
+    with np.errstate(under="ignore"):
+        if z.size == 0 or z.min() > _EXP_NEG_SAFE_ABOVE[z.dtype]:
+            return 1 / (1 + np.exp(-z))        # no e^{-z} can overflow: the direct formula
+        # Otherwise use e = e^{-|z|} ∈ (0, 1]: σ(z) = 1/(1 + e) for z ≥ 0 and e^{z}/(1 + e^{z}) = e/(1 + e)
+        # for z < 0 — never an overflow, and σ(−1000) is exactly 0 without a warning.
+        e = np.exp(-np.abs(z))
+        return np.where(z >= 0, 1, e) / (1 + e)
 
 
 def _sigmoid_prime(z: np.ndarray) -> np.ndarray:

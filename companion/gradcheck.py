@@ -79,11 +79,30 @@ def relative_error(a, b) -> float:
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
 
 
-def check_gradients(model, X, Y, h: float = 1e-5) -> dict[str, float]:
+def _stateful_layers(model) -> list:
+    """Layers whose training pass draws randomness or updates statistics (Dropout, BatchNorm)."""
+    return [layer for layer in getattr(model, "layers", []) if callable(getattr(layer, "get_state", None))]
+
+
+def check_gradients(model, X, Y, h: float = 1e-5, training: bool | None = None) -> dict[str, float]:
     """Compare a model's backpropagated gradients with finite differences, parameter by parameter.
 
     Works for any model with ``parameters()``, ``loss_and_gradients(X, Y)`` and ``cost(X, Y)``
     (:class:`companion.network.MLP`, ``Sequential``). Use float64 and a small batch.
+
+    ``loss_and_gradients`` differentiates the TRAINING-mode cost. For a ``Sequential`` holding
+    ``Dropout`` or ``BatchNorm`` the finite differences must therefore use the training-mode cost
+    too, with the same dropout masks in every evaluation: ``training=True`` (the default for such
+    a model) snapshots each such layer (``get_state``: the mask generator, the running
+    statistics), rewinds it before the backprop pass and before each of the ``2·P`` cost
+    evaluations — a fixed mask stream — and rewinds it once more at the end, so the check leaves
+    the model exactly as it found it.
+
+    Parameters
+    ----------
+    training : bool, optional
+        None: True when the model has a layer with ``get_state`` (Dropout, BatchNorm), else
+        False (plain ``cost(X, Y)``).
 
     Returns
     -------
@@ -93,8 +112,22 @@ def check_gradients(model, X, Y, h: float = 1e-5) -> dict[str, float]:
     """
     params = model.parameters()
     names = model.parameter_names() if hasattr(model, "parameter_names") else [f"p{i}" for i in range(len(params))]
+    stateful = _stateful_layers(model)
+    training = bool(stateful) if training is None else bool(training)
+    saved = [layer.get_state() for layer in stateful]
+
+    def rewind() -> None:
+        for layer, state in zip(stateful, saved):
+            layer.set_state(state)
+
+    def cost() -> float:
+        rewind()
+        return model.cost(X, Y, training=True) if training else model.cost(X, Y)
+
+    rewind()
     _, grads = model.loss_and_gradients(X, Y)
-    return {
-        name: relative_error(g, numerical_gradient(lambda: model.cost(X, Y), p, h))
-        for name, p, g in zip(names, params, grads)
-    }
+    grads = [np.array(g, copy=True) for g in grads]
+    try:
+        return {name: relative_error(g, numerical_gradient(cost, p, h)) for name, p, g in zip(names, params, grads)}
+    finally:
+        rewind()

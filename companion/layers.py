@@ -25,6 +25,7 @@ stack: ``forward(input, Y) → C`` (the batch mean) and ``backward() → ∂C/�
 """
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from functools import partial
 
@@ -351,6 +352,18 @@ class Dropout(Layer):
             )
         return dout * (self.mask / (1.0 - self.p_drop)).astype(dout.dtype, copy=False)
 
+    def get_state(self) -> dict:
+        """Snapshot of the mask generator: ``set_state`` of it makes the next masks repeat.
+
+        A gradient check in training mode (``companion.gradcheck.check_gradients``) rewinds the
+        generator before every cost evaluation, so all evaluations see the same mask stream.
+        """
+        return {"rng": copy.deepcopy(self.rng.bit_generator.state)}
+
+    def set_state(self, state: dict) -> None:
+        """Rewind the mask generator to a snapshot taken by ``get_state``."""
+        self.rng.bit_generator.state = copy.deepcopy(state["rng"])
+
     def __repr__(self) -> str:
         return f"Dropout(p_drop={self.p_drop})"
 
@@ -457,6 +470,15 @@ class BatchNorm(Layer):
             return dout * (gamma / std)
         centered = dout - dout.mean(axis=0) - x_hat * np.mean(dout * x_hat, axis=0)
         return (gamma / std) * centered
+
+    def get_state(self) -> dict:
+        """Copies of ``running_mean`` and ``running_var`` (every training pass updates them)."""
+        return {"running_mean": self.running_mean.copy(), "running_var": self.running_var.copy()}
+
+    def set_state(self, state: dict) -> None:
+        """Put back running statistics saved by ``get_state`` (in place, same arrays)."""
+        self.running_mean[...] = state["running_mean"]
+        self.running_var[...] = state["running_var"]
 
     def __repr__(self) -> str:
         return f"BatchNorm({self.n}, momentum={self.momentum}, eps={self.eps})"

@@ -28,6 +28,7 @@ __all__ = [
     "l1_gradient",
     "tradeoff_error",
     "tradeoff_gradient",
+    "soft_threshold",
     "EarlyStopping",
 ]
 
@@ -151,6 +152,21 @@ def tradeoff_gradient(error_grad: np.ndarray, W: np.ndarray, lam: float) -> np.n
         )
     t = W.dtype.type
     return t(lam) * error_grad.astype(W.dtype, copy=False) + t(2.0 * (1.0 - lam)) * W
+
+
+def soft_threshold(v, t: float) -> np.ndarray:
+    """Proximal step of the L1 penalty: ``S_t(v) = sign(v) · max(|v| − t, 0)``, element-wise.
+
+    ``S_t(v) = argmin_w ½ (w − v)² + t |w|`` for each entry: entries with ``|v| ≤ t`` become
+    exactly 0, the others move ``t`` towards 0. After a gradient step ``v = W − η g``, the step
+    ``W ← soft_threshold(v, η·lam)`` minimizes the L1-penalized cost (ISTA), and unlike the
+    subgradient step ``W − η (g + lam·sign(W))`` it lands weights on exactly 0.
+
+    ``v`` any shape (not modified); ``t ≥ 0``. Returns an array of the shape and dtype of ``v``.
+    """
+    t = check_positive("t", t, allow_zero=True)
+    v = as_float_array("v", v)
+    return np.sign(v) * np.maximum(np.abs(v) - v.dtype.type(t), v.dtype.type(0))
 
 
 class EarlyStopping:

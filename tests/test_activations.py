@@ -148,3 +148,10 @@ def test_sigmoid_is_the_docstrings_two_forms(dtype):
     np.testing.assert_array_equal(s, np.where(extreme >= 0, 1 / (1 + e), e / (1 + e)))
     assert s.dtype == dtype and s[-3] == 0.0 and s[-1] == 1.0
     np.testing.assert_allclose(s[:61], 1 / (1 + np.exp(-z.astype(np.float64))), rtol=4 * np.finfo(dtype).eps)
+
+
+def test_sigmoid_never_signals_even_when_floating_point_errors_raise():
+    # e^{-|z|} underflows to 0 for |z| > 745: the exact answer to float64 precision, never an error
+    with np.errstate(all="raise"):
+        out = act.sigmoid(np.array([-1e300, -800.0, 0.0, 800.0, 1e300]))
+    np.testing.assert_array_equal(out, [0.0, 0.0, 0.5, 1.0, 1.0])

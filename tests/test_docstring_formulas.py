@@ -127,6 +127,9 @@ FORMULAS = {
     # regularization
     "regularization.l2_penalty": lambda: (regularization.l2_penalty([Z, Z[:2]], 0.3),
                                           0.15 * (np.sum(Z ** 2) + np.sum(Z[:2] ** 2))),
+    # sign(v) · max(|v| − t, 0), by hand at five points
+    "regularization.soft_threshold": lambda: (regularization.soft_threshold(np.array([-2.0, -0.3, 0.0, 0.5, 1.5]), 0.5),
+                                              np.array([-1.5, 0.0, 0.0, 0.0, 1.0])),
     "regularization.l2_gradient": lambda: (regularization.l2_gradient(Z, 0.3), 0.3 * Z),
     "regularization.l1_penalty": lambda: (regularization.l1_penalty([Z], 0.3), 0.3 * np.sum(np.abs(Z))),
     "regularization.l1_gradient": lambda: (regularization.l1_gradient(np.r_[-2.0, 0.0, 3.0], 0.3), [-0.3, 0.0, 0.3]),

@@ -266,3 +266,26 @@ def test_early_stopping_usage_errors():
 def test_argument_errors(call, exc, msg):
     with pytest.raises(exc, match=msg):
         call()
+
+
+# ---------------------------------------------------------------- soft-thresholding
+from companion.regularization import soft_threshold  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.floats(-5, 5), st.floats(0, 3))
+def test_soft_threshold_is_the_brute_force_minimizer(v, t):
+    grid = np.linspace(-8, 8, 160_001)                          # spacing 1e-4
+    brute = grid[np.argmin(0.5 * (grid - v) ** 2 + t * np.abs(grid))]
+    assert abs(float(soft_threshold(np.array([v]), t)[0]) - brute) <= 1e-4
+
+
+def test_soft_threshold_exact_zeros_dtype_and_errors():
+    v = np.array([-2.0, -0.5, 0.0, 0.5, 0.7], dtype=np.float32)
+    out = soft_threshold(v, 0.5)
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out, [-1.5, 0.0, 0.0, 0.0, 0.2], rtol=1e-6)
+    assert np.all(out[1:4] == 0.0)                               # exactly zero, not merely small
+    assert v[0] == -2.0                                          # input untouched
+    with pytest.raises(ValueError, match="t must be a finite number ≥ 0"):
+        soft_threshold(v, -0.1)

@@ -297,3 +297,66 @@ def test_to_sequential_copies_the_parameters():
     net.parameters()[0][...] = 0.0
     assert np.all(mlp.weights[0] != 0.0)              # training the copy leaves the MLP alone
     assert repr(net) == "Sequential([Dense(2, 3), Activation('sigmoid'), Dense(3, 1), Sigmoid()], QuadraticLoss())"
+
+
+# ---------------------------------------------------------------- check_gradients in training mode
+def _regularized_net(p_drop=0.4):
+    drop = Dropout(p_drop=p_drop, seed=5)
+    bn = BatchNorm(6)
+    net = Sequential([Dense(3, 6, seed=1, init="xavier"), bn, Tanh(), drop, Dense(6, 4, seed=2, init="xavier")],
+                     SoftmaxCrossEntropyLoss())
+    rng = np.random.default_rng(7)
+    bn.params["gamma"][...] = rng.normal(size=6)
+    bn.params["beta"][...] = rng.normal(size=6)
+    return net, drop, bn
+
+
+def test_check_gradients_handles_dropout_and_batchnorm_in_training_mode():
+    net, drop, bn = _regularized_net()
+    X, Y = data()
+    errors = check_gradients(net, X, Y)
+    # The bias just before BatchNorm has a zero gradient: both sides are ~0, compare absolutely.
+    bias = net.layers[0].params["b"]
+    by_array = {id(p): name for name, p in zip(errors, net.parameters())}
+    _, grads = net.loss_and_gradients(X, Y)
+    assert np.abs(net.layers[0].grads["b"]).max() < 1e-12
+    for name, err in errors.items():
+        if name != by_array[id(bias)]:
+            assert err < 1e-7, (name, err)
+
+
+def test_check_gradients_leaves_masks_and_running_statistics_as_they_were():
+    net, drop, bn = _regularized_net()
+    X, Y = data()
+    state = drop.get_state()
+    mean, var = bn.running_mean.copy(), bn.running_var.copy()
+    check_gradients(net, X, Y)
+    np.testing.assert_array_equal(bn.running_mean, mean)
+    np.testing.assert_array_equal(bn.running_var, var)
+    twin = Dropout(p_drop=0.4, seed=5)
+    np.testing.assert_array_equal(drop.forward(X), twin.forward(X))   # the stream was rewound
+    assert drop.get_state() != state
+
+
+def test_without_a_fixed_mask_stream_the_check_fails():
+    # The old behaviour (evaluation-mode cost against training-mode gradients) is far off.
+    net, _, _ = _regularized_net(p_drop=0.5)
+    X, Y = data()
+    errors = check_gradients(net, X, Y, training=False)
+    assert max(errors.values()) > 1e-3
+
+
+def test_dropout_and_batchnorm_state_round_trip():
+    drop = Dropout(0.5, seed=0)
+    X = np.ones((4, 5))
+    s = drop.get_state()
+    a = drop.forward(X)
+    drop.set_state(s)
+    np.testing.assert_array_equal(drop.forward(X), a)
+    bn = BatchNorm(5)
+    s = bn.get_state()
+    bn.forward(np.arange(20.0).reshape(4, 5))
+    assert not np.allclose(bn.running_mean, 0.0)
+    bn.set_state(s)
+    np.testing.assert_array_equal(bn.running_mean, np.zeros(5))
+    np.testing.assert_array_equal(bn.running_var, np.ones(5))

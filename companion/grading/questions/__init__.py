@@ -25,6 +25,8 @@ NOTEBOOKS: dict[str, str] = {
     "ch11": "11_classic_networks",
     "ch12": "12_toward_deep_learning",
     "ch07": "07_optimizers",
+    "ch09": "09_representation_power",
+    "ch10": "10_regularization",
 }
 
 
