@@ -21,12 +21,12 @@ NOTEBOOKS: dict[str, str] = {
     "ch04": "04_gradient_descent",
     "ch05": "05_backpropagation",
     "ch06": "06_training_a_classifier",
-    "ch08": "08_local_minima",
-    "ch11": "11_classic_networks",
-    "ch12": "12_toward_deep_learning",
     "ch07": "07_optimizers",
+    "ch08": "08_local_minima",
     "ch09": "09_representation_power",
     "ch10": "10_regularization",
+    "ch11": "11_classic_networks",
+    "ch12": "12_toward_deep_learning",
 }
 
 
