@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from companion._validation import as_float_array, check_2d, make_rng
+from companion._validation import as_float_array, check_2d, check_dtype, check_int, make_rng
 from companion.layers import Layer
 
 __all__ = ["conv2d_output_size", "conv2d", "Conv2D", "MaxPool2D", "Flatten", "Unflatten"]
@@ -33,22 +33,13 @@ __all__ = ["conv2d_output_size", "conv2d", "Conv2D", "MaxPool2D", "Flatten", "Un
 # --------------------------------------------------------------------------------------------
 # Argument checks
 # --------------------------------------------------------------------------------------------
-def _positive_int(name: str, value, minimum: int = 1) -> int:
-    """Return ``value`` as an int ≥ ``minimum`` or raise naming ``name``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int ≥ {minimum}; got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int ≥ {minimum}; got {value}")
-    return int(value)
-
-
 def _pair(name: str, value, minimum: int = 1) -> tuple[int, int]:
     """Return ``value`` (an int or a pair of ints) as a pair ``(rows, cols)``."""
     if isinstance(value, (tuple, list)):
         if len(value) != 2:
             raise ValueError(f"{name} must be an int or a pair (rows, cols); got {value!r}")
-        return _positive_int(name, value[0], minimum), _positive_int(name, value[1], minimum)
-    v = _positive_int(name, value, minimum)
+        return check_int(name, value[0], minimum), check_int(name, value[1], minimum)
+    v = check_int(name, value, minimum)
     return v, v
 
 
@@ -73,8 +64,8 @@ def conv2d_output_size(size: int, kernel: int, stride: int = 1, padding: int = 0
 
     Raises ``ValueError`` when the kernel is larger than the padded input.
     """
-    size, kernel = _positive_int("size", size), _positive_int("kernel", kernel)
-    stride, padding = _positive_int("stride", stride), _positive_int("padding", padding, 0)
+    size, kernel = check_int("size", size), check_int("kernel", kernel)
+    stride, padding = check_int("stride", stride), check_int("padding", padding, 0)
     if kernel > size + 2 * padding:
         raise ValueError(
             f"kernel ({kernel}) is larger than the padded input (size {size} + 2·padding {padding} "
@@ -190,11 +181,11 @@ class Conv2D(_ImageLayer):
                  seed: int | None = None, rng: np.random.Generator | None = None, init: str = "he",
                  dtype=np.float64) -> None:
         super().__init__()
-        self.in_channels = _positive_int("in_channels", in_channels)
-        self.out_channels = _positive_int("out_channels", out_channels)
+        self.in_channels = check_int("in_channels", in_channels)
+        self.out_channels = check_int("out_channels", out_channels)
         self.kernel_size = _pair("kernel_size", kernel_size)
         self.stride, self.padding = _pair("stride", stride), _pair("padding", padding, 0)
-        dtype = _float_dtype(dtype)
+        dtype = check_dtype(dtype)
         kh, kw = self.kernel_size
         fan_in, fan_out = self.in_channels * kh * kw, self.out_channels * kh * kw
         if init not in ("he", "xavier"):
@@ -254,7 +245,7 @@ class MaxPool2D(_ImageLayer):
 
     def __init__(self, size: int = 2) -> None:
         super().__init__()
-        self.size = _positive_int("size", size)
+        self.size = check_int("size", size)
         self._argmax: np.ndarray | None = None
 
     def _blocks(self, X: np.ndarray) -> np.ndarray:
@@ -325,7 +316,7 @@ class Unflatten(Layer):
         super().__init__()
         if not isinstance(shape, (tuple, list)) or len(shape) != 3:
             raise ValueError(f"shape must be a tuple (channels, height, width); got {shape!r}")
-        self.shape = tuple(_positive_int("shape", s) for s in shape)
+        self.shape = tuple(check_int("shape", s) for s in shape)
         self.n_in = int(np.prod(self.shape))
 
     def _forward(self, X: np.ndarray, training: bool) -> np.ndarray:
@@ -341,14 +332,3 @@ class Unflatten(Layer):
 
     def __repr__(self) -> str:
         return f"Unflatten({self.shape})"
-
-
-def _float_dtype(dtype) -> np.dtype:
-    """Return ``dtype`` as float32 or float64, else raise ``TypeError``."""
-    try:
-        dt = np.dtype(dtype)
-    except TypeError as exc:
-        raise TypeError(f"dtype must be numpy.float32 or numpy.float64; got {dtype!r}") from exc
-    if dt not in (np.dtype(np.float32), np.dtype(np.float64)):
-        raise TypeError(f"dtype must be numpy.float32 or numpy.float64; got {dt}")
-    return dt
