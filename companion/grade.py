@@ -68,7 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     add("--assignment", metavar="NN", help="grade every notebook as this assignment (e.g. 05 or "
                                            "05_backpropagation), whatever its file name")
     add("--jobs", metavar="N", type=int, default=os.cpu_count() or 1,
-        help="questions sandboxed at the same time (default: the number of cores)")
+        help="notebooks graded at the same time, one sandbox each (default: the number of cores)")
     add("--hints", metavar="POLICY", type=_hints_policy, default="on",
         help="on (default), off, or after-N-attempts: show a question's hint only after N failed "
              "gradings of that submission")

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from companion.grading.runner import decode
-from companion.grading.sandbox import _load_array, isolation_report, run_in_sandbox
+from companion.grading.sandbox import (SandboxQuestion, _load_array, isolation_report, run_in_sandbox,
+                                       run_notebook_in_sandbox)
 
 SUBMISSION = Path(__file__).parent / "grading_fixtures" / "demo.ipynb"
 
@@ -89,3 +90,62 @@ def test_result_header_must_match_file_size(tmp_path):
 def test_parent_limits_are_unchanged():
     # the limits apply to the child only
     assert resource.getrlimit(resource.RLIMIT_AS)[0] != 2048 * 2**20
+
+
+# ------------------------------------------------------------------ one sandbox per notebook
+def _notebook_run(cells: list[str], questions: list[SandboxQuestion], **limits) -> list:
+    numbered = [(k + 1, source) for k, source in enumerate(cells)]
+    return run_notebook_in_sandbox(SUBMISSION, numbered, questions, **{"cell_timeout": 5.0, **limits})
+
+
+def _values(result) -> list[float]:
+    assert result.status == "ok", (result.status, result.stderr)
+    return [float(decode(c["value"], result.arrays)) if c["ok"] else c["error"]["type"]
+            for c in result.manifest["cases"]]
+
+
+ONE = [((), {})]
+
+
+def test_each_cell_runs_once_and_questions_never_see_each_others_calls():
+    cells = ["open('runs.txt', 'a').write('x')\nSTATE = []\n"
+             "def f():\n    STATE.append(1)\n    return float(len(STATE))\n",
+             "def g():\n    return float(len(STATE) + 10 * len(open('runs.txt').read()))\n"]
+    f, g = _notebook_run(cells, [SandboxQuestion("f", ONE * 3, 5.0, prefix=1),
+                                 SandboxQuestion("g", ONE, 5.0, prefix=2)])
+    assert _values(f) == [1.0, 2.0, 3.0]      # cases of one question share its process
+    assert _values(g) == [10.0]               # f's calls are not seen; the first cell ran once
+
+
+def test_extra_cells_run_only_in_the_question_that_needs_them():
+    cells = ["def f():\n    return helper()\n\ndef g():\n    return float('helper' in globals())\n",
+             "def helper():\n    return 7.0\n"]
+    f, g = _notebook_run(cells, [SandboxQuestion("f", ONE, 5.0, prefix=1, extra=(1,)),
+                                 SandboxQuestion("g", ONE, 5.0, prefix=1)])
+    assert _values(f) == [7.0] and _values(g) == [0.0]
+
+
+def test_a_question_that_ends_its_process_costs_only_itself():
+    cells = ["import os\ndef f():\n    os._exit(3)\n\ndef g():\n    return 1.0\n"]
+    f, g = _notebook_run(cells, [SandboxQuestion("f", ONE, 5.0, prefix=1),
+                                 SandboxQuestion("g", ONE, 5.0, prefix=1)])
+    assert (f.status, f.returncode, f.where) == ("crashed", 3, "case 1")
+    assert _values(g) == [1.0]
+
+
+def test_a_cell_that_ends_the_run_costs_the_questions_after_it():
+    cells = ["def f():\n    return 1.0\n", "import os\nos._exit(5)\n", "def g():\n    return 2.0\n"]
+    f, g = _notebook_run(cells, [SandboxQuestion("f", ONE, 5.0, prefix=1),
+                                 SandboxQuestion("g", ONE, 5.0, prefix=3)])
+    assert _values(f) == [1.0]
+    assert (g.status, g.returncode, g.where) == ("crashed", 5, "cell 2")
+
+
+def test_a_question_that_ignores_the_interrupt_is_killed_and_the_next_one_runs(monkeypatch):
+    monkeypatch.setattr("companion.grading.sandbox.SAVE_SECONDS", 0.5)
+    cells = ["import time\ndef f():\n    while True:\n        try:\n            time.sleep(10)\n"
+             "        except BaseException:\n            pass\n\ndef g():\n    return 1.0\n"]
+    f, g = _notebook_run(cells, [SandboxQuestion("f", ONE, 0.5, prefix=1),
+                                 SandboxQuestion("g", ONE, 5.0, prefix=1)])
+    assert (f.status, f.where) == ("timeout", "case 1")
+    assert _values(g) == [1.0]

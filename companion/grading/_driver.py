@@ -1,14 +1,19 @@
-"""Trusted driver run inside the grading sandbox (one fresh process per question).
+"""Trusted driver run inside the grading sandbox (one sandbox per notebook, one process per question).
 
 Usage (by :mod:`companion.grading.sandbox` only)::
 
     python -s -P -m companion.grading._driver JOB.json
 
-The driver limits its own resources, drops privileges when started as root, executes the
-learner's code cells in a fresh namespace, calls the question's function on every case and
-writes what came back (arrays as ``.npy`` files plus a JSON manifest) into its scratch
-directory. It never sees reference outputs: the grading process judges the results.
-Everything it writes is treated as untrusted by the grading process.
+The driver limits its own resources, drops privileges when started as root and executes the
+learner's code cells in a fresh namespace, each cell once, in notebook order. When the cells a
+question needs have run, it forks: the copy (a fresh process that has seen no other question's
+calls) runs the question's own extra cells, calls its function on every case and writes what
+came back (arrays as ``.npy`` files plus a JSON manifest) into the question's folder; the driver
+waits for it, at most the question's time, and goes on with the next cells. Forking from the
+state the cells left means a slow or looping cell costs its time once per notebook, not once per
+question, and Python, NumPy and the notebook's imports start once. The driver never sees
+reference outputs: the grading process judges the results. Everything it writes is treated as
+untrusted by the grading process.
 """
 from __future__ import annotations
 
@@ -20,14 +25,16 @@ import pickle
 import resource
 import signal
 import sys
-import time
 import types
+from os import _exit, fork as _fork, kill as _kill, waitpid as _waitpid
+from time import monotonic as _monotonic, sleep as _sleep
 
 # Running as `python -m companion.grading._driver` has already imported the package.
 from companion.grading.notebook import strip_magics
 from companion.grading.protocol import TimeLimit, encode, error_record, resolve, run_case, short, time_limit, uses
 
 MAX_STREAM = 64 * 1024   # characters of printed output kept per stream
+# (the os and time functions above are bound before any learner code can replace them)
 
 
 class _CappedStream(io.TextIOBase):
@@ -81,18 +88,31 @@ def _drop_privileges(job: dict) -> None:
     os.setuid(job["uid"])
 
 
-def _status(text: str) -> None:
+def _status(path: str, text: str) -> None:
     """Record what the sandbox is doing, so a timeout can say where it happened."""
     try:
-        with open("status.txt", "w") as fh:
+        with open(path, "w") as fh:
             fh.write(text)
     except OSError:
         pass
 
 
-def _run_cell(index: int, source: str, namespace: dict, seconds: float | None) -> dict | None:
+class _CellClock:
+    """Seconds left for the cells of one question (``None``: no limit); only cell time counts."""
+
+    def __init__(self, seconds: float | None):
+        self.total, self.used = seconds, 0.0
+
+    def left(self) -> float | None:
+        return None if self.total is None else self.total - self.used
+
+    def spend(self, seconds: float) -> None:
+        self.used += seconds
+
+
+def _run_cell(index: int, source: str, namespace: dict, seconds: float | None, status: str) -> dict | None:
     """Execute one cell (interrupted after ``seconds``); the error record, or None when it ran."""
-    _status(f"cell {index}")
+    _status(status, f"cell {index}")
     name = f"<cell {index}>"
     try:
         code = compile(strip_magics(source), name, "exec")
@@ -109,20 +129,21 @@ def _run_cell(index: int, source: str, namespace: dict, seconds: float | None) -
     return None
 
 
-def _run_cells(cells: list, namespace: dict, cell_seconds: float | None,
-               notebook_seconds: float | None) -> list:
-    """Run the cells in order; each has ``cell_seconds``, all together ``notebook_seconds``."""
-    errors, deadline = [], None if notebook_seconds is None else time.monotonic() + notebook_seconds
+def _run_cells(cells: list, namespace: dict, cell_seconds: float | None, clock: _CellClock,
+               status: str) -> list:
+    """Run the cells in order; each has ``cell_seconds``, all of a question's together the clock's."""
+    errors = []
     for index, source in cells:
-        budget = cell_seconds
-        if deadline is not None:
-            left = deadline - time.monotonic()
+        budget, left = cell_seconds, clock.left()
+        if left is not None:
             if left <= 0:
                 errors.append({"cell": index, "type": "NotRun", "where": f"<cell {index}>",
-                               "message": f"not run: the notebook's {notebook_seconds:g} s were used up"})
+                               "message": f"not run: the notebook's {clock.total:g} s were used up"})
                 continue
             budget = left if budget is None else min(budget, left)
-        error = _run_cell(index, source, namespace, budget)
+        start = _monotonic()
+        error = _run_cell(index, source, namespace, budget, status)
+        clock.spend(_monotonic() - start)
         if error:
             errors.append(error)
     return errors
@@ -161,14 +182,14 @@ def _install_tripwires(forbidden: list, calls: set) -> dict:
     return originals
 
 
-def _call_cases(function, cases: list, calls: set, seconds: float | None) -> tuple[list, list]:
+def _call_cases(function, cases: list, calls: set, seconds: float | None, status: str) -> tuple[list, list]:
     """Every case in turn, all of them within ``seconds``; cases after a time-out are not run."""
     results, store = [], []
-    deadline = None if seconds is None else time.monotonic() + seconds
+    deadline = None if seconds is None else _monotonic() + seconds
     for k, (args, kwargs) in enumerate(cases):
-        _status(f"case {k + 1}")
+        _status(status, f"case {k + 1}")
         calls.clear()
-        left = None if deadline is None else deadline - time.monotonic()
+        left = None if deadline is None else deadline - _monotonic()
         if left is not None and left <= 0:
             entry = {"ok": False, "error": {"type": "NotRun", "message": "time used up", "where": ""},
                      "warnings": []}
@@ -181,22 +202,95 @@ def _call_cases(function, cases: list, calls: set, seconds: float | None) -> tup
     return results, store
 
 
-def _save(manifest: dict, store: list) -> None:
+def _save(folder: str, manifest: dict, store: list) -> None:
     import numpy as np
 
     for i, array in enumerate(store):
-        np.save(f"out_{i}.npy", array, allow_pickle=False)
+        np.save(os.path.join(folder, f"out_{i}.npy"), array, allow_pickle=False)
     manifest["arrays"] = len(store)
-    with open("manifest.tmp", "w") as fh:
+    with open(os.path.join(folder, "manifest.tmp"), "w") as fh:
         json.dump(manifest, fh)
-    os.replace("manifest.tmp", "manifest.json")
+    os.replace(os.path.join(folder, "manifest.tmp"), os.path.join(folder, "manifest.json"))
+
+
+def _answer(question: dict, cells: list, namespace: dict, errors: list, clock: _CellClock,
+            calls: set, originals: dict, cell_seconds: float | None) -> None:
+    """In the question's own process: its extra cells, then its function on every case."""
+    folder = question["folder"]
+    status = os.path.join(folder, "status.txt")
+    extra = [cells[p] for p in question["extra"]]
+    errors = errors + _run_cells(extra, namespace, cell_seconds, clock, status)
+    manifest, store = {"cell_errors": errors}, []
+    function = namespace.get(question["function"])
+    if function is None:
+        manifest["missing"] = True
+    elif not callable(function):
+        manifest["not_callable"] = type(function).__name__
+    else:
+        manifest["uses"] = uses(function, {k: v for k, v in originals.items() if k in question["forbidden"]})
+        manifest["cases"], store = _call_cases(function, question["cases"], calls,
+                                               question.get("case_seconds"), status)
+        _status(status, "saving")
+    _save(folder, manifest, store)
+
+
+def _wait(pid: int, seconds: float | None) -> tuple[int, bool]:
+    """(return code, whether it was killed for time) of the question's process."""
+    end = None if seconds is None else _monotonic() + seconds
+    while True:
+        done, status = _waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if end is not None and _monotonic() > end:
+            _kill(pid, signal.SIGKILL)
+            _, status = _waitpid(pid, 0)
+            return -signal.SIGKILL, True
+        _sleep(0.002)
+    return (-os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)), False
+
+
+def _fork_question(question: dict, job: dict, namespace: dict, errors: list, clock: _CellClock,
+                   calls: set, originals: dict) -> None:
+    """Answer ``question`` in a forked copy of this process and wait for it (at most its time).
+
+    The copy starts from the state the cells left, so the question runs in a fresh process that
+    never saw another question's calls, while the cells before it ran only once.
+    """
+    folder = question["folder"]
+    os.mkdir(folder, 0o700)
+    child_clock = _CellClock(clock.total)
+    child_clock.used = clock.used
+    pid = _fork()
+    if pid == 0:
+        try:
+            _answer(question, job["cells"], namespace, errors, child_clock, calls, originals,
+                    job.get("cell_seconds"))
+        except BaseException:  # noqa: BLE001 - nothing may escape into the driver's loop
+            pass
+        finally:
+            sys.stdout.flush()
+            _exit(0)
+    seconds = question.get("case_seconds")
+    if seconds is not None:
+        extra = clock.left() if question["extra"] else 0.0
+        seconds += job["save_seconds"] + (len(question["extra"]) * (job.get("cell_seconds") or 0.0)
+                                   if extra is None else max(extra, 0.0))
+    code, timed_out = _wait(pid, seconds)
+    with open(os.path.join(folder, "ended.json"), "w") as fh:
+        json.dump({"returncode": code, "timed_out": timed_out}, fh)
 
 
 def main(job_path: str) -> None:
     with open(job_path) as fh:
         job = json.load(fh)
-    with open(job["cases_file"], "rb") as fh:
-        cases = pickle.load(fh)     # written by the trusted grading process
+    # absolute paths from here on, since learner code may chdir (the cwd's own path may not resolve
+    # inside the sandbox's mount namespace, the job file's does)
+    work = os.path.join(os.path.dirname(os.path.abspath(job_path)), "work")
+    questions = job["questions"]
+    for k, question in enumerate(questions):
+        with open(os.path.join(work, question["cases_file"]), "rb") as fh:
+            question["cases"] = pickle.load(fh)     # written by the trusted grading process
+        question["folder"] = os.path.join(work, question["name"])
     _limit(job)
     _drop_privileges(job)
     sys.stdout = _CappedStream(os.fdopen(1, "wb", buffering=0, closefd=False))
@@ -204,22 +298,15 @@ def main(job_path: str) -> None:
     import numpy as np  # noqa: F401  - imported before learner code, like a notebook kernel
 
     calls: set = set()
-    originals = _install_tripwires(job["forbidden"], calls)
+    originals = _install_tripwires(sorted({f for q in questions for f in q["forbidden"]}), calls)
     namespace = {"__name__": "__main__", "__builtins__": builtins}
-    manifest = {"cell_errors": _run_cells(job["cells"], namespace, job.get("cell_seconds"),
-                                          job.get("notebook_seconds"))}
-    function = namespace.get(job["function"])
-    if function is None:
-        manifest["missing"] = True
-    elif not callable(function):
-        manifest["not_callable"] = type(function).__name__
-    else:
-        manifest["uses"] = uses(function, originals)
-        manifest["cases"], store = _call_cases(function, cases, calls, job.get("case_seconds"))
-        _status("saving")
-        _save(manifest, store)
-        return
-    _save(manifest, [])
+    cells, status = job["cells"], os.path.join(work, "status.txt")
+    clock, errors, ran = _CellClock(job.get("notebook_seconds")), [], 0
+    for question in sorted(questions, key=lambda q: q["prefix"]):
+        errors += _run_cells(cells[ran:question["prefix"]], namespace, job.get("cell_seconds"), clock, status)
+        ran = max(ran, question["prefix"])
+        _status(status, f"waiting for {question['function']}()")
+        _fork_question(question, job, namespace, errors, clock, calls, originals)
 
 
 if __name__ == "__main__":

@@ -1,12 +1,17 @@
 """Grade a learner's notebook question by question: sandboxed run, judged here.
 
-Time rule (what one slow or looping cell costs). For each question a fresh sandbox runs the
-notebook's code cells from the top down to the cell that defines the question's function (later
-cells only when they define a name the answer uses), so demo cells after an answer never cost
-that answer. Each cell is interrupted after ``cell_timeout`` seconds, like Jupyter's interrupt,
-and the next cell runs; all cells together get ``notebook_timeout`` seconds. The calls of the
-question's function then get the question's own ``timeout`` (all cases together); cases that
-passed before a time-out keep their credit under partial credit.
+Time rule (what one slow or looping cell costs). A question needs the notebook's code cells from
+the top down to the cell that defines its function (later cells only when they define a name the
+answer uses), so demo cells after an answer never cost that answer. Each cell is interrupted
+after ``cell_timeout`` seconds, like Jupyter's interrupt, and the next cell runs; the cells one
+question needs get ``notebook_timeout`` seconds together. The calls of the question's function
+then get the question's own ``timeout`` (all cases together); cases that passed before a
+time-out keep their credit under partial credit.
+
+One sandbox per notebook runs each cell once, top down, and answers each question in a process
+forked from it as soon as the question's cells have run (:func:`run_notebook_in_sandbox`): every
+question still starts from a state no other question's calls have touched, and a slow cell costs
+its time once for the notebook, not once per question.
 """
 from __future__ import annotations
 
@@ -24,7 +29,8 @@ from companion.grading.judge import (describe_inputs, forbidden_in_source, judge
                                      precision_note, warning_hints)
 from companion.grading.protocol import Opaque, decode
 from companion.grading.results import NotebookResult, QuestionResult
-from companion.grading.sandbox import MEMORY_MIB, SandboxResult, run_in_sandbox
+from companion.grading.sandbox import (MEMORY_MIB, STARTUP_SECONDS, SandboxQuestion,
+                                       SandboxResult, run_in_sandbox, run_notebook_in_sandbox)
 from companion.grading.spec import Case, Question
 
 __all__ = ["QuestionResult", "NotebookResult", "grade_notebook", "grade_question", "file_hash",
@@ -121,17 +127,74 @@ def submit_notebook(path: str | Path, timeout: float | None = None,
     trees = nbmod.parse_cells([source for _, source in nbmod.code_cells_to_run(nb)])
     own = executor is None
     pool = ThreadPoolExecutor(max_workers=max(1, workers)) if own else executor
-    futures = [pool.submit(grade_question, path, nbmod.cells_for_question(nb, q.function, q.id), trees, q,
-                           timeout, cell_timeout, notebook_timeout) for q in table[result.chapter]]
+    future = pool.submit(_grade_questions, path, nb, trees, table[result.chapter], timeout, cell_timeout,
+                         notebook_timeout)
 
     def wait() -> NotebookResult:
         try:
-            result.questions = [f.result() for f in futures]
+            result.questions = future.result()
         finally:
             if own:
                 pool.shutdown()
         return result
     return wait
+
+
+def _plan(nb: dict, question: Question, cells: list) -> tuple[int, tuple[int, ...]]:
+    """(cells to run before the question, positions of later cells only it needs)."""
+    position = {index: k for k, (index, _) in enumerate(cells)}
+    chosen = [position[index] for index, _ in nbmod.cells_for_question(nb, question.function, question.id)]
+    prefix = 0
+    while prefix < len(chosen) and chosen[prefix] == prefix:
+        prefix += 1
+    return prefix, tuple(chosen[prefix:])
+
+
+def _grade_questions(path: Path, nb: dict, trees: list, questions: list[Question], timeout: float | None,
+                     cell_timeout: float | None, notebook_timeout: float | None) -> list[QuestionResult]:
+    """Every question of one notebook: one sandboxed run of its cells, each question judged here."""
+    cells = nbmod.code_cells_to_run(nb)
+    limited = cell_timeout is not None or notebook_timeout is not None
+    results: dict[int, QuestionResult] = {}
+    planned = []
+    for k, question in enumerate(questions):
+        limit = float(timeout if timeout is not None else question.timeout)
+        try:
+            cases = question.cases()
+            expected = _expected(question, cases)
+        except Exception as exc:  # noqa: BLE001 - a fault of the question specification, not the learner
+            results[k] = _spec_fault(question, exc)
+            continue
+        prefix, extra = _plan(nb, question, cells)
+        planned.append((k, question, cases, expected, limit,
+                        SandboxQuestion(question.function, [(c.args, c.kwargs) for c in cases],
+                                        limit if limited else None, tuple(question.forbidden), prefix, extra)))
+    wall = None if limited else sum(item[4] for item in planned) + STARTUP_SECONDS
+    try:
+        runs = run_notebook_in_sandbox(path, cells, [item[5] for item in planned], cell_timeout,
+                                       notebook_timeout, wall=wall) if planned else []
+    except Exception as exc:  # noqa: BLE001 - the sandbox could not start: no question can be graded
+        runs = None
+        for k, question, *_ in planned:
+            results[k] = _spec_fault(question, exc)
+    for (k, question, cases, expected, limit, _), run in zip(planned, runs or []):
+        results[k] = _judged(run, question, cases, expected, trees, limit)
+    return [results[k] for k in range(len(questions))]
+
+
+def _spec_fault(question: Question, exc: Exception) -> QuestionResult:
+    return _zero(question, f"this question could not be graded ({type(exc).__name__}: {exc}); "
+                           f"please tell the course maintainers")
+
+
+def _judged(run: SandboxResult, question: Question, cases: list[Case], expected: list, trees: list,
+            limit: float) -> QuestionResult:
+    try:
+        verdict = _judge_run(run, question, cases, expected, trees, limit)
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        verdict = (f"the sandbox returned malformed results ({type(exc).__name__})", 0, False)
+    feedback, n_passed, hinted = verdict
+    return _result(question, feedback, n_passed, len(cases), hinted)
 
 
 def _zero(question: Question, feedback: str) -> QuestionResult:
@@ -150,7 +213,7 @@ def _expected(question: Question, cases: list[Case]) -> list:
 def grade_question(path: Path, cells: list, trees: list, question: Question,
                    timeout: float | None = None, cell_timeout: float | None = None,
                    notebook_timeout: float | None = None) -> QuestionResult:
-    """Run one question in the sandbox and judge what came back."""
+    """Run one question in its own sandbox (only ``cells`` before it) and judge what came back."""
     limit = float(timeout if timeout is not None else question.timeout)
     try:
         cases = question.cases()
@@ -159,14 +222,8 @@ def grade_question(path: Path, cells: list, trees: list, question: Question,
                              timeout=limit, forbidden=question.forbidden, cell_timeout=cell_timeout,
                              notebook_timeout=notebook_timeout)
     except Exception as exc:  # noqa: BLE001 - a fault of the question specification, not the learner
-        return _zero(question, f"this question could not be graded ({type(exc).__name__}: {exc}); "
-                               f"please tell the course maintainers")
-    try:
-        verdict = _judge_run(run, question, cases, expected, trees, limit)
-    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-        verdict = (f"the sandbox returned malformed results ({type(exc).__name__})", 0, False)
-    feedback, n_passed, hinted = verdict
-    return _result(question, feedback, n_passed, len(cases), hinted)
+        return _spec_fault(question, exc)
+    return _judged(run, question, cases, expected, trees, limit)
 
 
 def _result(question: Question, feedback: str, n_passed: int, n_cases: int, hinted: bool) -> QuestionResult:

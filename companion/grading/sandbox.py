@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["SandboxResult", "run_in_sandbox", "isolation_report", "terminate_all", "SandboxClosed",
+__all__ = ["SandboxResult", "SandboxQuestion", "run_in_sandbox", "run_notebook_in_sandbox", "isolation_report", "terminate_all", "SandboxClosed",
            "MEMORY_MIB", "STARTUP_SECONDS"]
 
 MEMORY_MIB = 2048          # address space of the child
@@ -44,6 +44,7 @@ MAX_MANIFEST = 4 * 1024 * 1024
 MAX_ARRAY_BYTES = 64 * 1024 * 1024
 MAX_STREAM_READ = 16 * 1024
 STARTUP_SECONDS = 15       # starting Python and NumPy in the child, and saving its results
+SAVE_SECONDS = 5          # a question's process, after its time, to save its results and exit
 
 # Every sandbox alive in this process: its child and scratch folder, so that a signal to the grader
 # can end them all (see :func:`terminate_all`).
@@ -266,6 +267,22 @@ def _kill_group(proc: subprocess.Popen) -> None:
         pass
 
 
+@dataclass
+class SandboxQuestion:
+    """One question of a notebook's sandboxed run.
+
+    ``prefix`` cells (counted from the top of the notebook's run list) must have run before it;
+    ``extra`` are positions of later cells it also needs, run in its own process only.
+    """
+
+    function: str
+    cases: list                       # (args, kwargs) pairs, pickled for the child
+    timeout: float | None             # seconds for all its cases (None: no own limit)
+    forbidden: tuple[str, ...] = ()
+    prefix: int = 0
+    extra: tuple[int, ...] = ()
+
+
 def run_in_sandbox(submission: Path, cells: list[tuple[int, str]], function: str,
                    cases: list[tuple[tuple, dict]], timeout: float,
                    forbidden: tuple[str, ...] = (), cell_timeout: float | None = None,
@@ -297,30 +314,68 @@ def run_in_sandbox(submission: Path, cells: list[tuple[int, str]], function: str
     group is killed only after ``timeout + notebook_timeout + STARTUP_SECONDS`` (code that ignores
     the interrupt).
     """
-    ids = _unprivileged_ids()
     limited = cell_timeout is not None or notebook_timeout is not None
+    question = SandboxQuestion(function, cases, timeout if limited else None, tuple(forbidden), len(cells))
+    return run_notebook_in_sandbox(submission, cells, [question], cell_timeout, notebook_timeout,
+                                   wall=None if limited else timeout)[0]
+
+
+def _wall_seconds(cells: list, questions: list[SandboxQuestion], cell_timeout: float | None,
+                  notebook_timeout: float | None) -> float:
+    """When the whole run is killed: every limit inside it has had its chance first."""
     cells_total = notebook_timeout if notebook_timeout is not None else len(cells) * float(cell_timeout or 0)
-    wall = timeout + cells_total + STARTUP_SECONDS if limited else timeout
+    own = sum(float(q.timeout or 0) + SAVE_SECONDS + (cells_total if q.extra else 0.0) for q in questions)
+    return STARTUP_SECONDS + cells_total + own
+
+
+def run_notebook_in_sandbox(submission: Path, cells: list[tuple[int, str]], questions: list[SandboxQuestion],
+                            cell_timeout: float | None = None, notebook_timeout: float | None = None,
+                            wall: float | None = None) -> list[SandboxResult]:
+    """Run a notebook's cells once and answer every question in its own forked process.
+
+    Parameters
+    ----------
+    submission : Path
+        The learner's notebook (copied into the scratch directory).
+    cells : list of (int, str)
+        The code cells, in notebook order, as (cell number, source).
+    questions : list of SandboxQuestion
+        What to call, on which cases, after which cells (see :class:`SandboxQuestion`).
+    cell_timeout, notebook_timeout : float, optional
+        Seconds after which a cell is interrupted; seconds for all the cells one question needs.
+    wall : float, optional
+        Seconds after which the whole run is killed; default: the sum of all the limits inside it
+        plus :data:`STARTUP_SECONDS`.
+
+    Returns
+    -------
+    list of SandboxResult
+        One per question, in the order given.
+    """
+    ids = _unprivileged_ids()
+    wall = _wall_seconds(cells, questions, cell_timeout, notebook_timeout) if wall is None else wall
     with _LOCK:
         if _CLOSED.is_set():
             raise SandboxClosed("the grader is stopping")
         outer, work = _make_scratch(Path(submission), ids)
         _LIVE[id(outer)] = (None, outer)
     try:
-        with open(work / "cases.pkl", "wb") as fh:
-            pickle.dump(cases, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        job = {"cells": cells, "function": function, "forbidden": list(forbidden),
-               "cases_file": "cases.pkl", "memory_mib": MEMORY_MIB,
+        job = {"cells": cells, "questions": [], "memory_mib": MEMORY_MIB,
                "cell_seconds": cell_timeout, "notebook_seconds": notebook_timeout,
-               "case_seconds": timeout if limited else None,
-               "cpu_seconds": int(math.ceil(wall)) + 1, "file_mib": FILE_MIB,
+               "cpu_seconds": int(math.ceil(wall)) + 1, "file_mib": FILE_MIB, "save_seconds": SAVE_SECONDS,
                "nproc": NPROC, "uid": ids[0] if ids else None, "gid": ids[1] if ids else None}
+        for k, q in enumerate(questions):
+            with open(work / f"cases_{k}.pkl", "wb") as fh:
+                pickle.dump(q.cases, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            if ids is not None:
+                os.chown(work / f"cases_{k}.pkl", *ids)
+            job["questions"].append({"name": f".q{k}", "function": q.function, "forbidden": list(q.forbidden),
+                                     "cases_file": f"cases_{k}.pkl", "case_seconds": q.timeout,
+                                     "prefix": q.prefix, "extra": list(q.extra)})
         (outer / "job.json").write_text(json.dumps(job))
         if ids is not None:
-            for name in ("cases.pkl",):
-                os.chown(work / name, *ids)
             os.chmod(outer / "job.json", 0o644)
-        return _spawn(outer, work, timeout=wall)
+        return _spawn(outer, work, wall, len(questions))
     finally:   # removed before it is forgotten, so a signal handler never misses a folder
         shutil.rmtree(outer, ignore_errors=True)
         _forget(outer)
@@ -368,7 +423,7 @@ def _expose_script(outer: Path) -> str:
     return "\n".join(lines)
 
 
-def _spawn(outer: Path, work: Path, timeout: float) -> SandboxResult:
+def _spawn(outer: Path, work: Path, timeout: float, n_questions: int) -> list[SandboxResult]:
     prefix, hides = _unshare_prefix()
     inside = Path("/tmp") if hides else outer      # where the child sees the sandbox folder
     if hides:
@@ -394,20 +449,50 @@ def _spawn(outer: Path, work: Path, timeout: float) -> SandboxResult:
             _kill_group(proc)
             proc.wait()
     seconds = time.monotonic() - start
-    where = _read_stream(work / "status.txt")[:40]
-    manifest, arrays = ({}, []) if timed_out else _read_results(work)
-    rc = proc.returncode
+    run = SandboxResult(status=_status_of(timed_out, proc.returncode, outer), where=_read_stream(work / "status.txt")[:40],
+                        stdout=_read_stream(outer / "stdout"), stderr=_read_stream(outer / "stderr"),
+                        returncode=proc.returncode, seconds=seconds)
+    return [_question_result(run, work / f".q{k}") for k in range(n_questions)]
+
+
+def _status_of(timed_out: bool, rc: int | None, outer: Path) -> str:
+    if timed_out:
+        return "timeout"
+    if rc in (-signal.SIGXCPU, 128 + signal.SIGXCPU) or _cpu_exceeded(outer):
+        return "cpu"
+    return "crashed" if rc else "no-result"
+
+
+def _question_result(run: SandboxResult, folder: Path) -> SandboxResult:
+    """What one question's process left; where it left nothing, what stopped the whole run."""
+    where = _read_stream(folder / "status.txt")[:40] or run.where
+    common = dict(where=where, stdout=run.stdout, stderr=run.stderr, seconds=run.seconds)
+    manifest, arrays = _read_results(folder)
+    if manifest:
+        return SandboxResult(status="ok", manifest=manifest, arrays=arrays, returncode=0, **common)
+    ended = _read_ended(folder)
+    if ended is None:            # the run stopped before or while this question's process ran
+        return SandboxResult(status=run.status, returncode=run.returncode, **common)
+    rc, timed_out = ended
     if timed_out:
         status = "timeout"
-    elif manifest:
-        status = "ok"
-    elif rc in (-signal.SIGXCPU, 128 + signal.SIGXCPU) or _cpu_exceeded(outer):
+    elif rc in (-signal.SIGXCPU, 128 + signal.SIGXCPU):
         status = "cpu"
     else:
         status = "crashed" if rc else "no-result"
-    return SandboxResult(status=status, manifest=manifest, arrays=arrays, where=where,
-                         stdout=_read_stream(outer / "stdout"), stderr=_read_stream(outer / "stderr"),
-                         returncode=rc, seconds=seconds)
+    return SandboxResult(status=status, returncode=rc, **common)
+
+
+def _read_ended(folder: Path) -> tuple[int, bool] | None:
+    """(return code, killed for time) that the driver recorded for a question's process."""
+    try:
+        ended = json.loads(_read_stream(folder / "ended.json"))
+        rc, timed_out = ended["returncode"], ended["timed_out"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(rc, int) or not isinstance(timed_out, bool):
+        return None
+    return rc, timed_out
 
 
 def _cpu_exceeded(outer: Path) -> bool:
