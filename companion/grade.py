@@ -8,7 +8,7 @@ Examples
 --------
 Grade one notebook::
 
-    python -m companion.grade exercises/05_backpropagation.ipynb
+    python -m companion.grade exercises/05_backpropagation_practice.ipynb
 
 Grade a class folder (one folder per student) into a resumable CSV gradebook, a JSON report and
 one Markdown feedback file per submission, two sandboxes at a time::

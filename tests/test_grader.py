@@ -711,9 +711,9 @@ def test_nbgrader_generates_and_autogrades(tmp_path):
     import shutil
     import subprocess
     import sys
-    solution = Path(__file__).parent.parent / "solutions" / "01_neurons.ipynb"
+    solution = Path(__file__).parent.parent / "solutions" / "01_neurons_practice.ipynb"
     if not solution.is_file():
-        pytest.skip("solutions/01_neurons.ipynb is missing")
+        pytest.skip("solutions/01_neurons_practice.ipynb is missing")
     course = tmp_path / "course"
     (course / "source" / "ps01").mkdir(parents=True)
     shutil.copy(solution, course / "source" / "ps01")
@@ -730,7 +730,7 @@ def test_nbgrader_generates_and_autogrades(tmp_path):
     nbgrader("generate_assignment", "ps01", "--force")
     for student, source in (("alice", course / "source"), ("bob", course / "release")):
         (course / "submitted" / student / "ps01").mkdir(parents=True)
-        shutil.copy(source / "ps01" / "01_neurons.ipynb", course / "submitted" / student / "ps01")
+        shutil.copy(source / "ps01" / solution.name, course / "submitted" / student / "ps01")
     nbgrader("autograde", "ps01", "--create")
     nbgrader("export")
     rows = {r["student_id"]: r for r in csv.DictReader(open(course / "grades.csv", newline=""))}
@@ -787,3 +787,4 @@ def test_resume_after_a_real_interrupt_loses_no_feedback(tmp_path):
     fresh = grade_notebook(folder / "a_demo.ipynb", questions=DEMO)
     assert [q["feedback"] for q in resumed["a_demo.ipynb"]["questions"]] == [q.text() for q in fresh.questions]
     assert resumed["b_demo.ipynb"]["score"] == 7
+
