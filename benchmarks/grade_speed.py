@@ -1,6 +1,6 @@
 """How long grading a class takes, with one sandbox at a time and with two (``--jobs 1`` vs ``--jobs 2``).
 
-A synthetic class is built from ``solutions/01_neurons.ipynb`` (four questions): of every ten
+A synthetic class is built from ``solutions/01_neurons_practice.ipynb`` (four questions): of every ten
 notebooks six are correct, two have a wrong answer, one has an answer that sleeps and a demo
 cell below that calls it, and one starts an answer cell with an infinite loop. The whole class
 is graded by ``python -m companion.grade`` in a fresh process per measurement, interleaved
@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SOLUTION = ROOT / "solutions" / "01_neurons.ipynb"
+SOLUTION = ROOT / "solutions" / "01_neurons_practice.ipynb"
 LIMITS = ["--timeout", "3", "--cell-timeout", "2"]
 
 
@@ -74,7 +74,7 @@ def variant(nb: dict, k: int) -> dict:
 def build_class(folder: Path, n: int) -> None:
     nb = json.loads(SOLUTION.read_text())
     for k in range(n):
-        (folder / f"student{k:03d}_01_neurons.ipynb").write_text(json.dumps(variant(nb, k)))
+        (folder / f"student{k:03d}_01_neurons_practice.ipynb").write_text(json.dumps(variant(nb, k)))
 
 
 def child(folder: str, jobs: str, out: str) -> None:

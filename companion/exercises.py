@@ -1,6 +1,7 @@
 """Generate exercises/ from solutions/: ``python -m companion.exercises [--check]``.
 
-For every ``solutions/NN_slug.ipynb`` this writes ``exercises/NN_slug.ipynb`` where
+For every ``solutions/NN_slug_practice.ipynb`` this writes ``exercises/NN_slug_practice.ipynb``
+(the same file name, whatever it is) where
 
 - each ``### BEGIN SOLUTION`` … ``### END SOLUTION`` region of a code cell becomes
   ``# YOUR CODE HERE`` and ``raise NotImplementedError()`` (indented like the region); in a

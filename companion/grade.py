@@ -8,7 +8,7 @@ Examples
 --------
 Grade one notebook::
 
-    python -m companion.grade exercises/05_backpropagation.ipynb
+    python -m companion.grade exercises/05_backpropagation_practice.ipynb
 
 Grade a class folder (one folder per student) into a resumable CSV gradebook, a JSON report and
 one Markdown feedback file per submission, two sandboxes at a time::
@@ -141,7 +141,8 @@ def identify_student(path: Path, roots: list[Path], assignment: str | None, rost
                      pattern: str | None = None) -> str:
     """Who submitted ``path``: ``--student-pattern``, else a roster id found among the folder names
     and the words of the file name, else the first folder under the class folder, else the file
-    name without the assignment's name."""
+    name without the assignment's name (and without ``_practice``, the practice notebooks' suffix:
+    ``alice_01_neurons_practice.ipynb`` and ``alice_01_neurons.ipynb`` are both alice's)."""
     if pattern:
         match = re.search(pattern, str(path))
         if match and match.group("student"):
@@ -157,8 +158,10 @@ def identify_student(path: Path, roots: list[Path], assignment: str | None, rost
             continue
         if len(parts) > 1:
             return parts[0]
-    stem = path.stem.replace(assignment or "\0", "") if assignment else path.stem
-    return stem.strip("_- .") if assignment and assignment in path.stem else ""
+    if not assignment or assignment not in path.stem:
+        return ""
+    name = f"{assignment}_practice" if f"{assignment}_practice" in path.stem else assignment
+    return path.stem.replace(name, "").strip("_- .")
 
 
 def _submitted(path: Path, times: dict[str, datetime]) -> datetime:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from companion.grading.questions import QUESTIONS
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 EXERCISES = sorted((ROOT / "exercises").glob("*.ipynb"))
+CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb")) + SOLUTIONS
 needs_solutions = pytest.mark.skipif(not SOLUTIONS, reason="solutions/ is empty: no practice notebooks yet")
 
@@ -89,3 +91,34 @@ def test_every_untouched_exercise_earns_zero(path):
     result = grade_notebook(path)
     assert result.max_score > 0 and result.score == 0
     assert {q.feedback for q in result.questions} == {"not implemented yet"}
+
+
+# ------------------------------------------------------------------ practice notebook names
+# JupyterLab titles a tab with the bare file name: a chapter and its practice notebook with the same
+# name open as two identically titled tabs. Practice notebooks are therefore NN_slug_practice.ipynb.
+TAUGHT = [p for p in CHAPTERS if not p.name.startswith("00_")]
+PRACTICE_LINK = re.compile(r"\]\((\.\./exercises/[^)\s]+\.ipynb)\)")
+
+
+def test_no_practice_notebook_shares_a_file_name_with_a_chapter():
+    chapters = {p.name for p in CHAPTERS}
+    clashes = sorted(p.name for folder in ("exercises", "solutions") for p in (ROOT / folder).glob("*.ipynb")
+                     if p.name in chapters)
+    assert clashes == [], f"practice notebooks named like a chapter (two tabs with one title): {clashes}"
+
+
+@pytest.mark.skipif(not TAUGHT, reason="no chapters yet")
+@pytest.mark.parametrize("chapter", TAUGHT, ids=lambda p: p.stem)
+def test_each_chapter_has_one_practice_notebook_and_links_to_it(chapter):
+    number = chapter.name[:2]
+    for folder in ("exercises", "solutions"):
+        found = sorted(p.name for p in (ROOT / folder).glob(f"{number}_*_practice.ipynb"))
+        assert found == [f"{chapter.stem}_practice.ipynb"], f"{folder}/ for {chapter.name}: {found}"
+    nb = read_notebook(chapter)
+    links = [m for c in nb["cells"] if c.get("cell_type") == "markdown"
+             for m in PRACTICE_LINK.findall("".join(c["source"]))]
+    assert links, f"{chapter.name} has no link to its practice notebook in exercises/"
+    for link in links:
+        target = (chapter.parent / link).resolve()
+        assert target.is_file(), f"{chapter.name} links {link}, which does not exist"
+        assert target.name == f"{chapter.stem}_practice.ipynb", f"{chapter.name} links another chapter's practice: {link}"

@@ -711,9 +711,9 @@ def test_nbgrader_generates_and_autogrades(tmp_path):
     import shutil
     import subprocess
     import sys
-    solution = Path(__file__).parent.parent / "solutions" / "01_neurons.ipynb"
+    solution = Path(__file__).parent.parent / "solutions" / "01_neurons_practice.ipynb"
     if not solution.is_file():
-        pytest.skip("solutions/01_neurons.ipynb is missing")
+        pytest.skip("solutions/01_neurons_practice.ipynb is missing")
     course = tmp_path / "course"
     (course / "source" / "ps01").mkdir(parents=True)
     shutil.copy(solution, course / "source" / "ps01")
@@ -730,7 +730,7 @@ def test_nbgrader_generates_and_autogrades(tmp_path):
     nbgrader("generate_assignment", "ps01", "--force")
     for student, source in (("alice", course / "source"), ("bob", course / "release")):
         (course / "submitted" / student / "ps01").mkdir(parents=True)
-        shutil.copy(source / "ps01" / "01_neurons.ipynb", course / "submitted" / student / "ps01")
+        shutil.copy(source / "ps01" / solution.name, course / "submitted" / student / "ps01")
     nbgrader("autograde", "ps01", "--create")
     nbgrader("export")
     rows = {r["student_id"]: r for r in csv.DictReader(open(course / "grades.csv", newline=""))}
@@ -787,3 +787,53 @@ def test_resume_after_a_real_interrupt_loses_no_feedback(tmp_path):
     fresh = grade_notebook(folder / "a_demo.ipynb", questions=DEMO)
     assert [q["feedback"] for q in resumed["a_demo.ipynb"]["questions"]] == [q.text() for q in fresh.questions]
     assert resumed["b_demo.ipynb"]["score"] == 7
+
+
+# ================================================================== practice file names
+# Practice notebooks are named NN_slug_practice.ipynb (so JupyterLab never shows a chapter and its
+# practice notebook in two tabs with the same title); copies downloaded under the earlier name
+# NN_slug.ipynb must still grade as the same assignment.
+SOLUTION_01 = Path(__file__).parent.parent / "solutions" / "01_neurons_practice.ipynb"
+
+
+@pytest.mark.parametrize("name", ["01_neurons_practice", "alice_01_neurons_practice", "01_neurons",
+                                  "alice_01_neurons", "alice-01_neurons_practice (1)"])
+def test_old_and_new_practice_file_names_select_the_chapter(name):
+    from companion.grading.notebook import chapter_of
+    from companion.grading.questions import QUESTIONS
+    assert chapter_of({}, f"class/{name}.ipynb", list(QUESTIONS)) == "01_neurons"
+
+
+def test_every_practice_file_name_selects_its_own_chapter():
+    from companion.grading.notebook import chapter_of
+    from companion.grading.questions import QUESTIONS
+    known = list(QUESTIONS)
+    picked = {key: (chapter_of({}, f"{key}_practice.ipynb", known), chapter_of({}, f"bob_{key}.ipynb", known))
+              for key in known}
+    assert picked == {key: (key, key) for key in known}
+
+
+@pytest.mark.parametrize("name", ["alice_01_neurons_practice.ipynb", "alice_01_neurons.ipynb",
+                                  "01_neurons_practice_alice.ipynb"])
+def test_student_named_in_old_and_new_practice_file_names(tmp_path, name):
+    from companion.grade import identify_student
+    assert identify_student(tmp_path / name, [tmp_path], "01_neurons", []) == "alice"
+
+
+def test_old_and_new_practice_file_names_grade_end_to_end(tmp_path):
+    """A solution saved under both names, without metadata.companion (the name alone decides)."""
+    if not SOLUTION_01.is_file():
+        pytest.skip("solutions/01_neurons_practice.ipynb is missing")
+    nb = json.loads(SOLUTION_01.read_text(encoding="utf-8"))
+    del nb["metadata"]["companion"]
+    folder = tmp_path / "class"
+    folder.mkdir()
+    for name in ("alice_01_neurons.ipynb", "bob_01_neurons_practice.ipynb"):
+        build.write(nb, folder / name)
+    book = tmp_path / "g.csv"
+    assert main([str(folder), "--csv", str(book)]) == 0
+    rows = {r["student"]: r for r in csv.DictReader(open(book, newline=""))}
+    assert sorted(rows) == ["alice", "bob"]
+    for row in rows.values():
+        assert row["assignment"] == "01_neurons" and not row.get("error")
+        assert float(row["score"]) == float(row["max_score"]) > 0

@@ -26,7 +26,7 @@ STEMS = sorted(QUESTIONS)
 
 
 def _cells(folder: str, stem: str) -> list[dict]:
-    return json.loads((ROOT / folder / f"{stem}.ipynb").read_text())["cells"]
+    return json.loads((ROOT / folder / f"{stem}_practice.ipynb").read_text())["cells"]
 
 
 def _source(cell: dict) -> str:

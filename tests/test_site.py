@@ -92,8 +92,9 @@ def test_a_chapter_page_has_math_figures_key_terms_and_practice_link(built_site,
     assert re.search(r'<img[^>]+src="[^"]+\.png"', text), f"{path.name}: no figure"
     tables = re.findall(r"<table.*?</table>", text, flags=re.S)
     assert any(CJK.search(t) for t in tables), f"{path.name}: no key-terms table with 中文 terms"
-    practice = page_of(built_site, ROOT / "exercises" / notebook.name).resolve()
-    if (ROOT / "exercises" / notebook.name).exists():
+    exercise = ROOT / "exercises" / f"{notebook.stem}_practice.ipynb"
+    practice = page_of(built_site, exercise).resolve()
+    if exercise.exists():
         linked = {(path.parent / urllib.parse.urlparse(ref).path).resolve() for _, ref in pages[path].refs}
         assert practice in linked, f"{path.name}: no link to its practice page"
     assert "widget-view+json" not in text, f"{path.name}: a live widget view needs a kernel; it should be dropped"

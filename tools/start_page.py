@@ -5,8 +5,8 @@
 
 The start page is a notebook, so JupyterLab shows it rendered with clickable links (the README
 opens as raw Markdown text). Its course map is the README's, with each chapter's practice notebook
-added; tests/test_notebook_lint.py fails when the two disagree, so a chapter added to the README's
-map shows up here after running this script. The one code cell checks the set-up; after a change to
+(exercises/NN_slug_practice.ipynb) added; tests/test_notebook_lint.py fails when the two disagree,
+so a chapter added to the README's map shows up here after running this script. The one code cell checks the set-up; after a change to
 it, run `make execute NB=chapters/00_start_here.ipynb`.
 """
 from __future__ import annotations
@@ -62,9 +62,10 @@ def course_map() -> str:
     out = [rows[0].rstrip() + " practice |", rows[1].rstrip() + "---|"]
     for row in rows[2:]:
         row = row.replace("](chapters/", "](")
-        match = re.search(r"\]\((\d\d_[^)]+\.ipynb)\)", row)
-        practice = f" [exercise](../exercises/{match.group(1)}) |" if match and (
-            ROOT / "exercises" / match.group(1)).exists() else " |"
+        match = re.search(r"\]\((\d\d_[^)]+)\.ipynb\)", row)
+        exercise = f"{match.group(1)}_practice.ipynb" if match else ""
+        practice = f" [exercise](../exercises/{exercise}) |" if match and (
+            ROOT / "exercises" / exercise).exists() else " |"
         out.append(row.rstrip() + practice)
     return "## Course map\n\n" + "\n".join(out)
 

@@ -1,7 +1,9 @@
-"""Graded questions of every practice notebook, keyed by notebook stem.
+"""Graded questions of every practice notebook, keyed by chapter (the chapter notebook's stem).
 
 ``QUESTIONS["01_neurons"]`` is the list of :class:`~companion.grading.spec.Question` of
-``solutions/01_neurons.ipynb`` (and of the learner's copy in ``exercises/``).
+``solutions/01_neurons_practice.ipynb`` (and of the learner's copy in ``exercises/``). The key is
+the assignment's identity: a submission named ``alice_01_neurons_practice.ipynb`` or, as before
+the practice notebooks gained their ``_practice`` suffix, ``alice_01_neurons.ipynb`` both select it.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from companion.grading.spec import Question
 
 __all__ = ["QUESTIONS", "NOTEBOOKS"]
 
-#: chapter module -> notebook stem
+#: chapter module -> assignment key (the chapter's stem; its practice notebook is <key>_practice.ipynb)
 NOTEBOOKS: dict[str, str] = {
     "ch01": "01_neurons",
     "ch02": "02_forward_propagation",

@@ -1,4 +1,4 @@
-"""Practice questions for chapter 1, *Neurons* (solutions/01_neurons.ipynb).
+"""Practice questions for chapter 1, *Neurons* (solutions/01_neurons_practice.ipynb).
 
 Each question names the function a learner writes, the inputs it is called with (built from
 fixed seeds, so every run sees the same numbers) and how its output is judged: against a

@@ -1,5 +1,5 @@
 """Practice questions for chapter 2, *Networks and forward propagation*
-(solutions/02_forward_propagation.ipynb).
+(solutions/02_forward_propagation_practice.ipynb).
 
 Conventions (DESIGN §3): examples are rows, ``W^l`` has shape ``(n_l, n_{l-1})``, ``b^l`` has
 shape ``(n_l,)`` and a layer computes ``Z = A_prev @ W.T + b`` then ``A = f(Z)``.

@@ -1,5 +1,5 @@
 """Practice questions for chapter 3, *Activations and losses*
-(solutions/03_activations_and_losses.ipynb).
+(solutions/03_activations_and_losses_practice.ipynb).
 
 Several hidden cases use inputs with |z| = 1000: a textbook formula that overflows there
 produces NaN or a warning, which the grader reports as a hint about numerical stability.

@@ -1,4 +1,4 @@
-"""Practice questions for chapter 4, *Gradient descent* (solutions/04_gradient_descent.ipynb).
+"""Practice questions for chapter 4, *Gradient descent* (solutions/04_gradient_descent_practice.ipynb).
 
 Some questions receive a gradient *function* as an argument. It is an instance of
 :class:`QuadraticGradient`, a small picklable callable, so that it can be handed to the

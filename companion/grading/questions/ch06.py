@@ -1,5 +1,5 @@
 """Practice questions for chapter 6, *Training a classifier*
-(solutions/06_training_a_classifier.ipynb).
+(solutions/06_training_a_classifier_practice.ipynb).
 
 The last question trains a network on the bundled 8×8 digits and is judged by the accuracy of
 its predictions on held-out images whose labels never enter the sandbox.

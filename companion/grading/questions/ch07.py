@@ -1,4 +1,4 @@
-"""Practice questions for chapter 7, *Optimizers* (solutions/07_optimizers.ipynb).
+"""Practice questions for chapter 7, *Optimizers* (solutions/07_optimizers_practice.ipynb).
 
 Notation as in :mod:`companion.optimizers`: θ a parameter array, g its gradient, η the
 learning rate; every operation on arrays is elementwise.

@@ -1,4 +1,4 @@
-"""Practice questions for chapter 8, *Local minima* (solutions/08_local_minima.ipynb).
+"""Practice questions for chapter 8, *Local minima* (solutions/08_local_minima_practice.ipynb).
 
 Cost functions handed to the learner's code are instances of small picklable classes defined
 here (:class:`Wells`, :class:`WellsGradient`), so that they can be passed to the sandbox.

@@ -1,4 +1,4 @@
-"""Practice questions for chapter 9, *Representation power* (solutions/09_representation_power.ipynb).
+"""Practice questions for chapter 9, *Representation power* (solutions/09_representation_power_practice.ipynb).
 
 Oracles: ``companion.approximation`` (step, bump, staircase, tent map) computed in the grading
 process; for the derived numbers, properties that do not rely on the formula — the N of q4 must

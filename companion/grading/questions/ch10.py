@@ -1,4 +1,4 @@
-"""Practice questions for chapter 10, *Overfitting and regularization* (solutions/10_regularization.ipynb).
+"""Practice questions for chapter 10, *Overfitting and regularization* (solutions/10_regularization_practice.ipynb).
 
 Conventions of the chapter: the L2 penalty is ``(lam/2)·Σ w²`` (gradient ``lam·W``); dropout's
 parameter ``p_drop`` is the probability to DROP a unit and the keep-mask is True where a unit is

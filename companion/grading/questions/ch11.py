@@ -1,4 +1,4 @@
-"""Practice questions for chapter 11, *Other classic networks* (solutions/11_classic_networks.ipynb).
+"""Practice questions for chapter 11, *Other classic networks* (solutions/11_classic_networks_practice.ipynb).
 
 Each answer is one defining computation of a network of :mod:`companion.classic`, compared with
 that module on visible and hidden cases built from fixed seeds:

@@ -1,4 +1,4 @@
-"""Practice questions for chapter 12, *Toward deep learning* (solutions/12_toward_deep_learning.ipynb).
+"""Practice questions for chapter 12, *Toward deep learning* (solutions/12_toward_deep_learning_practice.ipynb).
 
 Convolutions are cross-correlations as in PyTorch, images are NCHW. The references are the
 companion's tested layers (``companion.convolution``), which the learner's answers may not call.
