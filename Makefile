@@ -53,7 +53,7 @@ exercises: $(STAMP)
 	$(PY) -m companion.exercises
 
 execute: $(STAMP)
-	$(TEST_ENV) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace $(NB)
+	$(TEST_ENV) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 $(NB)
 	$(PY) tools/normalize_notebooks.py $(NB)
 
 normalize: $(STAMP)

@@ -413,3 +413,31 @@ def test_site_pages_show_figures_and_math(browser, built_site):
             page.screenshot(path=str(OUTPUT / f"site_{html.stem}.png"))
     finally:
         page.close()
+
+
+# ------------------------------------------------------------------------------- practice links
+TAB_LABELS = "() => [...document.querySelectorAll('.lm-DockPanel-tabBar .lm-TabBar-tabLabel')].map(t => t.textContent)"
+
+
+def test_practice_link_opens_the_exercise_in_a_tab_of_its_own_name(lab_page):
+    """Clicking a chapter's Practice link opens its exercise beside it, under a different tab title."""
+    page = lab_page
+    chapter = next(p for p in CHAPTERS if p.stem.startswith("01_"))
+    open_from_file_browser(page, chapter.relative_to(ROOT))
+    try:
+        link = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown a[href*='_practice.ipynb']")
+        assert link.count(), f"{chapter.name} has no link to its practice notebook"
+        link.first.scroll_into_view_if_needed()
+        link.first.click()
+        page.wait_for_function(f"() => {{ const w = {CURRENT}; return w && w.context && "
+                               f"w.context.path.startsWith('exercises/') && w.context.isReady; }}")
+        opened = page.evaluate(f"() => {CURRENT}.context.path")
+        labels = page.evaluate(TAB_LABELS)
+        assert opened == f"exercises/{chapter.stem}_practice.ipynb", opened
+        assert chapter.name in labels and pathlib.PurePath(opened).name in labels, labels
+        duplicates = sorted({label for label in labels if labels.count(label) > 1})
+        assert not duplicates, f"tabs with the same title: {duplicates}"
+        close_and_shutdown(page)                      # the exercise
+    finally:
+        page.wait_for_function(f"() => !!{CURRENT}")
+        close_and_shutdown(page)                      # the chapter

@@ -1,13 +1,15 @@
-"""Run one question of a learner's notebook in a fresh, limited child process.
+"""Run a learner's notebook in a fresh, limited child process, each question in a fork of it.
 
 What the sandbox guarantees (on Linux):
 
-- a fresh Python process per question, in its own session (``setsid``) and, where ``unshare``
+- a fresh Python process per notebook, in its own session (``setsid``) and, where ``unshare``
   works, its own network namespace (no network) and PID namespace (every process it starts
-  dies with it);
+  dies with it); it runs the cells once, and each question in a process forked from it after
+  the cells that question needs (:mod:`companion.grading._driver`), so no question sees another
+  question's calls;
 - a scrubbed environment and a scratch directory holding only a copy of the submission;
 - limits: address space (2 GiB), CPU time, size of written files, no core dumps; a wall-clock
-  timeout that kills the whole process group;
+  timeout that kills the whole process group, and one per question that kills its process;
 - when the grader runs as root, the child drops to the unprivileged user ``nobody`` before any
   learner code runs, so it cannot change the installed package or files outside its scratch;
 - the child returns values as ``.npy`` files and a JSON manifest; they are read here without
