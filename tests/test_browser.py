@@ -416,6 +416,8 @@ def test_site_pages_show_figures_and_math(browser, built_site):
 
 
 # ------------------------------------------------------------------------------- practice links
+SCROLL_DOWN = """() => { const outer = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+    if (outer) outer.scrollTop += outer.clientHeight * 0.8; }"""
 TAB_LABELS = "() => [...document.querySelectorAll('.lm-DockPanel-tabBar .lm-TabBar-tabLabel')].map(t => t.textContent)"
 
 
@@ -426,6 +428,11 @@ def test_practice_link_opens_the_exercise_in_a_tab_of_its_own_name(lab_page):
     open_from_file_browser(page, chapter.relative_to(ROOT))
     try:
         link = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown a[href*='_practice.ipynb']")
+        for _ in range(80):      # JupyterLab renders the cells near the view only: scroll down to the link
+            if link.count():
+                break
+            page.evaluate(SCROLL_DOWN)
+            time.sleep(0.25)
         assert link.count(), f"{chapter.name} has no link to its practice notebook"
         link.first.scroll_into_view_if_needed()
         link.first.click()
@@ -437,6 +444,7 @@ def test_practice_link_opens_the_exercise_in_a_tab_of_its_own_name(lab_page):
         assert chapter.name in labels and pathlib.PurePath(opened).name in labels, labels
         duplicates = sorted({label for label in labels if labels.count(label) > 1})
         assert not duplicates, f"tabs with the same title: {duplicates}"
+        page.screenshot(path=str(OUTPUT / "practice_link.png"))
         close_and_shutdown(page)                      # the exercise
     finally:
         page.wait_for_function(f"() => !!{CURRENT}")
