@@ -837,3 +837,32 @@ def test_old_and_new_practice_file_names_grade_end_to_end(tmp_path):
     for row in rows.values():
         assert row["assignment"] == "01_neurons" and not row.get("error")
         assert float(row["score"]) == float(row["max_score"]) > 0
+
+
+def test_no_two_grading_threads_parse_at_once(tmp_path, monkeypatch):
+    """ast.parse is not thread-safe in CPython 3.11 (SystemError "AST constructor recursion depth
+    mismatch" when two threads parse at once): the grader's threads parse learner cells and read
+    .npy headers (ast.literal_eval) one at a time."""
+    import ast
+    import threading
+    import time
+
+    parse, inside, overlaps, lock = ast.parse, [0], [], threading.Lock()
+
+    def slow_parse(*args, **kwargs):      # widens the window in which two parses could overlap
+        with lock:
+            inside[0] += 1
+            overlaps.append(inside[0] > 1)
+        try:
+            time.sleep(0.002)
+            return parse(*args, **kwargs)
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    monkeypatch.setattr(ast, "parse", slow_parse)
+    for name in ("a_demo.ipynb", "b_demo.ipynb", "c_demo.ipynb", "d_demo.ipynb"):
+        build.write(build.solution_notebook(), tmp_path / name)
+    assert main([str(tmp_path), "--jobs", "2", "--json", str(tmp_path / "g.json")], questions=DEMO) == 0
+    assert overlaps and not any(overlaps)
+    assert [r["score"] for r in json.loads((tmp_path / "g.json").read_text())] == [7, 7, 7, 7]

@@ -3,10 +3,17 @@ from __future__ import annotations
 
 import ast
 import json
+import threading
 from pathlib import Path
 
 __all__ = ["NotebookError", "read_notebook", "cell_source", "code_cells_to_run", "chapter_of",
            "answer_sources", "strip_magics", "parse_cells", "cells_for_question"]
+
+
+#: Held while building an AST. CPython 3.11's parser is not thread-safe: two threads parsing at once
+#: can fail with "SystemError: AST constructor recursion depth mismatch". The grader's threads parse
+#: learner cells here and NumPy's .npy headers (``ast.literal_eval``) in the sandbox reader.
+AST_LOCK = threading.Lock()
 
 
 class NotebookError(ValueError):
@@ -97,7 +104,8 @@ def parse_cells(sources: list[str]) -> list[ast.Module]:
     trees = []
     for source in sources:
         try:
-            trees.append(ast.parse(strip_magics(source)))
+            with AST_LOCK:
+                trees.append(ast.parse(strip_magics(source)))
         except (SyntaxError, ValueError):
             continue
     return trees
@@ -148,7 +156,8 @@ def _loaded(tree: ast.AST | None) -> set[str]:
 
 def _parse(source: str) -> ast.Module | None:
     try:
-        return ast.parse(strip_magics(source))
+        with AST_LOCK:
+            return ast.parse(strip_magics(source))
     except (SyntaxError, ValueError):
         return None
 

@@ -127,8 +127,11 @@ def submit_notebook(path: str | Path, timeout: float | None = None,
     trees = nbmod.parse_cells([source for _, source in nbmod.code_cells_to_run(nb)])
     own = executor is None
     pool = ThreadPoolExecutor(max_workers=max(1, workers)) if own else executor
-    future = pool.submit(_grade_questions, path, nb, trees, table[result.chapter], timeout, cell_timeout,
-                         notebook_timeout)
+    # planned once per notebook (parsing its cells), before its sandbox is queued
+    cells = nbmod.code_cells_to_run(nb)
+    plans = [_plan(nb, q, cells) for q in table[result.chapter]]
+    future = pool.submit(_grade_questions, path, cells, plans, trees, table[result.chapter], timeout,
+                         cell_timeout, notebook_timeout)
 
     def wait() -> NotebookResult:
         try:
@@ -150,10 +153,10 @@ def _plan(nb: dict, question: Question, cells: list) -> tuple[int, tuple[int, ..
     return prefix, tuple(chosen[prefix:])
 
 
-def _grade_questions(path: Path, nb: dict, trees: list, questions: list[Question], timeout: float | None,
-                     cell_timeout: float | None, notebook_timeout: float | None) -> list[QuestionResult]:
+def _grade_questions(path: Path, cells: list, plans: list, trees: list, questions: list[Question],
+                     timeout: float | None, cell_timeout: float | None,
+                     notebook_timeout: float | None) -> list[QuestionResult]:
     """Every question of one notebook: one sandboxed run of its cells, each question judged here."""
-    cells = nbmod.code_cells_to_run(nb)
     limited = cell_timeout is not None or notebook_timeout is not None
     results: dict[int, QuestionResult] = {}
     planned = []
@@ -165,7 +168,7 @@ def _grade_questions(path: Path, nb: dict, trees: list, questions: list[Question
         except Exception as exc:  # noqa: BLE001 - a fault of the question specification, not the learner
             results[k] = _spec_fault(question, exc)
             continue
-        prefix, extra = _plan(nb, question, cells)
+        prefix, extra = plans[k]
         planned.append((k, question, cases, expected, limit,
                         SandboxQuestion(question.function, [(c.args, c.kwargs) for c in cases],
                                         limit if limited else None, tuple(question.forbidden), prefix, extra)))

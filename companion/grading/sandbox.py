@@ -36,6 +36,8 @@ from pathlib import Path
 
 import numpy as np
 
+from companion.grading.notebook import AST_LOCK
+
 __all__ = ["SandboxResult", "SandboxQuestion", "run_in_sandbox", "run_notebook_in_sandbox", "isolation_report", "terminate_all", "SandboxClosed",
            "MEMORY_MIB", "STARTUP_SECONDS"]
 
@@ -229,7 +231,7 @@ def _load_array(path: Path) -> np.ndarray:
     size = path.stat().st_size
     if size > MAX_ARRAY_BYTES:
         raise ValueError("array too large")
-    with open(path, "rb") as fh:
+    with open(path, "rb") as fh, AST_LOCK:     # the header is read with ast.literal_eval
         version = np.lib.format.read_magic(fh)
         if version == (1, 0):
             shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh)
