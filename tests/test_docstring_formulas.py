@@ -8,7 +8,9 @@ Two mechanisms, and a meta-test that every public function of the math modules u
   backward rules, costs, update rules and the documented order of its random draws.
 
 A new public function in one of ``MODULES`` fails ``test_every_public_function_states_a_checked_formula``
-until it gets a doctest example or an entry in ``FORMULAS`` (or is listed in ``NO_FORMULA`` with why).
+until it gets a doctest example or an entry in ``FORMULAS`` (or is listed in ``NO_FORMULA`` with why);
+a new module of ``companion`` fails ``test_every_module_is_checked_or_says_why_not`` until it joins
+``MODULES`` (or ``NOT_MATH`` with why).
 """
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ import doctest
 import importlib
 import itertools
 import math
+import pkgutil
 import statistics
 
 import numpy as np
@@ -45,6 +48,17 @@ MODULES = ["activations", "losses", "network", "optimizers", "initializers", "me
            "regularization", "schedules", "search", "model_selection", "approximation", "convolution",
            "pretraining", "surfaces", "layers", "classic.rbf", "classic.art", "classic.som",
            "classic.cascade", "classic.elman", "classic.rbm"]
+
+NOT_MATH = {  # the other public modules of companion, and why their functions need no formula check here
+    "classic": "the package only re-exports the classic.* modules listed in MODULES",
+    "datasets": "data generators and loaders; tested in test_datasets.py",
+    "plotting": "plotting helpers",
+    "widgets": "interactive explorers around the functions checked here; tested in test_widgets.py",
+    "training": "the mini-batch loop and its history (no formula beyond the optimizers'); tested in test_training.py",
+    "exercises": "generates the exercise notebooks from the solutions",
+    "grade": "the grader's command line",
+    "grading": "the grader and the graded questions",
+}
 
 NO_FORMULA = {  # public callables whose docstring states no formula, and why
     "activations.Elementwise": "a named pair (fn, prime); each member is checked under its own name",
@@ -975,6 +989,16 @@ def public_callables():
                 yield f"{m}.{name}", getattr(mod, name)
 
 
+def companion_modules():
+    """Public module names under companion/ and companion/classic/, as MODULES spells them."""
+    import companion
+    import companion.classic
+    for prefix, package in (("", companion), ("classic.", companion.classic)):
+        for info in pkgutil.iter_modules(package.__path__):
+            if not info.name.startswith("_"):
+                yield prefix + info.name
+
+
 def has_doctest(obj) -> bool:
     return any(t.examples for t in doctest.DocTestFinder(recurse=False).find(obj))
 
@@ -989,6 +1013,14 @@ def test_every_public_function_states_a_checked_formula():
     assert not stale, f"FORMULAS or NO_FORMULA name functions that are no longer public: {stale}"
     both = sorted(set(FORMULAS) & set(NO_FORMULA))
     assert not both, f"checked in FORMULAS yet excused in NO_FORMULA: {both}"
+
+
+def test_every_module_is_checked_or_says_why_not():
+    modules = set(companion_modules())
+    unlisted = sorted(modules - set(MODULES) - set(NOT_MATH))
+    assert not unlisted, f"add these modules to MODULES (or to NOT_MATH with the reason) in {__file__}: {unlisted}"
+    stale = sorted((set(MODULES) | set(NOT_MATH)) - modules)
+    assert not stale, f"MODULES or NOT_MATH name modules that no longer exist: {stale}"
 
 
 @pytest.mark.parametrize("name", sorted(FORMULAS))
