@@ -73,7 +73,8 @@ NO_FORMULA = {  # public callables whose docstring states no formula, and why
     "search.RestartsResult": "a record; its fields are checked under search.random_restarts",
     "search.SuccessRate": "a record; its fields are checked under search.success_rate",
     "surfaces.Surface": "a record (f, grad, minima, window); each builder's formulas are checked here",
-    "pretraining.greedy_pretrain": "a training procedure with no closed form; tested in test_pretraining.py",
+    "pretraining.greedy_pretrain": "a training procedure, no closed form; test_pretraining.py checks each layer "
+                                   "is trained on the codes below",
     "layers.Layer": "the base class; each subclass's forward and backward rules are checked here",
     "layers.LossLayer": "the base class; each loss layer's cost and gradient are checked here",
     "layers.Conv2D": "companion.convolution.Conv2D re-exported; checked as convolution.Conv2D",
@@ -367,27 +368,36 @@ def _annealing_steps(seeds):
     return np.array(got, dtype=float), np.array(expected, dtype=float)
 
 
-def _anneal_by_hand(f, X0, T0, alpha, steps, s, seed):
-    """r chains, one proposal each per step: T_k = T0 α^k, X + s·rng.normal(size=(r, d)), u = rng.random(r)."""
+def _anneal_by_hand(f, X0, T0, alpha, steps, s, seed, full=False):
+    """r chains, one proposal each per step: T_k = T0 α^k, X + s·rng.normal(size=(r, d)), u = rng.random(r).
+
+    Returns the best point and cost of each chain and the costs after each step; with ``full``
+    also the points after each step (steps + 1, r, d) and whether each proposal was taken (steps, r).
+    """
     g, X = np.random.default_rng(seed), np.array(X0, dtype=float)
     F = np.array([f(x) for x in X])
-    best_x, best_f, trace = X.copy(), F.copy(), [F.copy()]
+    best_x, best_f, trace, path, taken = X.copy(), F.copy(), [F.copy()], [X.copy()], []
     for k in range(steps):
         P = X + s * g.normal(size=X.shape)
         u = g.random(len(X))
+        taken.append([_accept(u[r], f(P[r]), F[r], T0 * alpha ** k) for r in range(len(X))])
         for r in range(len(X)):
-            if _accept(u[r], f(P[r]), F[r], T0 * alpha ** k):
+            if taken[-1][r]:
                 X[r], F[r] = P[r], f(P[r])
             if F[r] < best_f[r]:
                 best_x[r], best_f[r] = X[r], F[r]
         trace.append(F.copy())
+        path.append(X.copy())
+    if full:
+        return best_x, best_f, np.array(trace), np.array(path), np.array(taken)
     return best_x, best_f, np.array(trace)
 
 
 def _simulated_annealing_vs_loop():
     r = search.simulated_annealing(_wavy, X0_CHAINS[0], T0=1.0, cooling=0.95, steps=60, step_size=0.4, seed=5)
-    best_x, best_f, trace = _anneal_by_hand(_wavy, X0_CHAINS[:1], 1.0, 0.95, 60, 0.4, 5)
-    return (r.x, r.cost, r.trace, r.n_evals, r.temperatures), (best_x[0], best_f[0], trace[:, 0], 61, 0.95 ** np.arange(60))
+    best_x, best_f, trace, path, taken = _anneal_by_hand(_wavy, X0_CHAINS[:1], 1.0, 0.95, 60, 0.4, 5, full=True)
+    return ((r.x, r.cost, r.trace, r.path, r.accepted, r.n_evals, r.temperatures),
+            (best_x[0], best_f[0], trace[:, 0], path[:, 0], taken[:, 0], 61, 0.95 ** np.arange(60)))
 
 
 def _random_restarts_vs_closed_form():
@@ -917,8 +927,9 @@ def _elman_by_hand():
                       sum(D[t].sum(axis=0) for t in range(T)), sum(G[t].T @ H[t + 1] for t in range(T)),
                       sum(G[t].sum(axis=0) for t in range(T)))
     grads = net.backprop(X, Y)
-    return ((net.hidden_states(X), net.forward(X), net.loss(X, Y), *(grads[k] for k in elman.PARAM_NAMES), bound),
-            (np.stack(H[1:], axis=1), out, C, *expected_grads, [True] * 3))
+    got = (net.hidden_states(X), net.forward(X), net.loss(X, Y), *(grads[k] for k in elman.PARAM_NAMES), bound)
+    net.fit(X, Y, epochs=2, lr=0.1)  # history_: the cost at the start of each epoch, before its step
+    return (*got, net.history_[0]), (np.stack(H[1:], axis=1), out, C, *expected_grads, [True] * 3, C)
 
 
 def _rbm_by_hand():
