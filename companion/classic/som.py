@@ -173,7 +173,7 @@ class SOM:
     def u_matrix(self) -> np.ndarray:
         """U-matrix (rows, cols): mean distance ``‖w_i − w_j‖`` from each unit to its grid neighbours j.
 
-        Neighbours are the units one row or one column away: 4 inside, 3 on an edge, 2 in a corner.
+        Neighbours are the units one row or one column away: up to 4, fewer on the border of the map.
         """
         check_fitted(self, "_fitted", "u_matrix")
         W, U = self.weights, np.zeros((self.rows, self.cols))
