@@ -239,8 +239,8 @@ class MaxPool2D(_ImageLayer):
 
     ``out[i, c, p, q] = max_{0≤u,v<size} X[i, c, p·size + u, q·size + v]``; trailing rows and
     columns that do not fill a window are dropped (``oh = ⌊h/size⌋``), like ``nn.MaxPool2d(size)``.
-    Backward sends each window's gradient to the position of its maximum (the first one on ties,
-    as PyTorch does) and zero elsewhere. Shapes: (n, c, h, w) → (n, c, h//size, w//size).
+    Backward sends each window's gradient to the position of its maximum (the first one in
+    row-major order on ties, as PyTorch does) and zero elsewhere. Shapes: (n, c, h, w) → (n, c, h//size, w//size).
     """
 
     def __init__(self, size: int = 2) -> None:

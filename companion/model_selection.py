@@ -80,7 +80,8 @@ def kfold_indices(n: int, k: int, seed: int | None = 0, *, stratify=None, shuffl
         Keep each class's share in every fold (module docstring).
     shuffle : bool
         False keeps the original order: fold i is a contiguous block (or, stratified, the
-        classes in their original order dealt round-robin).
+        examples sorted by class label, each class in its original order, dealt round-robin:
+        position j of that list goes to fold j mod k).
 
     Returns
     -------

@@ -416,7 +416,10 @@ def success_rate(successes) -> SuccessRate:
     """Proportion of True in ``successes`` (any shape, at least one entry) with its sampling error.
 
         p̂ = s/n,  se = √(p̂(1 − p̂)/n),
-        Wilson 95%: (p̂ + z²/2n ± z √(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n), z = 1.96
+        Wilson 95%: (p̂ + z²/2n ± z √(p̂(1 − p̂)/n + z²/4n²)) / (1 + z²/n)
+
+    with z = 1.959964…, the 97.5 % quantile of the standard normal (often rounded to 1.96);
+    ``s`` the number of True entries and ``n`` the number of entries.
     """
     s = np.asarray(successes)
     if s.dtype != bool or s.size == 0:

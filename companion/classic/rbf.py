@@ -98,6 +98,8 @@ def rbf_activations(X, centers, width: float) -> np.ndarray:
 def mean_center_distance(centers) -> float:
     """Mean distance from each centre to its nearest other centre (the default width σ).
 
+    ``σ = (1/k) Σ_j min_{i ≠ j} ‖c_j − c_i‖`` for ``centers`` (k, d).
+
     Neighbouring bumps then overlap by about one width, whatever the number of centres; the
     mean over *all* pairs would grow with the spread of the data and make many-centre networks
     ill-conditioned. With a single centre there is no pair; 1.0 is returned.

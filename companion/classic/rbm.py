@@ -68,7 +68,8 @@ class RBM:
     Attributes
     ----------
     params : dict "W" (h, v), "b" (v,), "c" (h,)
-    history_ : list of the reconstruction error after each epoch of ``fit``
+    history_ : list of the reconstruction error after each epoch of ``fit``: the mean over the
+        rows of ``‖v − σ(p(h|v) W + b)‖²`` with ``p(h|v) = σ(v Wᵀ + c)`` (probabilities, no draws)
     """
 
     def __init__(self, n_visible: int, n_hidden: int, seed: int | None = 0,

@@ -46,7 +46,9 @@ def neighbourhood(positions: np.ndarray, winner: np.ndarray, sigma: float) -> np
 def som_step(weights, x, lr: float, sigma: float) -> np.ndarray:
     """One Kohonen update for one input; returns new weights (the input array is not modified).
 
-    ``c = argmin_i ‖x − w_i‖`` (lowest index on ties), ``w_i ← w_i + η h_i (x − w_i)``.
+    ``c = argmin_i ‖x − w_i‖`` (lowest index on ties, units in row-major order),
+    ``h_i = exp(−‖r_i − r_c‖² / (2σ²))`` with ``r_i`` the grid position ``[row, col]`` of unit i,
+    and ``w_i ← w_i + η h_i (x − w_i)`` for every unit.
 
     Parameters
     ----------
@@ -88,6 +90,11 @@ class SOM:
     weights : (rows, cols, dim) float64; initialized uniformly inside the bounding box of the
         first data passed to ``fit`` (before ``fit``: uniform in [0, 1)).
     qe_history_ : list of the quantization error after each epoch
+
+    Draws from the generator, in this order: ``rng.random((rows, cols, dim))`` at construction;
+    in ``fit``, ``u = rng.random((rows, cols, dim))`` for the initial weights ``lo + (hi − lo) u``
+    (``lo``, ``hi`` the column minima and maxima of ``X``), then ``rng.permutation(n)`` for the
+    presentation order of each epoch.
     """
 
     def __init__(self, rows: int, cols: int, dim: int, seed: int | None = 0,
@@ -114,7 +121,13 @@ class SOM:
         return np.maximum((X ** 2).sum(1)[:, None] - 2.0 * X @ W.T + (W ** 2).sum(1), 0.0)
 
     def fit(self, X, epochs: int = 10, callback: Callable | None = None, progress: bool = False) -> "SOM":
-        """Train on ``X`` (n, dim) for ``epochs`` passes; ``callback(epoch, som)`` after each pass."""
+        """Train on ``X`` (n, dim) for ``epochs`` passes; ``callback(epoch, som)`` after each pass.
+
+        Step ``t = 0 … T − 1`` (``T = epochs·n``) presents one row ``x`` and applies the module's
+        update to every unit: ``c = argmin_i ‖x − w_i‖``, ``w_i ← w_i + η(t) h_i (x − w_i)`` with
+        ``h_i = exp(−‖r_i − r_c‖² / (2σ(t)²))``, ``η(t) = decay(lr, lr_end, t, T)`` and
+        ``σ(t) = decay(sigma, sigma_end, t, T)``.
+        """
         X = check_data("X", X, self.dim).astype(np.float64)
         epochs = check_count("epochs", epochs)
         lo, hi = X.min(0), X.max(0)
@@ -158,7 +171,10 @@ class SOM:
         return float(np.mean(grid != 1))
 
     def u_matrix(self) -> np.ndarray:
-        """U-matrix (rows, cols): mean distance of each unit's weights to its 4 grid neighbours'."""
+        """U-matrix (rows, cols): mean distance ``‖w_i − w_j‖`` from each unit to its grid neighbours j.
+
+        Neighbours are the units one row or one column away: up to 4, fewer on the border of the map.
+        """
         check_fitted(self, "_fitted", "u_matrix")
         W, U = self.weights, np.zeros((self.rows, self.cols))
         count = np.zeros((self.rows, self.cols))
