@@ -121,6 +121,9 @@ class RandomFeatureTrainer:
         X = check_finite("X", check_2d("X", as_float_array("X", X, dtype=np.float64)))
         y = _check_labels(y, X.shape[0], self.n_classes)
         width = check_int("width", width, what="the number of hidden units")
+        if self.lam == 0 and width + 1 > X.shape[0]:
+            raise ValueError(f"width must be below the number of examples ({X.shape[0]}) when lam = 0 "
+                             f"(H₁ᵀH₁ is then singular); got width = {width}: use a ridge lam > 0")
         rng = np.random.default_rng([self.seed, width])
         V = rng.normal(0.0, self.scale / np.sqrt(X.shape[1]), size=(width, X.shape[1]))
         c = rng.normal(size=width)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import doctest
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -156,6 +157,21 @@ def test_bad_settings_are_refused_by_name(kwargs, error, words):
 def test_bad_training_inputs_get_a_clear_error(X, y, width, error, words):
     with pytest.raises(error, match=words):
         RandomFeatureTrainer(n_classes=3)(X, y, width)
+
+
+def test_without_a_ridge_a_width_beyond_the_examples_is_refused():
+    X, y = _data(n=10)
+    with pytest.raises(ValueError, match="lam > 0"):
+        RandomFeatureTrainer(lam=0.0, n_classes=3)(X, y, 10)
+    assert RandomFeatureTrainer(lam=0.0, n_classes=3)(X, y, 9).W.shape == (3, 9)
+
+
+def test_extreme_inputs_give_finite_models_without_warnings():
+    X, y = _data()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = RandomFeatureTrainer(n_classes=3)(X * 1e6, y, 8)
+        assert np.all(np.isfinite(model.W)) and model.predict(X * 1e6).shape == (len(X),)
 
 
 def test_predict_refuses_inputs_with_the_wrong_number_of_features():
