@@ -76,6 +76,16 @@ def test_every_companion_name_a_notebook_uses_exists(path):
     assert missing == [], f"{path.name} uses names the companion package does not define: {missing}"
 
 
+@pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in chapters/ or solutions/ yet")
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_no_notebook_takes_course_material_from_the_question_specifications(path):
+    # what a learner uses belongs in a module learners read; the question files only import it
+    trees = parse_cells([source for _, source in code_cells_to_run(read_notebook(path))])
+    graders = sorted(n for tree in trees for n in _companion_names(tree)
+                     if n.startswith("companion.grading.questions"))
+    assert graders == [], f"{path.name} imports from the grader's question files: {graders}"
+
+
 @needs_solutions
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
 def test_every_solution_earns_full_marks(path):

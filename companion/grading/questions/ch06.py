@@ -6,12 +6,14 @@ its predictions on held-out images whose labels never enter the sandbox.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from companion.grading.spec import Case, Question
+# the trainer handed to choose_width (q5) is course material; re-exported here so that exercise
+# notebooks importing it from this module keep working
+from companion.random_features import RandomFeatureTrainer, ReadoutModel
 
 __all__ = ["QUESTIONS", "TARGET_ACCURACY", "digits_split", "RandomFeatureTrainer", "ReadoutModel"]
 
@@ -175,50 +177,6 @@ QUESTIONS: list[Question] = [
 
 
 # ---------------------------------------------------------------- q5 choose_width
-@dataclass(frozen=True, eq=False)
-class ReadoutModel:
-    """A trained random-feature network: ``predict(X)`` → labels ``argmax(σ(X Vᵀ + c) Wᵀ + b)``, shape (n,)."""
-
-    V: np.ndarray
-    c: np.ndarray
-    W: np.ndarray
-    b: np.ndarray
-
-    def predict(self, X):
-        X = np.asarray(X, dtype=np.float64)
-        H = 1.0 / (1.0 + np.exp(-np.clip(X @ self.V.T + self.c, -500, 500)))
-        return np.argmax(H @ self.W.T + self.b, axis=1)
-
-
-@dataclass(frozen=True, eq=False)
-class RandomFeatureTrainer:
-    """A small, fast training routine: ``trainer(X, y, width)`` → :class:`ReadoutModel`.
-
-    The hidden layer of ``width`` sigmoid units has fixed random weights
-    ``V ~ N(0, scale²/d)``, ``c ~ N(0, 1)`` (seeded); only the output layer is trained, by least
-    squares on one-hot targets with a tiny ridge ``lam``. As the width approaches the number of
-    training examples the readout can fit the training set exactly, and its validation accuracy falls.
-    """
-
-    seed: int = 0
-    scale: float = 3.0
-    lam: float = 1e-8
-
-    def __call__(self, X, y, width):
-        X, y = np.asarray(X, dtype=np.float64), np.asarray(y)
-        rng = np.random.default_rng([self.seed, int(width)])
-        V = rng.normal(0.0, self.scale / np.sqrt(X.shape[1]), size=(int(width), X.shape[1]))
-        c = rng.normal(size=int(width))
-        H = 1.0 / (1.0 + np.exp(-np.clip(X @ V.T + c, -500, 500)))
-        H1 = np.column_stack([H, np.ones(len(H))])
-        T = np.eye(10)[y]
-        coef = np.linalg.solve(H1.T @ H1 + self.lam * np.eye(H1.shape[1]), H1.T @ T)
-        return ReadoutModel(V, c, coef[:-1].T.copy(), coef[-1].copy())
-
-    def __repr__(self) -> str:
-        return f"RandomFeatureTrainer(seed={self.seed})"
-
-
 _WIDTHS = (5, 10, 20, 40, 60, 80, 100, 120, 140)
 
 
