@@ -47,7 +47,7 @@ from companion.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp
 MODULES = ["activations", "losses", "network", "optimizers", "initializers", "metrics", "gradcheck",
            "regularization", "schedules", "search", "model_selection", "approximation", "convolution",
            "pretraining", "surfaces", "layers", "classic.rbf", "classic.art", "classic.som",
-           "classic.cascade", "classic.elman", "classic.rbm"]
+           "classic.cascade", "classic.elman", "classic.rbm", "random_features"]
 
 NOT_MATH = {  # the other public modules of companion, and why their functions need no formula check here
     "classic": "the package only re-exports the classic.* modules listed in MODULES",
@@ -110,6 +110,17 @@ def _sigmoid_prime_z(z):
 
 
 # name -> (what the function returns, the docstring's formula computed independently)
+def _readout_by_hand():
+    from companion.random_features import ReadoutModel
+
+    r = np.random.default_rng(7)
+    V, c, W, b, X = r.normal(size=(5, 3)), r.normal(size=5), r.normal(size=(4, 5)), r.normal(size=4), r.normal(size=(6, 3))
+    model = ReadoutModel(V, c, W, b)
+    scores = np.array([[sum(W[i, j] / (1 + math.exp(-(X[n] @ V[j] + c[j]))) for j in range(5)) + b[i]
+                        for i in range(4)] for n in range(6)])
+    return (model.scores(X), model.predict(X)), (scores, [int(np.argmax(row)) for row in scores])
+
+
 FORMULAS = {
     # activations: f(z) and f'(z) as in the module table
     "activations.sigmoid_prime": lambda: (act.sigmoid_prime(Z), _sigmoid_prime_z(Z)),
@@ -294,6 +305,8 @@ FORMULAS = {
         [rbf.mean_center_distance(BLOBS[:5]), rbf.mean_center_distance(BLOBS[:1])],
         [np.mean([min(math.dist(a, b) for j, b in enumerate(BLOBS[:5]) if j != i) for i, a in enumerate(BLOBS[:5])]), 1.0]),
     "classic.rbf.RBFNetwork": lambda: _rbf_network_by_hand(),
+    # random_features: scores = σ(X Vᵀ + c) Wᵀ + b, labels = the argmax of each row
+    "random_features.ReadoutModel": lambda: _readout_by_hand(),
     # classic.art: |·| counts ones, ∧ is AND (min of 0/1 entries)
     "classic.art.art1_choice": lambda: (
         art.art1_choice(ART_X, ART_W, 0.5),
