@@ -17,8 +17,8 @@ _HOMES = {"Case": "spec", "Question": "spec", "make_checker": "checker", "grade_
 
 
 def __getattr__(name: str):
-    # Imported on first use: the sandbox driver (a fresh process per question) then loads only
-    # what it needs, which keeps each question's start-up short.
+    # Imported on first use: the sandbox driver (a fresh process per notebook) then loads only
+    # what it needs, which keeps each notebook's start-up short.
     if name in _HOMES:
         import importlib
 

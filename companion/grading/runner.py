@@ -30,10 +30,10 @@ from companion.grading.judge import (describe_inputs, forbidden_in_source, judge
 from companion.grading.protocol import Opaque, decode
 from companion.grading.results import NotebookResult, QuestionResult
 from companion.grading.sandbox import (MEMORY_MIB, STARTUP_SECONDS, SandboxQuestion,
-                                       SandboxResult, run_in_sandbox, run_notebook_in_sandbox)
+                                       SandboxResult, run_notebook_in_sandbox)
 from companion.grading.spec import Case, Question
 
-__all__ = ["QuestionResult", "NotebookResult", "grade_notebook", "grade_question", "file_hash",
+__all__ = ["QuestionResult", "NotebookResult", "grade_notebook", "file_hash",
            "collect_notebooks", "submit_notebook", "decode", "Opaque", "CELL_SECONDS", "NOTEBOOK_SECONDS"]
 
 MAX_FEEDBACK = 1500
@@ -92,7 +92,7 @@ def grade_notebook(path: str | Path, timeout: float | None = None,
     questions : dict, optional
         Notebook stem -> questions; default :data:`companion.grading.questions.QUESTIONS`.
     workers : int
-        Questions sandboxed at the same time (ignored when ``executor`` is given).
+        Kept for compatibility and ignored: all of a notebook's questions share one sandbox.
     assignment : str, optional
         Question set to use (a key of ``questions``), for a file whose name does not say it.
     cell_timeout, notebook_timeout : float, optional
@@ -126,7 +126,7 @@ def submit_notebook(path: str | Path, timeout: float | None = None,
         return lambda: result
     trees = nbmod.parse_cells([source for _, source in nbmod.code_cells_to_run(nb)])
     own = executor is None
-    pool = ThreadPoolExecutor(max_workers=max(1, workers)) if own else executor
+    pool = ThreadPoolExecutor(max_workers=1) if own else executor
     # planned once per notebook (parsing its cells), before its sandbox is queued
     cells = nbmod.code_cells_to_run(nb)
     plans = [_plan(nb, q, cells) for q in table[result.chapter]]
@@ -211,22 +211,6 @@ def _expected(question: Question, cases: list[Case]) -> list:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return [question.reference(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs)) for c in cases]
-
-
-def grade_question(path: Path, cells: list, trees: list, question: Question,
-                   timeout: float | None = None, cell_timeout: float | None = None,
-                   notebook_timeout: float | None = None) -> QuestionResult:
-    """Run one question in its own sandbox (only ``cells`` before it) and judge what came back."""
-    limit = float(timeout if timeout is not None else question.timeout)
-    try:
-        cases = question.cases()
-        expected = _expected(question, cases)
-        run = run_in_sandbox(path, cells, question.function, [(c.args, c.kwargs) for c in cases],
-                             timeout=limit, forbidden=question.forbidden, cell_timeout=cell_timeout,
-                             notebook_timeout=notebook_timeout)
-    except Exception as exc:  # noqa: BLE001 - a fault of the question specification, not the learner
-        return _spec_fault(question, exc)
-    return _judged(run, question, cases, expected, trees, limit)
 
 
 def _result(question: Question, feedback: str, n_passed: int, n_cases: int, hinted: bool) -> QuestionResult:
