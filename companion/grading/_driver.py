@@ -258,12 +258,10 @@ def _fork_question(question: dict, job: dict, namespace: dict, errors: list, clo
     """
     folder = question["folder"]
     os.mkdir(folder, 0o700)
-    child_clock = _CellClock(clock.total)
-    child_clock.used = clock.used
     pid = _fork()
-    if pid == 0:
+    if pid == 0:       # the copy spends its own copy of the clock on its extra cells
         try:
-            _answer(question, job["cells"], namespace, errors, child_clock, calls, originals,
+            _answer(question, job["cells"], namespace, errors, clock, calls, originals,
                     job.get("cell_seconds"))
         except BaseException:  # noqa: BLE001 - nothing may escape into the driver's loop
             pass
