@@ -12,12 +12,13 @@ PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 # Reproducible notebook outputs (DESIGN §5–6): fixed hash seed, one BLAS thread so float text is stable.
 TEST_ENV := PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_NUM_THREADS=1
 
-.PHONY: help lab test test-fast exercises execute bench site upgrade normalize clean
+.PHONY: help lab test test-fast test-portability exercises execute bench site upgrade normalize clean
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab (LAB_ARGS=--no-browser …)"
 	@echo "make test       set up (first time) and run every test: notebooks, real browser, website"
 	@echo "make test-fast  unit tests only (no notebook re-execution, browser or website)"
+	@echo "make test-portability  re-run every notebook as on an AVX2-only and an SSE4.2-only CPU (NumPy's SIMD dispatch forced down)"
 	@echo "make site       build the course as a static website in _build/site/html (offline)"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make execute NB=chapters/01_neurons.ipynb   re-run a notebook in a fresh kernel and save it"
@@ -44,6 +45,12 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest -p no:nbval -o addopts="-p no:cacheprovider -rs" -m "not slow" tests
+
+# Every notebook of chapters/ and solutions/ re-run with NumPy's SIMD dispatch forced down (NPY_DISABLE_CPU_FEATURES),
+# once per variant this CPU can emulate, two notebooks at a time; the kernel itself confirms the targets are off.
+# Extra pytest arguments: make test-portability PYTEST_ARGS="-n 1 chapters/05_backpropagation.ipynb"
+test-portability: $(STAMP)
+	$(TEST_ENV) $(PY) tools/cpu_portability.py $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
 site: $(STAMP)
 	$(PY) tools/build_site.py _build/site

@@ -17,6 +17,7 @@ Other things a learner's or CI's shell may hold, and how the run stays immune to
   or a `JUPYTER_*` variable points somewhere unwritable, those go to a fresh temporary folder
   instead (matplotlib would otherwise print a warning to stderr, which nbval compares).
 """
+import importlib.util
 import os
 import pathlib
 import tempfile
@@ -75,3 +76,60 @@ def built_site(tmp_path_factory):
     except subprocess.CalledProcessError as error:
         pytest.fail(f"the website does not build with warnings as errors (sphinx exit {error.returncode}); "
                     "run `make site` to see the messages")
+
+
+# --- `make test-portability` (tools/cpu_portability.py): NumPy's SIMD dispatch forced down -------------
+# With COURSE_CPU_VARIANT set, every kernel nbval starts inherits NPY_DISABLE_CPU_FEATURES, built from
+# the dispatch targets this CPU has; before a notebook's first cell runs, its kernel is asked which of
+# them are still on. NumPy ignores the whole variable when one name is unknown, so without this check a
+# run could pass while testing nothing.
+_CPU_VARIANT = os.environ.get("COURSE_CPU_VARIANT")
+_CPU_DISABLED = []
+
+
+def pytest_configure(config):
+    if not _CPU_VARIANT:
+        return
+    spec = importlib.util.spec_from_file_location("cpu_portability", pathlib.Path(__file__).parent / "tools" / "cpu_portability.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    inherited = os.environ.get("COURSE_CPU_DISABLED")   # an xdist worker: its own NumPy already has them off
+    off, reason = (inherited.split(), "") if inherited else module.targets_to_disable(_CPU_VARIANT)
+    if not off:
+        raise pytest.UsageError(f"COURSE_CPU_VARIANT={_CPU_VARIANT}: {reason}")
+    _CPU_DISABLED[:] = off
+    os.environ["NPY_DISABLE_CPU_FEATURES"] = os.environ["COURSE_CPU_DISABLED"] = " ".join(off)
+    config._cpu_check_expression = module.kernel_check_expression(off)
+
+
+def pytest_report_header(config):
+    if _CPU_VARIANT:
+        return f"CPU variant {_CPU_VARIANT}: NPY_DISABLE_CPU_FEATURES={' '.join(_CPU_DISABLED)!r}, checked in every kernel"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    result = yield
+    notebook = item.parent
+    if _CPU_VARIANT and getattr(notebook, "kernel", None) is not None:
+        if not hasattr(notebook, "_cpu_problem"):
+            notebook._cpu_problem = _kernel_cpu_problem(notebook.kernel, item.config._cpu_check_expression)
+        if notebook._cpu_problem:     # every cell of the notebook fails: nothing was tested as intended
+            pytest.fail(notebook._cpu_problem, pytrace=False)
+    return result
+
+
+def _kernel_cpu_problem(kernel, expression):
+    """"" when every disabled dispatch target is off in the notebook's own kernel process, else what is wrong."""
+    msg_id = kernel.kc.execute("", silent=True, store_history=False, user_expressions={"still_on": expression})
+    while True:
+        reply = kernel.get_message(stream="shell", timeout=120)
+        if reply["parent_header"].get("msg_id") == msg_id:
+            break
+    kernel.await_idle(msg_id, timeout=120)
+    answer = reply["content"].get("user_expressions", {}).get("still_on", {})
+    still_on = answer.get("data", {}).get("text/plain") if answer.get("status") == "ok" else answer
+    if still_on == "[]":
+        return ""
+    return (f"NPY_DISABLE_CPU_FEATURES={' '.join(_CPU_DISABLED)!r} did not take effect in the notebook's kernel: "
+            f"still on {still_on}")
