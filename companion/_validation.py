@@ -13,6 +13,7 @@ import numpy as np
 __all__ = [
     "as_float_array",
     "check_2d",
+    "check_batch",
     "check_finite",
     "check_same_shape",
     "check_rows_match",
@@ -23,6 +24,7 @@ __all__ = [
     "check_dtype",
     "check_targets",
     "make_rng",
+    "DefaultSeed",
 ]
 
 FLOAT_DTYPES = (np.float32, np.float64)
@@ -61,6 +63,17 @@ def check_2d(name: str, x: np.ndarray, cols: int | None = None) -> np.ndarray:
         raise ValueError(f"{name} is an empty batch (shape {x.shape}); pass at least one example")
     if cols is not None and x.shape[1] != cols:
         raise ValueError(f"{name} must have {cols} columns, shape (n, {cols}); got shape {x.shape}")
+    return x
+
+
+def check_batch(name: str, x: np.ndarray) -> np.ndarray:
+    """Check ``x`` is a non-empty batch of any rank ≥ 2, shape (n, …): rows (n, d), images
+    (n, c, h, w), sequences (n, T, d). Element-wise layers and ``fit`` accept all of them."""
+    if x.ndim < 2:
+        hint = " (one example per row: use x.reshape(1, -1) for a single example)" if x.ndim == 1 else ""
+        raise ValueError(f"{name} must be a batch with shape (n, …), at least 2-D; got shape {x.shape}{hint}")
+    if x.shape[0] == 0:
+        raise ValueError(f"{name} is an empty batch (shape {x.shape}); pass at least one example")
     return x
 
 
@@ -163,6 +176,18 @@ def check_targets(Y, shape: tuple[int, int], dtype) -> np.ndarray:
             f"output; got shape {Y.shape}{hint}"
         )
     return check_finite("Y", Y)
+
+
+class DefaultSeed(int):
+    """The default ``seed=0`` of a layer, told apart from a seed the caller chose.
+
+    It is the int 0 in every computation (``make_rng(DefaultSeed(0))`` equals ``make_rng(0)``);
+    ``companion.layers.Sequential`` replaces a default seed of a layer that draws while training
+    (``Dropout``) by one of its own for that position, and leaves a chosen seed alone.
+    """
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
 
 
 def make_rng(seed=None, rng=None) -> np.random.Generator:

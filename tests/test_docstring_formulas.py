@@ -64,7 +64,7 @@ NO_FORMULA = {  # public callables whose docstring states no formula, and why
     "activations.Elementwise": "a named pair (fn, prime); each member is checked under its own name",
     "activations.get_activation": "looks a name up in ACTIVATIONS",
     "network.MLP": "a class; BP1–BP4 are checked against finite differences in test_network.py",
-    "network.Cost": "a named triple (fn, delta, layers); the delta functions are checked here",
+    "network.Cost": "a named pair (fn, delta); the delta functions are checked here",
     "optimizers.Optimizer": "the base class; each subclass's update formula is checked here",
     "optimizers.make_optimizer": "builds an optimizer by name",
     "metrics.as_labels": "converts label formats; no formula",
