@@ -6,6 +6,8 @@ They never modify their input.
 """
 from __future__ import annotations
 
+import copy
+
 from collections.abc import Iterable
 
 import numpy as np
@@ -25,6 +27,8 @@ __all__ = [
     "check_targets",
     "make_rng",
     "DefaultSeed",
+    "seed_source",
+    "fresh_rng",
 ]
 
 FLOAT_DTYPES = (np.float32, np.float64)
@@ -199,3 +203,15 @@ def make_rng(seed=None, rng=None) -> np.random.Generator:
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
         raise TypeError(f"seed must be an int; got {type(seed).__name__}")
     return np.random.default_rng(seed)
+
+
+def seed_source(seed=0, rng=None) -> np.random.Generator:
+    """The generator a model keeps at construction (``rng`` wins over ``seed``), never drawn from
+    itself: every ``fit`` starts from a copy (:func:`fresh_rng`), so a refit restarts exactly.
+    A given ``rng`` is copied, not advanced."""
+    return copy.deepcopy(make_rng(seed, rng))
+
+
+def fresh_rng(source: np.random.Generator) -> np.random.Generator:
+    """A copy of the generator kept by :func:`seed_source`, in the state it had at construction."""
+    return copy.deepcopy(source)

@@ -23,7 +23,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from companion._validation import make_rng
+from companion._validation import check_int, make_rng
 from companion.metrics import accuracy, as_labels
 
 __all__ = ["kfold_indices", "cross_validate"]
@@ -31,11 +31,7 @@ __all__ = ["kfold_indices", "cross_validate"]
 
 def _check_int(name: str, value, minimum: int) -> int:
     """Return ``value`` as an int ≥ ``minimum``; TypeError for non-integers, ValueError below it."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int ≥ {minimum}; got {value}")
-    return int(value)
+    return check_int(name, value, minimum)
 
 
 def _check_k(k, n: int) -> int:

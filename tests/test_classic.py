@@ -285,7 +285,8 @@ def test_gradient_of_s_agrees_with_finite_differences(seed):
 def test_cascade_correlation_solves_xor():
     X, y = datasets.xor()
     net = CascadeCorrelation(2, 1, seed=0).fit(X, y[:, None])
-    np.testing.assert_array_equal(net.predict(X)[:, 0] > 0.5, y == 1)
+    np.testing.assert_array_equal(net.predict(X), y)                        # labels
+    np.testing.assert_array_equal(net.forward(X)[:, 0] > 0.5, y == 1)       # raw sigmoid outputs
     assert net.n_hidden_ >= 1                       # no net without a hidden unit solves XOR
     assert net.W_out_.shape == (1, 2 + 1 + net.n_hidden_)
 
@@ -295,7 +296,8 @@ def test_cascade_correlation_fits_the_spirals_and_never_changes_installed_units(
     snapshots = []
     net = CascadeCorrelation(2, 2, max_hidden=8, seed=1).fit(
         X, np.eye(2)[y], callback=lambda h, m: snapshots.append([w.copy() for w in m.hidden_weights_]))
-    assert np.mean(net.predict(X).argmax(1) == y) >= 0.95
+    assert np.mean(net.predict(X) == y) >= 0.95
+    np.testing.assert_array_equal(net.predict(X), net.forward(X).argmax(1))
     assert len(snapshots) == net.n_hidden_ + 1 and net.n_hidden_ <= 8
     for earlier in snapshots:
         for h, w in enumerate(earlier):
@@ -348,10 +350,11 @@ def test_elman_bptt_agrees_with_finite_differences_for_every_parameter(hidden):
         p += 0.3 * rng.normal(size=p.shape)
     X, Y = rng.normal(size=(4, 5, 2)), rng.normal(size=(4, 5, 2))
     grads = net.backprop(X, Y)
-    assert set(grads) == set(PARAM_NAMES)
-    for name in PARAM_NAMES:
+    assert isinstance(grads, list) and net.parameter_names() == list(PARAM_NAMES)
+    for name, g, p in zip(PARAM_NAMES, grads, net.parameters()):
+        assert p is net.params[name]
         numeric = numerical_gradient(lambda: net.loss(X, Y), net.params[name])
-        assert relative_error(grads[name], numeric) < 1e-7, name
+        assert relative_error(g, numeric) < 1e-7, name
 
 
 def test_elman_cost_is_the_documented_sum_over_steps_batch_mean():
@@ -555,7 +558,7 @@ def test_elman_gradients_have_the_parameter_shapes_and_vanish_at_a_perfect_fit(n
     net = Elman(n_in, 3, n_out, seed=seed)
     X = rng.normal(size=(n, T, n_in))
     grads = net.backprop(X, net.forward(X))                  # targets equal to the outputs: C = 0
-    for name, g in grads.items():
+    for name, g in zip(net.parameter_names(), grads):
         assert g.shape == net.params[name].shape and np.allclose(g, 0.0)
 
 

@@ -291,7 +291,7 @@ def _fit(**overrides):
     ({"schedule": lambda e: -1.0}, ValueError, r"schedule\(epoch\) must be a finite number > 0; got -1.0"),
     ({"Y": np.ones(40)}, ValueError, r"Y must be 2-D targets \(n, k\), e.g. one_hot\(labels, k\) or "
      r"y.reshape\(-1, 1\); got shape \(40,\)"),
-    ({"X": np.ones(40)}, ValueError, r"X must be 2-D with shape \(n, d\); got shape \(40,\)"),
+    ({"X": np.ones(40)}, ValueError, r"X must be a batch with shape \(n, …\), at least 2-D; got shape \(40,\)"),
     ({"X": np.ones((0, 2))}, ValueError, r"X is an empty batch \(shape \(0, 2\)\)"),
     ({"X": np.ones((39, 2))}, ValueError,
      r"X and Y must hold the same number of examples \(rows\); got 39 and 40"),
