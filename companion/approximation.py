@@ -13,6 +13,14 @@ with the error bound (chapter 9)::
 where ω_f is the modulus of continuity of f. The tent map ``T(x) = 2 min(x, 1 − x)`` is
 ``2 relu(x) − 4 relu(x − ½)``; composing it k times gives a sawtooth with 2^k linear pieces that a
 deep ReLU network with k hidden layers of 2 neurons computes exactly.
+
+Example
+-------
+>>> from companion.approximation import bump, sawtooth_network
+>>> bump(np.array([0.25, 0.5, 0.75]), 0.4, 0.6, 2.0, 1000.0).round(6)   # height 2 on [0.4, 0.6]
+array([0., 2., 0.])
+>>> len(sawtooth_network(3))                          # 3 hidden layers of 2 ReLUs, then the output
+4
 """
 from __future__ import annotations
 

@@ -11,6 +11,13 @@ normal      :math:`1/n_{in}`                  Nielsen's default: :math:`z` has v
 xavier      :math:`2/(n_{in}+n_{out})`         Glorot & Bengio: keeps forward and backward variances balanced
 he          :math:`2/n_{in}`                  He et al.: compensates ReLU zeroing half its inputs
 ==========  ===============================  ======================================================
+
+Example
+-------
+>>> from companion.initializers import init_weights
+>>> W = init_weights("he", 400, 500, np.random.default_rng(0))
+>>> W.shape, round(float(W.var() * 500 / 2), 1)       # variance 2/n_in
+((400, 500), 1.0)
 """
 from __future__ import annotations
 

@@ -16,6 +16,15 @@ Stratified folds keep the class proportions: the examples of each class are shuf
 classes are laid one after the other, and that list is dealt to the folds like cards
 (position i goes to fold i mod k). Each class is then spread over the folds with counts that
 differ by at most one, and fold sizes still differ by at most one.
+
+Example
+-------
+>>> from companion.model_selection import kfold_indices
+>>> folds = kfold_indices(10, 3, seed=0)
+>>> [len(val) for _, val in folds]                    # sizes differ by at most one
+[4, 3, 3]
+>>> sorted(np.concatenate([val for _, val in folds]).tolist()) == list(range(10))
+True
 """
 from __future__ import annotations
 

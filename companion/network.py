@@ -19,6 +19,19 @@ alone (docs/architecture.md §2).
 
 Reading order of this file: the costs with their output error (BP1), then ``MLP`` — forward
 pass, backpropagation, the model protocol used by ``fit`` — and the argument checks last.
+
+Example
+-------
+>>> net = MLP([2, 3, 1], seed=0)
+>>> [W.shape for W in net.weights], [b.shape for b in net.biases]
+([(3, 2), (1, 3)], [(3,), (1,)])
+>>> for W in net.weights:
+...     W[...] = 0.0
+>>> net.forward(np.ones((1, 2)))                      # σ(0) = 0.5
+array([[0.5]])
+>>> grad_w, grad_b = net.backprop(np.ones((1, 2)), np.zeros((1, 1)))
+>>> grad_b[-1]                                        # BP1: (a − y) σ'(z) = 0.5 · 0.25
+array([0.125])
 """
 from __future__ import annotations
 

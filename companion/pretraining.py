@@ -14,6 +14,13 @@ the encoders, put an output layer on top and train the whole network on the labe
 * :func:`stack_encoders` — copies of the trained encoders plus a fresh output layer, as a
   ``Sequential`` classifier ready for fine-tuning;
 * :func:`mlp_classifier` — the same architecture with random weights, for a fair comparison.
+
+Example
+-------
+>>> X = np.random.default_rng(0).random((20, 6))
+>>> ae = Autoencoder(6, 3, seed=0)
+>>> ae.fit(X, epochs=4) is ae, len(ae.history_), ae.transform(X).shape
+(True, 4, (20, 3))
 """
 from __future__ import annotations
 

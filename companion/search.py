@@ -16,6 +16,16 @@ Every cost evaluation is counted (``n_evals``), so methods can be compared at eq
 
     result = simulated_annealing(f, x0, T0=1.0, cooling=0.99, steps=500, step_size=0.3, seed=0)
     result.x, result.cost, result.trace      # best point (d,), its cost, costs (steps + 1,)
+
+Example
+-------
+>>> from companion.search import metropolis_acceptance, simulated_annealing
+>>> float(metropolis_acceptance(-1.0, 0.5)), round(float(metropolis_acceptance(1.0, 1.0)), 6)   # 1, e⁻¹
+(1.0, 0.367879)
+>>> res = simulated_annealing(lambda x: float(np.sum(x ** 2)), [2.0], T0=1.0, cooling=0.99, steps=300,
+...                           step_size=0.3)
+>>> bool(res.cost < 0.05), len(res.trace)
+(True, 301)
 """
 from __future__ import annotations
 

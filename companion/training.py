@@ -17,6 +17,15 @@ shuffled and cut into mini-batches (sampling *without* replacement), and for eac
 
     g ← ∇C_batch + l2·W + l1·sign(W)   (penalty terms on weight matrices only)
     optimizer.step(params, g)
+
+Example
+-------
+>>> from companion.training import minibatches
+>>> batches = list(minibatches(10, 4, rng=0))
+>>> [len(b) for b in batches]                         # the last batch keeps the 10 mod 4 left over
+[4, 4, 2]
+>>> sorted(np.concatenate(batches).tolist()) == list(range(10))
+True
 """
 from __future__ import annotations
 

@@ -1062,4 +1062,5 @@ def test_docstring_formula(name):
 def test_doctest_examples_in_docstrings(m):
     mod = importlib.import_module("companion." + m)
     result = doctest.testmod(mod, extraglobs={"np": np}, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0, f"companion.{m} has no doctest example: this test would check nothing"
     assert result.failed == 0, f"{result.failed} doctest example(s) failed in companion.{m}"

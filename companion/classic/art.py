@@ -19,6 +19,14 @@ Prototypes only ever lose ones, so each prototype is a subset of every input it 
 **All-zero inputs (documented rule).** For ``I = 0`` the match ratio ``|I ∧ w|/|I|`` is 0/0.
 Such an input is left uncategorized: its label is −1 and no prototype changes (learning it
 would wipe out the prototype it joined).
+
+Example
+-------
+>>> art = ART1(0.5).fit([[1, 1, 0, 0], [1, 0, 0, 0], [0, 0, 1, 1]])
+>>> art.labels_.tolist(), art.prototypes_.tolist()
+([0, 0, 1], [[1, 0, 0, 0], [0, 0, 1, 1]])
+>>> art.predict([[0, 0, 0, 1]]).tolist(), art.history_
+([1], [3, 0])
 """
 from __future__ import annotations
 

@@ -26,6 +26,13 @@ because ``Σ_p (E_{p,o} − Ē_o) = 0``, and ``∂V_p/∂w_i = (1 − V_p²) F_{
 .. math:: \frac{\partial S}{\partial w_i} = \sum_p \Bigl[\sum_o s_o (E_{p,o} - \bar E_o)\Bigr](1 - V_p^2)\,F_{p,i}.
 
 Every candidate of the pool is trained at once (a matrix of candidate weights).
+
+Example
+-------
+>>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([0, 1, 1, 0])
+>>> net = CascadeCorrelation(2, 1, seed=0).fit(X, y[:, None])
+>>> net.predict(X).tolist(), net.forward(X).shape      # labels, then the raw sigmoid outputs
+([0, 1, 1, 0], (4, 1))
 """
 from __future__ import annotations
 

@@ -22,6 +22,16 @@ holds ``weight_ih_l0`` = W_xh, ``weight_hh_l0`` = W_hh and two biases whose sum 
 Gradients follow the model protocol of ``MLP`` and ``Sequential``: a list aligned with
 ``parameters()`` (the order of ``PARAM_NAMES``), so ``companion.gradcheck`` and
 ``companion.training.fit`` (on batches of sequences (n, T, d)) work on an Elman network too.
+
+Example
+-------
+>>> net = Elman(1, 3, 1, seed=0)
+>>> X = np.zeros((2, 4, 1))
+>>> cost, grads = net.loss_and_gradients(X, np.ones((2, 4, 1)))
+>>> [g.shape for g in grads] == [p.shape for p in net.parameters()]
+True
+>>> net.parameter_names()
+['W_xh', 'W_hh', 'b_h', 'W_hy', 'b_y']
 """
 from __future__ import annotations
 

@@ -27,6 +27,15 @@ The draws are made in this order, with ``u ~ U[0, 1)`` from the generator (``rng
 
 For a tiny RBM, ``exact_log_likelihood`` and ``exact_gradients`` enumerate all ``2^V`` visible
 configurations (``V ≤ 20``).
+
+Example
+-------
+>>> V = np.array([[1, 0, 1, 0], [0, 1, 0, 1]] * 5)
+>>> rbm = RBM(4, 2, seed=0).fit(V, epochs=3, batch_size=4)
+>>> len(rbm.history_), rbm.transform(V).shape          # one reconstruction error per epoch; p(h|v)
+(3, (10, 2))
+>>> sorted(rbm.cd_gradients(V, k=1))                    # the CD-1 estimate, shaped like params
+['W', 'b', 'c']
 """
 from __future__ import annotations
 

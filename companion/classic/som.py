@@ -17,6 +17,13 @@ Schedules over the ``T = epochs·n`` steps, ``t = 0 … T−1`` (exponential int
 Quality measures: the **quantization error** is the mean distance ``‖x − w_c‖`` of the inputs to
 their BMU; the **topographic error** is the fraction of inputs whose best and second-best units
 are not grid neighbours (Manhattan distance 1 on the grid; Kiviluoto, 1996).
+
+Example
+-------
+>>> X = np.random.default_rng(0).random((50, 2))
+>>> som = SOM(3, 3, 2, seed=0).fit(X, epochs=3)
+>>> len(som.history_), som.transform(X[:2]).shape     # one quantization error per epoch; grid positions
+(3, (2, 2))
 """
 from __future__ import annotations
 
