@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed-stamp
 CONSTRAINTS ?= constraints.txt
 PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
-# Reproducible notebook outputs (DESIGN §5–6): fixed hash seed, one BLAS thread so float text is stable.
+# Reproducible notebook outputs (docs/architecture.md §5–6): fixed hash seed, one BLAS thread so float text is stable.
 TEST_ENV := PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_NUM_THREADS=1
 
 .PHONY: help lab test test-fast exercises execute bench site upgrade normalize clean

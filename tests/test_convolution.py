@@ -188,7 +188,7 @@ def test_shapes_params_seed_and_float32():
     a, b = Conv2D(3, 5, (2, 4), seed=0), Conv2D(3, 5, (2, 4), seed=0)
     assert a.params["W"].shape == (5, 3, 2, 4) and a.params["b"].shape == (5,)
     assert np.array_equal(a.params["W"], b.params["W"])
-    # DESIGN §4 order: Conv2D(in_channels, out_channels, kernel_size, stride, padding, seed)
+    # docs/architecture.md §4 order: Conv2D(in_channels, out_channels, kernel_size, stride, padding, seed)
     assert np.array_equal(Conv2D(3, 5, (2, 4), 1, 0, 0).params["W"], a.params["W"])
     # He initialization: variance 2/fan_in, fan_in = 3·2·4
     big = Conv2D(64, 64, 3, seed=1)

@@ -11,7 +11,7 @@ name                     what it is                                             
 ``RBM``                  restricted Boltzmann machine trained by CD-k             ``rbm``
 =======================  ======================================================  ==============
 
-**One estimator shape** (shared with ``companion.pretraining.Autoencoder``; docs/architecture.md §5):
+**One estimator shape** (shared with ``companion.pretraining.Autoencoder``; docs/architecture.md §4):
 
 * ``fit(...)`` returns ``self`` and restarts: it draws a fresh initialisation from the model's
   ``seed`` (0 by default; ``rng`` wins when given), so fitting twice gives the same model;
