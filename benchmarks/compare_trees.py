@@ -33,12 +33,12 @@ def run(tree: str, bench: str, threads: int | None) -> float:
     if threads:
         env.update({k: str(threads) for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")})
     probe = "import companion, sys; print(companion.__file__)"
-    where = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env,
+    where = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=tree,
                            check=True).stdout.strip()
     if not where.startswith(os.path.abspath(tree)):
         raise RuntimeError(f"{tree}: imported companion from {where}")
     out = subprocess.run([sys.executable, os.path.join(tree, "benchmarks", script), *args],
-                         capture_output=True, text=True, env=env, check=True)
+                         capture_output=True, text=True, env=env, cwd=tree, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
 
 

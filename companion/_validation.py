@@ -194,7 +194,7 @@ class DefaultSeed(int):
         return int.__repr__(self)
 
 
-def make_rng(seed=None, rng=None) -> np.random.Generator:
+def make_rng(seed=0, rng=None) -> np.random.Generator:
     """Return a NumPy Generator from ``rng`` (used as is) or ``seed`` (int); never the global state."""
     if rng is not None:
         if not isinstance(rng, np.random.Generator):

@@ -53,8 +53,7 @@ __all__ = ["minibatches", "History", "fit"]
 _MODEL_METHODS = ("parameters", "loss_and_gradients", "weight_arrays", "forward", "cost")
 
 
-def minibatches(n: int, batch_size: int, rng: np.random.Generator | int | None = None
-                ) -> Iterator[np.ndarray]:
+def minibatches(n: int, batch_size: int, rng: np.random.Generator | int = 0) -> Iterator[np.ndarray]:
     """Yield the indices of one epoch's mini-batches: a random permutation of ``0..n−1`` cut
     into consecutive chunks of ``batch_size``.
 
@@ -68,8 +67,9 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator | int | None =
         Number of training examples.
     batch_size : int ≥ 1
         Examples per batch (``batch_size ≥ n`` gives one full batch: full-batch gradient descent).
-    rng : np.random.Generator or int seed
-        Source of the shuffle; pass the same generator every epoch for a new order each epoch.
+    rng : np.random.Generator or int seed, default 0
+        Source of the shuffle; pass the same generator every epoch for a new order each epoch
+        (``fit`` and ``RBM.fit`` do: this is the package's one mini-batcher).
 
     Yields
     ------
