@@ -96,7 +96,7 @@ def check_gradients(model, X, Y, h: float = 1e-5, training: bool | None = None) 
     """Compare a model's backpropagated gradients with finite differences, parameter by parameter.
 
     Works for any model with ``parameters()``, ``loss_and_gradients(X, Y)`` and ``cost(X, Y)``
-    (:class:`companion.network.MLP`, ``Sequential``). Use float64 and a small batch.
+    (:class:`companion.network.MLP`, ``Sequential``, ``classic.Elman``). Use float64 and a small batch.
 
     ``loss_and_gradients`` differentiates the TRAINING-mode cost. For a ``Sequential`` holding
     ``Dropout`` or ``BatchNorm`` the finite differences must therefore use the training-mode cost

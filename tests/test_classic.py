@@ -721,3 +721,13 @@ def test_one_integer_check_across_the_package():
                  lambda: kfold_indices(10, 1), lambda: list(batches(10, 0)), lambda: RBM(4, 0)):
         with pytest.raises(ValueError, match=r"must be (a positive int|an int ≥ \d)"):
             call()
+
+
+def test_gradcheck_works_on_an_elman_network():
+    from companion.gradcheck import check_gradients
+
+    rng = np.random.default_rng(12)
+    net = Elman(2, 3, 2, seed=1)
+    errors = check_gradients(net, rng.normal(size=(3, 4, 2)), rng.normal(size=(3, 4, 2)))
+    assert list(errors) == list(PARAM_NAMES) and max(errors.values()) < 1e-7
+    assert net.weight_arrays() == [net.params["W_xh"], net.params["W_hh"], net.params["W_hy"]]
