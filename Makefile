@@ -9,10 +9,10 @@ STAMP  := $(VENV)/.installed-stamp
 CONSTRAINTS ?= constraints.txt
 PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 
-# Reproducible notebook outputs (DESIGN §5–6): fixed hash seed, one BLAS thread so float text is stable.
+# Reproducible notebook outputs (docs/architecture.md §5–6): fixed hash seed, one BLAS thread so float text is stable.
 TEST_ENV := PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_NUM_THREADS=1
 
-.PHONY: help lab test test-fast test-portability exercises execute bench site upgrade normalize clean
+.PHONY: help lab test test-fast test-portability exercises execute bench mutants site upgrade normalize clean
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab (LAB_ARGS=--no-browser …)"
@@ -25,6 +25,7 @@ help:
 	@echo "make normalize  store every notebook the way JupyterLab would (no unsaved-changes dot on open)"
 	@echo "make upgrade    move constraints.txt to the newest releases and re-execute every notebook"
 	@echo "make bench      speed benchmarks (see benchmarks/)"
+	@echo "make mutants    mutation testing of the maths modules (slow; MODULES=\"schedules classic/rbm\" for some)"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.12 …")'
@@ -88,6 +89,13 @@ bench: $(STAMP)
 	$(PY) benchmarks/classic_speed.py
 	$(PY) benchmarks/grade_speed.py
 	$(PY) benchmarks/conv_speed.py
+
+# Mutation testing (docs/architecture.md §6): not part of `make test` or CI. mutmut is installed here,
+# pinned, and in no extra or constraints file; each module is mutated in a scratch copy of the tree.
+MUTMUT_VERSION := 2.5.1
+mutants: $(STAMP)
+	$(PY) -m pip install --quiet mutmut==$(MUTMUT_VERSION)
+	$(TEST_ENV) nice -n 5 $(PY) tools/mutants.py $(MODULES)
 
 clean:
 	rm -rf $(VENV) build _build test-output *.egg-info .pytest_cache .hypothesis

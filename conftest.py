@@ -3,7 +3,7 @@
 nbval starts a Jupyter kernel per notebook, and kernels inherit this process's environment.
 Stored outputs were made with a fixed hash seed and one BLAS thread, so those are *forced* here,
 not merely defaulted: a caller's `PYTHONHASHSEED=123` or `OMP_NUM_THREADS=8` would otherwise make
-nbval compare different text (DESIGN §5–6).
+nbval compare different text (docs/architecture.md §5–6).
 
 Other things a learner's or CI's shell may hold, and how the run stays immune to them
 (tests/test_hostile_env.py runs a chapter under each):

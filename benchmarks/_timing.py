@@ -1,4 +1,4 @@
-"""Honest timing for the benchmarks (DESIGN §8): each run in its own process, interleaved, medians.
+"""Honest timing for the benchmarks (docs/architecture.md §8): each run in its own process, interleaved, medians.
 
 A child process is started per measurement (``python SCRIPT --child NAME``); it prints one JSON line
 ``{"seconds": …, "peak_mb": …}``. Running implementations in separate processes keeps one library's

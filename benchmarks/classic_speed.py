@@ -14,7 +14,7 @@ elman      Elman(1, 8, 1), 150 Adam epochs (lr 0.05) on temporal_xor(60·s, 12)
 rbm        RBM(64, 36), 6 CD-1 epochs (lr 0.1, batch 30) on 449·s binarized digits
 =========  ===========================================================================
 
-How it is measured (DESIGN §8): each fit runs in a fresh subprocess; the classes and scales are
+How it is measured (docs/architecture.md §8): each fit runs in a fresh subprocess; the classes and scales are
 interleaved (A B C … A B C …) for several rounds, and the report gives medians of the wall-clock
 time and of the process CPU time (on a machine shared with other work the CPU time is the better
 guide to what a quiet machine would show). The growth exponent is ``log2(t(2s)/t(s))`` of the

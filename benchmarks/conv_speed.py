@@ -1,7 +1,7 @@
 """Why vectorize a convolution: one forward and backward pass of Conv2D(1→8, 3×3) on a batch of 128.
 
 Two workloads: 8×8 images (the bundled digits) and 28×28 images (MNIST-shaped). Three
-implementations, each timed in its own process, interleaved, several rounds (DESIGN §8):
+implementations, each timed in its own process, interleaved, several rounds (docs/architecture.md §8):
 
 * ``companion`` — ``companion.convolution.Conv2D`` (sliding_window_view / tensordot, col2im by
   kernel offset);

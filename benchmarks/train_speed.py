@@ -12,7 +12,7 @@ softmax output trained on the cross-entropy, batch size 128, learning rate 0.1, 
 - scikit-learn: ``MLPClassifier(solver="sgd", activation="logistic", batch_size=128,
   momentum=0, alpha=0).partial_fit`` — one pass over the data.
 
-How it is measured (see DESIGN §8): every run happens in a fresh subprocess, the
+How it is measured (see docs/architecture.md §8): every run happens in a fresh subprocess, the
 implementations are interleaved (A B C D A B C D …) for several rounds, and the report gives the
 median time of each and the median of the paired ratios. Each worker builds its data, runs a
 short warm-up on a separate model, then times one epoch with ``time.perf_counter``. Threads:

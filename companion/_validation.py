@@ -6,6 +6,8 @@ They never modify their input.
 """
 from __future__ import annotations
 
+import copy
+
 from collections.abc import Iterable
 
 import numpy as np
@@ -13,6 +15,7 @@ import numpy as np
 __all__ = [
     "as_float_array",
     "check_2d",
+    "check_batch",
     "check_finite",
     "check_same_shape",
     "check_rows_match",
@@ -23,6 +26,9 @@ __all__ = [
     "check_dtype",
     "check_targets",
     "make_rng",
+    "DefaultSeed",
+    "seed_source",
+    "fresh_rng",
 ]
 
 FLOAT_DTYPES = (np.float32, np.float64)
@@ -61,6 +67,17 @@ def check_2d(name: str, x: np.ndarray, cols: int | None = None) -> np.ndarray:
         raise ValueError(f"{name} is an empty batch (shape {x.shape}); pass at least one example")
     if cols is not None and x.shape[1] != cols:
         raise ValueError(f"{name} must have {cols} columns, shape (n, {cols}); got shape {x.shape}")
+    return x
+
+
+def check_batch(name: str, x: np.ndarray) -> np.ndarray:
+    """Check ``x`` is a non-empty batch of any rank ≥ 2, shape (n, …): rows (n, d), images
+    (n, c, h, w), sequences (n, T, d). Element-wise layers and ``fit`` accept all of them."""
+    if x.ndim < 2:
+        hint = " (one example per row: use x.reshape(1, -1) for a single example)" if x.ndim == 1 else ""
+        raise ValueError(f"{name} must be a batch with shape (n, …), at least 2-D; got shape {x.shape}{hint}")
+    if x.shape[0] == 0:
+        raise ValueError(f"{name} is an empty batch (shape {x.shape}); pass at least one example")
     return x
 
 
@@ -165,7 +182,19 @@ def check_targets(Y, shape: tuple[int, int], dtype) -> np.ndarray:
     return check_finite("Y", Y)
 
 
-def make_rng(seed=None, rng=None) -> np.random.Generator:
+class DefaultSeed(int):
+    """The default ``seed=0`` of a layer, told apart from a seed the caller chose.
+
+    It is the int 0 in every computation (``make_rng(DefaultSeed(0))`` equals ``make_rng(0)``);
+    ``companion.layers.Sequential`` replaces a default seed of a layer that draws while training
+    (``Dropout``) by one of its own for that position, and leaves a chosen seed alone.
+    """
+
+    def __repr__(self) -> str:
+        return int.__repr__(self)
+
+
+def make_rng(seed=0, rng=None) -> np.random.Generator:
     """Return a NumPy Generator from ``rng`` (used as is) or ``seed`` (int); never the global state."""
     if rng is not None:
         if not isinstance(rng, np.random.Generator):
@@ -174,3 +203,15 @@ def make_rng(seed=None, rng=None) -> np.random.Generator:
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, (int, np.integer))):
         raise TypeError(f"seed must be an int; got {type(seed).__name__}")
     return np.random.default_rng(seed)
+
+
+def seed_source(seed=0, rng=None) -> np.random.Generator:
+    """The generator a model keeps at construction (``rng`` wins over ``seed``), never drawn from
+    itself: every ``fit`` starts from a copy (:func:`fresh_rng`), so a refit restarts exactly.
+    A given ``rng`` is copied, not advanced."""
+    return copy.deepcopy(make_rng(seed, rng))
+
+
+def fresh_rng(source: np.random.Generator) -> np.random.Generator:
+    """A copy of the generator kept by :func:`seed_source`, in the state it had at construction."""
+    return copy.deepcopy(source)

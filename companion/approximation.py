@@ -13,6 +13,14 @@ with the error bound (chapter 9)::
 where ω_f is the modulus of continuity of f. The tent map ``T(x) = 2 min(x, 1 − x)`` is
 ``2 relu(x) − 4 relu(x − ½)``; composing it k times gives a sawtooth with 2^k linear pieces that a
 deep ReLU network with k hidden layers of 2 neurons computes exactly.
+
+Example
+-------
+>>> from companion.approximation import bump, sawtooth_network
+>>> bump(np.array([0.25, 0.5, 0.75]), 0.4, 0.6, 2.0, 1000.0).round(6)   # height 2 on [0.4, 0.6]
+array([0., 2., 0.])
+>>> len(sawtooth_network(3))                          # 3 hidden layers of 2 ReLUs, then the output
+4
 """
 from __future__ import annotations
 
@@ -20,7 +28,7 @@ import math
 
 import numpy as np
 
-from companion._validation import as_float_array, check_positive
+from companion._validation import as_float_array, check_int, check_positive
 from companion.activations import relu, sigmoid
 
 __all__ = ["step", "bump", "staircase", "towers", "steepness_factor", "bumps_needed", "tent_power",
@@ -107,8 +115,7 @@ def sawtooth_network(k: int) -> list[tuple[np.ndarray, np.ndarray]]:
     ``a = 2 h_1 − 4 h_2`` (absorbed into the next layer's weights) — and a linear output:
     ``W`` has shape (n_out, n_in) as in the course. ``6k + 1`` parameters in all.
     """
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be an int ≥ 1 (number of compositions); got {k!r}")
+    k = check_int("k", k, what="number of compositions")
     W_in, b_in = np.array([[1.0], [1.0]]), np.array([0.0, -0.5])
     mix = np.array([[2.0, -4.0]])                                   # T = 2 relu(a) − 4 relu(a − ½)
     return [(W_in, b_in)] + [(W_in @ mix, b_in.copy()) for _ in range(int(k) - 1)] + [(mix, np.zeros(1))]

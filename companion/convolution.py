@@ -11,8 +11,9 @@ follow the protocol of ``companion.layers`` (``forward(X, training)``, ``backwar
 
 ``Unflatten`` turns rows of pixels (what ``companion.training.fit`` shuffles and batches) into
 images; ``Flatten`` turns feature maps back into rows for ``Dense``. The element-wise layers
-of ``companion.layers`` take rows, so the ReLU goes after ``Flatten``: because ReLU is
-non-decreasing, ``relu(maxpool(x)) = maxpool(relu(x))``, the same network.
+of ``companion.layers`` accept any batch (n, …), so a ReLU may also come straight after
+``Conv2D``; after ``Flatten`` (as here) it is the same network, because ReLU is non-decreasing:
+``relu(maxpool(x)) = maxpool(relu(x))``.
 
 Forward and backward are vectorized (im2col / col2im): the receptive fields are gathered into
 one matrix ``cols`` of shape (c·kh·kw, n·oh·ow) with one strided slice per kernel offset, so the
@@ -24,8 +25,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from companion._validation import as_float_array, check_2d, check_dtype, check_int, make_rng
-from companion.layers import Layer
+from companion._layer import Layer
+from companion._validation import as_float_array, check_2d, check_choice, check_dtype, check_int, make_rng
+from companion.initializers import init_array
 
 __all__ = ["conv2d_output_size", "conv2d", "Conv2D", "MaxPool2D", "Flatten", "Unflatten"]
 
@@ -117,14 +119,24 @@ def conv2d(X, W, b=None, stride=1, padding=0) -> np.ndarray:
     if W.ndim != 4:
         raise ValueError(f"W must be 4-D with shape (out, in, kh, kw); got shape {W.shape}")
     X = _check_images("X", X, channels=W.shape[1])
-    (sh, sw), (ph, pw) = _pair("stride", stride), _pair("padding", padding, 0)
-    oh = conv2d_output_size(X.shape[2], W.shape[2], sh, ph)
-    ow = conv2d_output_size(X.shape[3], W.shape[3], sw, pw)
-    cols = _im2col(_pad(X, ph, pw), W.shape[2], W.shape[3], sh, sw)
-    out = (W.reshape(W.shape[0], -1) @ cols).reshape(W.shape[0], X.shape[0], oh, ow).transpose(1, 0, 2, 3)
+    out, _, _ = _correlate(X, W, _pair("stride", stride), _pair("padding", padding, 0))
     if b is not None:
         out = out + as_float_array("b", b).reshape(1, -1, 1, 1)
     return np.ascontiguousarray(out)
+
+
+def _correlate(X: np.ndarray, W: np.ndarray, stride: tuple[int, int], padding: tuple[int, int]):
+    """The one forward convolution (no bias): ``(out (n, o, oh, ow), cols, padded shape)``.
+
+    ``conv2d`` and ``Conv2D`` both call it; ``Conv2D`` keeps ``cols`` for its backward pass.
+    """
+    (sh, sw), (ph, pw) = stride, padding
+    oh = conv2d_output_size(X.shape[2], W.shape[2], sh, ph)
+    ow = conv2d_output_size(X.shape[3], W.shape[3], sw, pw)
+    Xp = _pad(X, ph, pw)
+    cols = _im2col(Xp, W.shape[2], W.shape[3], sh, sw)                  # (c·kh·kw, n·oh·ow)
+    out = (W.reshape(W.shape[0], -1) @ cols).reshape(W.shape[0], X.shape[0], oh, ow).transpose(1, 0, 2, 3)
+    return out, cols, Xp.shape
 
 
 # --------------------------------------------------------------------------------------------
@@ -157,7 +169,7 @@ class Conv2D(_ImageLayer):
     kernel_size : int or (kh, kw)
     stride : int or pair, default 1
     padding : int or pair, default 0 (zeros added on each side)
-    seed, rng : int or numpy.random.Generator, optional
+    seed, rng : int (default 0) or numpy.random.Generator, optional
     init : {"he", "xavier"}
         He: ``W ~ N(0, 2/fan_in)``; Xavier/Glorot: ``N(0, 2/(fan_in + fan_out))`` with
         ``fan_in = in·kh·kw`` and ``fan_out = out·kh·kw``. Biases start at zero.
@@ -178,7 +190,7 @@ class Conv2D(_ImageLayer):
     """
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0,
-                 seed: int | None = None, rng: np.random.Generator | None = None, init: str = "he",
+                 seed: int = 0, rng: np.random.Generator | None = None, init: str = "he",
                  dtype=np.float64) -> None:
         super().__init__()
         self.in_channels = check_int("in_channels", in_channels)
@@ -188,26 +200,17 @@ class Conv2D(_ImageLayer):
         dtype = check_dtype(dtype)
         kh, kw = self.kernel_size
         fan_in, fan_out = self.in_channels * kh * kw, self.out_channels * kh * kw
-        if init not in ("he", "xavier"):
-            raise ValueError(f"unknown init {init!r}; expected one of ['he', 'xavier']")
-        std = np.sqrt(2.0 / fan_in) if init == "he" else np.sqrt(2.0 / (fan_in + fan_out))
+        check_choice("init", init, ("he", "xavier"))
         shape = (self.out_channels, self.in_channels, kh, kw)
-        self.params["W"] = (make_rng(seed, rng).standard_normal(shape) * std).astype(dtype)
+        self.params["W"] = init_array(init, shape, fan_in, fan_out, make_rng(seed, rng), dtype)
         self.params["b"] = np.zeros(self.out_channels, dtype=dtype)
         self.grads["W"] = np.zeros_like(self.params["W"])
         self.grads["b"] = np.zeros_like(self.params["b"])
         self._cols: np.ndarray | None = None
 
     def _forward(self, X: np.ndarray, training: bool) -> np.ndarray:
-        (kh, kw), (sh, sw), (ph, pw) = self.kernel_size, self.stride, self.padding
-        oh = conv2d_output_size(X.shape[2], kh, sh, ph)
-        ow = conv2d_output_size(X.shape[3], kw, sw, pw)
-        Xp = _pad(X, ph, pw)
-        self._padded_shape = Xp.shape
-        self._cols = _im2col(Xp, kh, kw, sh, sw)                        # (c·kh·kw, n·oh·ow)
-        W, b = self.params["W"], self.params["b"]
-        out = (W.reshape(self.out_channels, -1) @ self._cols).reshape(self.out_channels, X.shape[0], oh, ow)
-        return out.transpose(1, 0, 2, 3) + b.reshape(1, -1, 1, 1)
+        out, self._cols, self._padded_shape = _correlate(X, self.params["W"], self.stride, self.padding)
+        return out + self.params["b"].reshape(1, -1, 1, 1)
 
     def _backward(self, dout: np.ndarray) -> np.ndarray:
         G = dout.transpose(1, 0, 2, 3).reshape(self.out_channels, -1)  # (out, n·oh·ow)

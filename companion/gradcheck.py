@@ -7,6 +7,14 @@ For a scalar function :math:`f` of an array :math:`x`, each partial derivative i
 whose error is :math:`O(h^2)`. In float64, :math:`h = 10^{-5}` balances that truncation error
 against rounding error, so a correct gradient typically agrees to a relative error below
 :math:`10^{-7}`; a wrong one disagrees by far more.
+
+Example
+-------
+>>> from companion.gradcheck import numerical_gradient, relative_error
+>>> x = np.array([1.0, -2.0, 3.0])
+>>> g = numerical_gradient(lambda v: float(np.sum(v ** 3)), x)     # ∇ Σ x³ = 3x²
+>>> bool(relative_error(g, 3 * x ** 2) < 1e-9), relative_error(g, 3 * x ** 2 + 1) > 1e-2
+(True, True)
 """
 from __future__ import annotations
 
@@ -88,7 +96,7 @@ def check_gradients(model, X, Y, h: float = 1e-5, training: bool | None = None) 
     """Compare a model's backpropagated gradients with finite differences, parameter by parameter.
 
     Works for any model with ``parameters()``, ``loss_and_gradients(X, Y)`` and ``cost(X, Y)``
-    (:class:`companion.network.MLP`, ``Sequential``). Use float64 and a small batch.
+    (:class:`companion.network.MLP`, ``Sequential``, ``classic.Elman``). Use float64 and a small batch.
 
     ``loss_and_gradients`` differentiates the TRAINING-mode cost. For a ``Sequential`` holding
     ``Dropout`` or ``BatchNorm`` the finite differences must therefore use the training-mode cost

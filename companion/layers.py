@@ -5,8 +5,9 @@ splits the same computation into small objects so that new kinds of layer (dropo
 normalization, …) slot in without touching the rest. Every layer follows one protocol:
 
 ``forward(X, training=True) → out``
-    computes the layer's output for a batch ``X`` of shape ``(n, d_in)`` (examples are rows)
-    and remembers what its backward rule needs;
+    computes the layer's output for a batch ``X`` of shape ``(n, d_in)`` (examples are rows; the
+    element-wise layers accept any batch ``(n, …)``, e.g. images) and remembers what its
+    backward rule needs;
 ``backward(dout) → dX``
     receives ``dout = ∂C/∂out`` (same shape as ``out``), stores ``∂C/∂θ`` for each parameter θ
     in ``.grads`` and returns ``dX = ∂C/∂X`` (same shape as ``X``) for the layer below;
@@ -15,7 +16,7 @@ normalization, …) slot in without touching the rest. Every layer follows one p
     the live arrays: changing them in place changes the layer.
 
 Chaining ``backward`` from the loss down to the input is exactly the chain rule, and for
-``Dense`` + activation layers it reproduces BP1–BP4 line for line: ``MLP.to_sequential()`` builds
+``Dense`` + activation layers it reproduces BP1–BP4 line for line: ``Sequential.from_mlp(mlp)`` builds
 such a stack, and ``tests/test_sequential.py`` checks that its gradients equal ``MLP.backprop``'s exactly.
 
 Loss layers (``QuadraticLoss``, ``SoftmaxCrossEntropyLoss``, ``SigmoidCrossEntropyLoss``) end a
@@ -31,9 +32,12 @@ from functools import partial
 
 import numpy as np
 
+from companion._layer import Layer
 from companion._validation import (
+    DefaultSeed,
     as_float_array,
     check_2d,
+    check_batch,
     check_dtype,
     check_finite,
     check_in_range,
@@ -66,58 +70,6 @@ __all__ = [
 ]
 
 _sigmoid = ACTIVATIONS["sigmoid"].fn  # the stable kernel, without re-validating checked arrays
-
-
-# --------------------------------------------------------------------------------------------
-# The protocol
-# --------------------------------------------------------------------------------------------
-class Layer:
-    """Base class of all layers: empty ``.params``/``.grads`` and the shared bookkeeping.
-
-    A subclass implements ``_forward(X, training)`` and ``_backward(dout)``; the public
-    ``forward``/``backward`` check shapes and the call order around them.
-    """
-
-    def __init__(self) -> None:
-        self.params: dict[str, np.ndarray] = {}
-        self.grads: dict[str, np.ndarray] = {}
-        self._in_shape: tuple[int, ...] | None = None
-        self._out_shape: tuple[int, ...] | None = None
-
-    def forward(self, X, training: bool = True) -> np.ndarray:
-        """Return the layer's output for the batch ``X`` (n, d_in) and remember what backward needs."""
-        X = check_2d("X", as_float_array("X", X))
-        out = self._forward(X, bool(training))
-        self._in_shape, self._out_shape = X.shape, out.shape
-        return out
-
-    def backward(self, dout) -> np.ndarray:
-        """Given ``dout = ∂C/∂out`` (shape of the last output) fill ``.grads`` and return ``∂C/∂X``."""
-        if self._out_shape is None:
-            raise RuntimeError(
-                f"{type(self).__name__}.backward was called before forward: run forward(X) first "
-                "so the layer remembers the values its derivative needs"
-            )
-        dout = as_float_array("dout", dout)
-        if dout.shape != self._out_shape:
-            raise ValueError(
-                f"dout must have the shape of {type(self).__name__}'s last output {self._out_shape}; "
-                f"got shape {dout.shape}"
-            )
-        return self._backward(dout)
-
-    def output_width(self, n_in: int) -> int:
-        """Number of output columns for ``n_in`` input columns (shape-preserving by default)."""
-        return n_in
-
-    def _forward(self, X: np.ndarray, training: bool) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
-
-    def _backward(self, dout: np.ndarray) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}()"
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,6 +119,9 @@ class Dense(Layer):
         self._X: np.ndarray | None = None
 
     def _forward(self, X: np.ndarray, training: bool) -> np.ndarray:
+        if X.ndim != 2:
+            raise ValueError(f"X must be 2-D (n, {self.n_in}) for {self!r}; got shape {X.shape} "
+                             "(images? put Flatten() before Dense)")
         if X.shape[1] != self.n_in:
             raise ValueError(
                 f"X must have {self.n_in} columns, the input width of {self!r}; got shape {X.shape}"
@@ -198,7 +153,7 @@ class Activation(Layer):
         One of the names of ``companion.activations.get_activation``:
         "sigmoid", "tanh", "relu", "leaky_relu", "linear".
 
-    Shapes: ``Z`` and ``A`` are (n, d); no parameters.
+    Shapes: ``Z`` and ``A`` are any batch (n, …) — rows, images, sequences; no parameters.
     """
 
     def __init__(self, name: str) -> None:
@@ -275,7 +230,7 @@ class Softmax(Layer):
 
     ``∂C/∂z = J · ∂C/∂a = a ⊙ (∂C/∂a − (a · ∂C/∂a))``,
 
-    where ``a · ∂C/∂a`` is the per-row dot product. Shapes: (n, k) in and out.
+    where ``a · ∂C/∂a`` is the per-row dot product. Shapes: (n, …, k) in and out (over the last axis).
     Followed by a cross-entropy loss, prefer no Softmax layer and ``SoftmaxCrossEntropyLoss``,
     whose fused gradient ``(a − y)/n`` is cheaper and more accurate.
     """
@@ -290,7 +245,7 @@ class Softmax(Layer):
 
     def _backward(self, dout: np.ndarray) -> np.ndarray:
         A = self._A
-        return A * (dout - np.sum(dout * A, axis=1, keepdims=True))
+        return A * (dout - np.sum(dout * A, axis=-1, keepdims=True))
 
 
 # --------------------------------------------------------------------------------------------
@@ -310,21 +265,25 @@ class Dropout(Layer):
         Probability to DROP a unit (PyTorch's ``p``; the Deep Learning Specialization's
         ``keep_prob`` is ``1 − p_drop``).
     seed, rng : int or numpy.random.Generator, optional
-        Source of the masks (never NumPy's global state).
+        Source of the masks (never NumPy's global state). Left at its default (0), a
+        ``Sequential`` holding the layer replaces it by a seed of its own for this position, so two
+        default ``Dropout()`` layers of one network never draw the same masks; an explicit seed or
+        rng is kept as given.
 
     Attributes
     ----------
-    mask : bool array (n, d) or None
+    mask : bool array (n, …) or None
         The keep-mask of the last training pass (True = kept); None after an evaluation pass.
         ``forward(X, training=True, mask=M)`` uses a given mask instead of drawing one — for
         reproducing another course's numbers or a worked example by hand.
     """
 
-    def __init__(self, p_drop: float = 0.5, seed: int | None = None,
+    def __init__(self, p_drop: float = 0.5, seed: int = DefaultSeed(0),
                  rng: np.random.Generator | None = None) -> None:
         super().__init__()
         self.p_drop = check_in_range("p_drop", p_drop, 0.0, 1.0)
         self.rng = make_rng(seed, rng)
+        self.seeded_by_default = rng is None and isinstance(seed, DefaultSeed)
         self.mask: np.ndarray | None = None
         self._given_mask = None
 
@@ -442,7 +401,7 @@ class BatchNorm(Layer):
         self._cache: tuple | None = None
 
     def _forward(self, X: np.ndarray, training: bool) -> np.ndarray:
-        if X.shape[1] != self.n:
+        if X.ndim != 2 or X.shape[1] != self.n:
             raise ValueError(f"X must have {self.n} columns, the width of {self!r}; got shape {X.shape}")
         if training and X.shape[0] < 2:
             raise ValueError(
@@ -576,8 +535,8 @@ class Sequential:
 
     ``companion.network.MLP`` is Nielsen's network as chapters 1–6 derive it, BP1–BP4 in one
     class; ``Sequential`` is the same computation split into layers, the modular design that
-    chapters 7–12 use (``MLP.to_sequential()`` builds the equivalent stack, with exactly the same
-    gradients). Both share one convention: ``parameters()`` lists the weight matrices first
+    chapters 7–12 use (``Sequential.from_mlp(mlp)`` builds the equivalent stack, with exactly the
+    same gradients). Both share one convention: ``parameters()`` lists the weight matrices first
     (``weight_arrays()``), then the other parameters layer by layer, and ``parameter_names()``
     names each by its key and layer number (``"W1"``, ``"b1"``, ``"gamma2"``; see there).
 
@@ -589,6 +548,10 @@ class Sequential:
         ``QuadraticLoss`` after the output activation, or a fused loss
         (``SoftmaxCrossEntropyLoss``/``SigmoidCrossEntropyLoss``) directly after the last
         ``Dense`` layer: it then also supplies the output activation in ``forward``.
+    seed : int, default 0
+        Gives each layer that draws while training and was left at its default seed
+        (``Dropout()``) a seed of its own, derived from ``(seed, position)``: two default
+        ``Dropout`` layers never draw the same masks. Layers given a seed or rng keep it.
 
     Model protocol (shared with ``companion.network.MLP``; used by ``fit`` and the optimizers):
     ``forward(X, training=False)``, ``parameters()``, ``loss_and_gradients(X, Y)``,
@@ -599,7 +562,7 @@ class Sequential:
     >>> net = Sequential([Dense(2, 8, seed=0), Tanh(), Dense(8, 3, seed=1)], SoftmaxCrossEntropyLoss())
     """
 
-    def __init__(self, layers: Sequence[Layer], loss: LossLayer) -> None:
+    def __init__(self, layers: Sequence[Layer], loss: LossLayer, seed: int = 0) -> None:
         layers = list(layers)
         for i, layer in enumerate(layers):
             if not isinstance(layer, Layer):
@@ -614,11 +577,37 @@ class Sequential:
         _check_no_double_output(layers, loss)
         self.layers, self.loss = layers, loss
         self.n_in, self._first_sized = _check_widths(layers)
+        make_rng(seed)                                     # checks the seed
+        for i, layer in enumerate(layers):
+            if getattr(layer, "seeded_by_default", False):
+                layer.rng = np.random.default_rng([int(seed), i])
+                layer.seeded_by_default = False
+
+    @classmethod
+    def from_mlp(cls, mlp) -> "Sequential":
+        """The same network as a ``companion.network.MLP``, with copies of its parameters.
+
+        ``Dense`` layers with an ``Activation(hidden)`` between them, then the ending of the
+        ``(output, loss)`` pair: the fused ``SoftmaxCrossEntropyLoss``/``SigmoidCrossEntropyLoss``
+        for the cross-entropy, ``QuadraticLoss`` after a ``Sigmoid``/``Softmax`` layer otherwise.
+        ``parameter_names()``, the gradients and ``predict`` equal the MLP's exactly; ``forward`` and
+        ``cost`` agree to rounding (within 1e-14 and 1e-12 relative: the fused losses compute the
+        cost from the logits, by another formula).
+        """
+        layers = []
+        for l, (W, b) in enumerate(zip(mlp.weights, mlp.biases), start=1):
+            dense = Dense(W.shape[1], W.shape[0], dtype=mlp.dtype)
+            dense.params["W"][...], dense.params["b"][...] = W, b
+            layers.append(dense)
+            if l < len(mlp.weights):
+                layers.append(Activation(mlp.hidden))
+        tail, loss = _MLP_ENDINGS[mlp.output, mlp.loss]()
+        return cls(layers + tail, loss)
 
     # --- forward and costs ------------------------------------------------------------------
     def _run(self, X, training: bool) -> np.ndarray:
-        X = check_finite("X", check_2d("X", as_float_array("X", X)))
-        if self.n_in is not None and X.shape[1] != self.n_in:
+        X = check_finite("X", check_batch("X", as_float_array("X", X)))
+        if self.n_in is not None and X.ndim == 2 and X.shape[1] != self.n_in:
             raise ValueError(
                 f"X must have {self.n_in} columns, the input width of layer {self._first_sized} "
                 f"({self.layers[self._first_sized]!r}); "
@@ -736,17 +725,19 @@ def _check_no_double_output(layers: list[Layer], loss: LossLayer) -> None:
         )
 
 
+_MLP_ENDINGS = {
+    ("sigmoid", "quadratic"): lambda: ([Sigmoid()], QuadraticLoss()),
+    ("softmax", "quadratic"): lambda: ([Softmax()], QuadraticLoss()),
+    ("linear", "quadratic"): lambda: ([], QuadraticLoss()),
+    ("sigmoid", "cross_entropy"): lambda: ([], SigmoidCrossEntropyLoss()),
+    ("softmax", "cross_entropy"): lambda: ([], SoftmaxCrossEntropyLoss()),
+}
+"""``(output, loss)`` of an ``MLP`` → what ends the equivalent ``Sequential`` after its last ``Dense``."""
+
+
 # --------------------------------------------------------------------------------------------
-# Image layers (defined in companion.convolution, importable from here as DESIGN §4 promises)
+# Image layers (defined in companion.convolution, importable from here: docs/architecture.md §4)
 # --------------------------------------------------------------------------------------------
-_IMAGE_LAYERS = ("Conv2D", "MaxPool2D", "Flatten", "Unflatten")
-__all__ += list(_IMAGE_LAYERS)
+from companion.convolution import Conv2D, Flatten, MaxPool2D, Unflatten  # noqa: E402  (needs Layer only)
 
-
-def __getattr__(name: str):
-    """Load the image layers on first use (companion.convolution itself imports ``Layer`` from here)."""
-    if name in _IMAGE_LAYERS:
-        from companion import convolution
-
-        return getattr(convolution, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__all__ += ["Conv2D", "MaxPool2D", "Flatten", "Unflatten"]

@@ -15,6 +15,15 @@ cross_entropy binary   :math:`-\sum_j [y_j\ln a_j + (1-y_j)\ln(1-a_j)]` (sigmoid
 
 :func:`softmax_cross_entropy` fuses softmax with the cross-entropy and returns the gradient
 with respect to the logits, :math:`\partial C/\partial z = (\mathrm{softmax}(z) - y)/n`.
+
+Example
+-------
+>>> from companion.losses import quadratic, softmax_cross_entropy
+>>> float(quadratic(np.array([[0.5, 1.0]]), np.array([[1.0, 1.0]])))     # ½‖y − a‖² = ½ · 0.25
+0.125
+>>> C, dz = softmax_cross_entropy(np.zeros((2, 2)), np.array([[1.0, 0.0], [0.0, 1.0]]))
+>>> round(float(C), 12), dz.tolist()                  # ln 2 for a uniform softmax; (softmax − y)/n
+(0.69314718056, [[-0.25, 0.25], [0.25, -0.25]])
 """
 from __future__ import annotations
 

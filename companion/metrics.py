@@ -8,6 +8,16 @@ into integer labels first:
   scores): the label is the column of the largest entry, ``argmax`` over the row;
 - ``(n, 1)`` a single column — a binary target or a sigmoid output: the label is 1 when the
   entry is ≥ 0.5, else 0.
+
+Example
+-------
+>>> from companion.metrics import accuracy, confusion_matrix
+>>> scores = np.array([[0.9, 0.1], [0.2, 0.8], [0.6, 0.4], [0.3, 0.7]])
+>>> accuracy([0, 1, 1, 1], scores)                    # the third row's arg-max is 0
+0.75
+>>> confusion_matrix([0, 1, 1, 1], scores)            # rows: true class, columns: predicted
+array([[1, 0],
+       [1, 2]])
 """
 from __future__ import annotations
 

@@ -16,6 +16,15 @@ Stratified folds keep the class proportions: the examples of each class are shuf
 classes are laid one after the other, and that list is dealt to the folds like cards
 (position i goes to fold i mod k). Each class is then spread over the folds with counts that
 differ by at most one, and fold sizes still differ by at most one.
+
+Example
+-------
+>>> from companion.model_selection import kfold_indices
+>>> folds = kfold_indices(10, 3, seed=0)
+>>> [len(val) for _, val in folds]                    # sizes differ by at most one
+[4, 3, 3]
+>>> sorted(np.concatenate([val for _, val in folds]).tolist()) == list(range(10))
+True
 """
 from __future__ import annotations
 
@@ -23,7 +32,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from companion._validation import make_rng
+from companion._validation import check_int, make_rng
 from companion.metrics import accuracy, as_labels
 
 __all__ = ["kfold_indices", "cross_validate"]
@@ -31,11 +40,7 @@ __all__ = ["kfold_indices", "cross_validate"]
 
 def _check_int(name: str, value, minimum: int) -> int:
     """Return ``value`` as an int ≥ ``minimum``; TypeError for non-integers, ValueError below it."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__} {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int ≥ {minimum}; got {value}")
-    return int(value)
+    return check_int(name, value, minimum)
 
 
 def _check_k(k, n: int) -> int:

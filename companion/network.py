@@ -13,10 +13,25 @@ examples are rows rather than columns. Python lists are 0-based, so layer :math:
 ``MLP`` is Nielsen's network as chapters 1–6 derive it: the whole forward pass and BP1–BP4 in
 one class, read top to bottom. ``companion.layers.Sequential`` computes the same numbers split
 into layer objects (Dense, activations, dropout, batch normalization, …), the modular design that
-chapters 7–12 build on; ``MLP.to_sequential()`` converts one into the other.
+chapters 7–12 build on; ``Sequential.from_mlp(mlp)`` converts one into the other. This module
+imports only activations, losses, initializers and the argument checks, so chapters 1–6 stand
+alone (docs/architecture.md §2).
 
 Reading order of this file: the costs with their output error (BP1), then ``MLP`` — forward
 pass, backpropagation, the model protocol used by ``fit`` — and the argument checks last.
+
+Example
+-------
+>>> net = MLP([2, 3, 1], seed=0)
+>>> [W.shape for W in net.weights], [b.shape for b in net.biases]
+([(3, 2), (1, 3)], [(3,), (1,)])
+>>> for W in net.weights:
+...     W[...] = 0.0
+>>> net.forward(np.ones((1, 2)))                      # σ(0) = 0.5
+array([[0.5]])
+>>> grad_w, grad_b = net.backprop(np.ones((1, 2)), np.zeros((1, 1)))
+>>> grad_b[-1]                                        # BP1: (a − y) σ'(z) = 0.5 · 0.25
+array([0.125])
 """
 from __future__ import annotations
 
@@ -38,16 +53,6 @@ from ._validation import (
     make_rng,
 )
 from .initializers import INITIALIZERS, init_weights
-from .layers import (
-    Activation,
-    Dense,
-    QuadraticLoss,
-    Sequential,
-    Sigmoid,
-    SigmoidCrossEntropyLoss,
-    Softmax,
-    SoftmaxCrossEntropyLoss,
-)
 from .losses import _cross_entropy, _quadratic
 
 __all__ = [
@@ -76,13 +81,13 @@ class Cost:
     delta : callable ``delta(Z, A, Y) -> ndarray``
         BP1, :math:`\Delta^L = \partial C/\partial Z^L = \nabla_A C \odot \sigma'(Z^L)`, shape
         (n, n_L), from the output layer's weighted inputs ``Z`` and activations ``A = σ(Z)``.
-    layers : callable ``layers() -> (list of Layer, LossLayer)``
-        What ends the equivalent ``Sequential`` after the last ``Dense`` (see ``MLP.to_sequential``).
+
+    (How the equivalent ``Sequential`` ends for each pair is written in ``companion.layers``,
+    ``Sequential.from_mlp``: this module knows nothing of layers.)
     """
 
     fn: Callable[[np.ndarray, np.ndarray], float]
     delta: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
-    layers: Callable[[], tuple[list, object]]
 
 
 def delta_cancelled(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> np.ndarray:
@@ -111,13 +116,11 @@ def delta_quadratic_softmax(Z: np.ndarray, A: np.ndarray, Y: np.ndarray) -> np.n
 
 # (output activation, loss) -> Cost. A new loss or output activation is one more row here.
 COSTS: dict[tuple[str, str], Cost] = {
-    ("sigmoid", "quadratic"): Cost(_quadratic, delta_quadratic_sigmoid, lambda: ([Sigmoid()], QuadraticLoss())),
-    ("softmax", "quadratic"): Cost(_quadratic, delta_quadratic_softmax, lambda: ([Softmax()], QuadraticLoss())),
-    ("linear", "quadratic"): Cost(_quadratic, delta_cancelled, lambda: ([], QuadraticLoss())),
-    ("sigmoid", "cross_entropy"): Cost(partial(_cross_entropy, binary=True), delta_cancelled,
-                                       lambda: ([], SigmoidCrossEntropyLoss())),
-    ("softmax", "cross_entropy"): Cost(partial(_cross_entropy, binary=False), delta_cancelled,
-                                       lambda: ([], SoftmaxCrossEntropyLoss())),
+    ("sigmoid", "quadratic"): Cost(_quadratic, delta_quadratic_sigmoid),
+    ("softmax", "quadratic"): Cost(_quadratic, delta_quadratic_softmax),
+    ("linear", "quadratic"): Cost(_quadratic, delta_cancelled),
+    ("sigmoid", "cross_entropy"): Cost(partial(_cross_entropy, binary=True), delta_cancelled),
+    ("softmax", "cross_entropy"): Cost(partial(_cross_entropy, binary=False), delta_cancelled),
 }
 """``(output, loss) -> Cost``: the pairs ``MLP`` accepts, each with its cost and BP1."""
 
@@ -139,7 +142,7 @@ class MLP:
 
     This is Nielsen's network as the chapters derive it; ``companion.layers.Sequential`` is the
     same computation split into layer objects (the design chapters 7–12 use), and
-    :meth:`to_sequential` builds that equivalent. Both follow one convention: ``parameters()``
+    ``Sequential.from_mlp(mlp)`` builds that equivalent. Both follow one convention: ``parameters()``
     lists the weight matrices, then the other parameters, with the names of :meth:`parameter_names`.
 
     Parameters
@@ -153,7 +156,7 @@ class MLP:
     loss : {"quadratic", "cross_entropy"}
         Cost, a mean over the batch. With ``output="sigmoid"`` the cross-entropy is the binary
         (Nielsen) form; with ``"softmax"`` the categorical form :math:`-\\sum_j y_j \\ln a_j`.
-    seed : int or None
+    seed : int, default 0
         Seed of the weight initialization (results are identical for equal seeds).
     dtype : numpy.float64 or numpy.float32
         Floating type of parameters and of every computation.
@@ -284,23 +287,15 @@ class MLP:
         grad_w, grad_b = self._backprop(zs, activations, Y)
         return COSTS[self.output, self.loss].fn(activations[-1], Y), [*grad_w, *grad_b]
 
-    def to_sequential(self) -> Sequential:
-        """The same network as a ``companion.layers.Sequential``, with copies of the parameters.
+    def to_sequential(self):
+        """Deprecated alias of ``companion.layers.Sequential.from_mlp(self)`` (kept for old notebooks)."""
+        import warnings
 
-        ``Dense`` layers with an ``Activation(hidden)`` between them, and the ending of
-        ``COSTS[output, loss].layers``: the fused ``SoftmaxCrossEntropyLoss``/``SigmoidCrossEntropyLoss``
-        for the cross-entropy, ``QuadraticLoss`` after a ``Sigmoid``/``Softmax`` layer otherwise. Its
-        ``forward``, ``cost``, ``parameter_names()`` and gradients equal this network's exactly.
-        """
-        layers = []
-        for l, (W, b) in enumerate(zip(self.weights, self.biases), start=1):
-            dense = Dense(W.shape[1], W.shape[0], dtype=self.dtype)
-            dense.params["W"][...], dense.params["b"][...] = W, b
-            layers.append(dense)
-            if l < len(self.weights):
-                layers.append(Activation(self.hidden))
-        tail, loss = COSTS[self.output, self.loss].layers()
-        return Sequential(layers + tail, loss)
+        from .layers import Sequential  # imported here only: chapters 1–6 never need layers
+
+        warnings.warn("MLP.to_sequential() is deprecated; use companion.layers.Sequential.from_mlp(mlp)",
+                      DeprecationWarning, stacklevel=2)
+        return Sequential.from_mlp(self)
 
     # ----------------------------------------------------------------- checks
     def _inputs(self, X) -> np.ndarray:

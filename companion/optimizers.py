@@ -16,6 +16,19 @@ all buffers (call it before reusing an optimizer on a different model).
 
 Notation used in the docstrings: θ a parameter array, g = ∂C/∂θ its gradient, η the learning
 rate ``lr``; every operation on arrays is elementwise.
+
+Example
+-------
+>>> from companion.optimizers import SGD, Momentum
+>>> w = np.array([1.0])
+>>> SGD(lr=0.1).step([w], [np.array([2.0])])          # θ ← θ − ηg, in place
+>>> w
+array([0.8])
+>>> w, opt = np.array([1.0]), Momentum(lr=0.1, momentum=0.5)
+>>> for _ in range(2):
+...     opt.step([w], [np.array([1.0])])              # v ← μv − ηg = −0.1, then −0.15
+>>> w.round(12)
+array([0.75])
 """
 from __future__ import annotations
 

@@ -7,11 +7,20 @@ the encoders, put an output layer on top and train the whole network on the labe
 (fine-tuning), starting from these weights instead of random ones.
 
 * :class:`Autoencoder` — one hidden layer ``H = f(X W₁ᵀ + b₁)`` and a reconstruction
-  ``X̂ = g(H W₂ᵀ + b₂)``, trained by ``companion.training.fit`` on the pairs ``(X, X)``;
+  ``X̂ = g(H W₂ᵀ + b₂)``, trained by ``companion.training.fit`` on the pairs ``(X, X)``; it has
+  the estimator shape of the classic networks (``fit`` returns self and restarts from the seed,
+  ``history_``, ``transform``; see ``companion.classic``);
 * :func:`greedy_pretrain` — a stack of autoencoders, each trained on the codes of the one below;
 * :func:`stack_encoders` — copies of the trained encoders plus a fresh output layer, as a
   ``Sequential`` classifier ready for fine-tuning;
 * :func:`mlp_classifier` — the same architecture with random weights, for a fair comparison.
+
+Example
+-------
+>>> X = np.random.default_rng(0).random((20, 6))
+>>> ae = Autoencoder(6, 3, seed=0)
+>>> ae.fit(X, epochs=4) is ae, len(ae.history_), ae.transform(X).shape
+(True, 4, (20, 3))
 """
 from __future__ import annotations
 
@@ -20,7 +29,16 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from companion._validation import as_float_array, check_2d, check_choice, check_finite, make_rng
+from companion._validation import (
+    as_float_array,
+    check_2d,
+    check_choice,
+    check_finite,
+    fresh_rng,
+    make_rng,
+    seed_source,
+)
+from companion.initializers import init_weights
 from companion.layers import (
     Activation,
     Dense,
@@ -54,33 +72,57 @@ class Autoencoder:
     loss : {"cross_entropy", "quadratic"}
     init : str
         Weight initialization of both ``Dense`` layers (see ``companion.initializers``).
-    seed, rng : int or numpy.random.Generator, optional
+    seed, rng : int (default 0) or numpy.random.Generator
+        Source of the initial weights; every ``fit`` draws them again from it (a restart).
 
     Attributes
     ----------
     encoder : Dense (n_in → n_hidden), ``params["W"]`` of shape (n_hidden, n_in)
     decoder : Dense (n_hidden → n_in)
     network : Sequential — encoder, activation, decoder and the loss; what ``fit`` trains.
+    history_ : list of float (after ``fit``), the reconstruction cost ``C`` on ``X`` after each
+        epoch; ``fit_history_`` is the whole ``companion.training.History``.
+
+    Unsupervised: ``transform`` (= ``encode``) gives the codes; there is no ``predict``.
     """
 
     def __init__(self, n_in: int, n_hidden: int, activation: str = "sigmoid", loss: str = "cross_entropy",
-                 init: str = "xavier", seed: int | None = None, rng: np.random.Generator | None = None) -> None:
+                 init: str = "xavier", seed: int = 0, rng: np.random.Generator | None = None) -> None:
         check_choice("loss", loss, _LOSSES)
-        generator = make_rng(seed, rng)
-        self.activation, self.loss = activation, loss
+        self._seed_source = seed_source(seed, rng)
+        generator = fresh_rng(self._seed_source)
+        self.activation, self.loss, self.init = activation, loss, init
         self.encoder = Dense(n_in, n_hidden, init=init, rng=generator)
         self.decoder = Dense(n_hidden, n_in, init=init, rng=generator)
+        self.history_: list[float] = []
+        self.fit_history_: History | None = None
         layers = [self.encoder, Activation(activation), self.decoder]
         if loss == "cross_entropy":
             self.network = Sequential(layers, SigmoidCrossEntropyLoss())
         else:
             self.network = Sequential(layers, QuadraticLoss())
 
-    def fit(self, X, epochs: int = 20, lr: float = 1e-2, batch_size: int = 32, seed: int | None = 0) -> History:
-        """Train on the pairs ``(X, X)`` with Adam(lr) over shuffled mini-batches; return the history."""
+    def fit(self, X, epochs: int = 20, lr: float = 1e-2, batch_size: int = 32, seed: int = 0) -> "Autoencoder":
+        """Restart from the initial weights of the seed, then train on the pairs ``(X, X)`` with
+        Adam(lr) over shuffled mini-batches (``seed`` seeds the shuffling). Returns ``self``."""
         X = self._check(X)
-        return fit(self.network, X, X, Adam(lr=lr), epochs=epochs, batch_size=batch_size, seed=seed,
-                   progress=False)
+        self._initialize()
+        self.fit_history_ = fit(self.network, X, X, Adam(lr=lr), epochs=epochs, batch_size=batch_size,
+                                seed=seed, progress=False)
+        self.history_ = list(self.fit_history_.loss)
+        return self
+
+    def _initialize(self) -> None:
+        """Draw both weight matrices again, in place, as the constructor did; biases back to 0."""
+        generator = fresh_rng(self._seed_source)
+        for dense in (self.encoder, self.decoder):
+            W = dense.params["W"]
+            W[...] = init_weights(self.init, dense.n_out, dense.n_in, generator, W.dtype)
+            dense.params["b"][...] = 0.0
+
+    def transform(self, X) -> np.ndarray:
+        """The representation an autoencoder learns: the hidden codes (same as :meth:`encode`)."""
+        return self.encode(X)
 
     def encode(self, X) -> np.ndarray:
         """The hidden codes ``H = f(X W₁ᵀ + b₁)``, shape (n, n_hidden)."""

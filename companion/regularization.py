@@ -14,6 +14,13 @@ Weight decay. With the L2 term the gradient of a weight becomes g + lam·W, so o
 
 each step first shrinks ("decays") the weights by the factor 1 − η·lam, then follows the
 gradient of the unregularized cost.
+
+Example
+-------
+>>> from companion.regularization import l2_gradient, l2_penalty
+>>> W = np.array([[1.0, -2.0]])
+>>> float(l2_penalty([W], 0.1)), l2_gradient(W, 0.1)   # (λ/2)·Σw² and λW
+(0.25, array([[ 0.1, -0.2]]))
 """
 from __future__ import annotations
 

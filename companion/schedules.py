@@ -6,6 +6,13 @@ Three shapes: ``step_decay`` (piecewise constant), ``inverse_time_decay`` (∝ 1
 Each builder returns a plain callable ``schedule(t) -> lr``; a training loop sets
 ``optimizer.lr = schedule(epoch)`` at the start of every epoch (epochs counted from 0, so
 ``schedule(0)`` is the initial rate ``lr0``).
+
+Example
+-------
+>>> from companion.schedules import step_decay
+>>> lr = step_decay(0.1, drop=0.5, every=10)
+>>> [lr(0), lr(9), lr(10), lr(25)]
+[0.1, 0.1, 0.05, 0.025]
 """
 from __future__ import annotations
 

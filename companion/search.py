@@ -16,6 +16,16 @@ Every cost evaluation is counted (``n_evals``), so methods can be compared at eq
 
     result = simulated_annealing(f, x0, T0=1.0, cooling=0.99, steps=500, step_size=0.3, seed=0)
     result.x, result.cost, result.trace      # best point (d,), its cost, costs (steps + 1,)
+
+Example
+-------
+>>> from companion.search import metropolis_acceptance, simulated_annealing
+>>> float(metropolis_acceptance(-1.0, 0.5)), round(float(metropolis_acceptance(1.0, 1.0)), 6)   # 1, e⁻¹
+(1.0, 0.367879)
+>>> res = simulated_annealing(lambda x: float(np.sum(x ** 2)), [2.0], T0=1.0, cooling=0.99, steps=300,
+...                           step_size=0.3)
+>>> bool(res.cost < 0.05), len(res.trace)
+(True, 301)
 """
 from __future__ import annotations
 
@@ -25,7 +35,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from companion._validation import as_float_array, check_choice, check_in_range, check_positive, make_rng
+from companion._validation import as_float_array, check_choice, check_in_range, check_int, check_positive, make_rng
 
 __all__ = [
     "SCHEDULES",
@@ -185,7 +195,7 @@ class AnnealingResult:
 
 
 def simulated_annealing(f: Callable, x0, *, T0: float, cooling: float, steps: int, step_size: float,
-                        schedule: str = "geometric", seed: int | None = None,
+                        schedule: str = "geometric", seed: int = 0,
                         rng: np.random.Generator | None = None) -> AnnealingResult:
     """Minimize ``f`` by simulated annealing from ``x0``.
 
@@ -229,7 +239,7 @@ def simulated_annealing(f: Callable, x0, *, T0: float, cooling: float, steps: in
 
 
 def anneal_chains(f: Callable, X0, *, T0: float, cooling: float, steps: int, step_size: float,
-                  schedule: str = "geometric", seed: int | None = None,
+                  schedule: str = "geometric", seed: int = 0,
                   rng: np.random.Generator | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run r independent annealing chains at once (vectorized), for measuring success rates.
 
@@ -330,7 +340,7 @@ class RestartsResult:
 
 
 def random_restarts(f: Callable, grad: Callable, low, high, *, n_starts: int, steps: int, lr: float,
-                    seed: int | None = None, rng: np.random.Generator | None = None) -> RestartsResult:
+                    seed: int = 0, rng: np.random.Generator | None = None) -> RestartsResult:
     """Gradient descent from ``n_starts`` uniform random starts in a box; keep the best end.
 
     Starts are drawn as ``rng.uniform(low, high, size=(n_starts, d))``, each is descended with
@@ -435,9 +445,8 @@ def success_rate(successes) -> SuccessRate:
 
 # ---------------------------------------------------------------- helpers
 def _check_count(name: str, value, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an int ≥ {minimum}; got {value!r}")
-    return int(value)
+    """``check_int``: TypeError for a non-integer, ValueError below ``minimum``."""
+    return check_int(name, value, minimum)
 
 
 def _check_cost(f) -> Callable:

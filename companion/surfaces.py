@@ -9,6 +9,13 @@ and returns the path it takes.
 
     surface = ill_conditioned()
     path = descend(surface.grad, surface.start, Momentum(lr=0.04), steps=100)   # (101, 2)
+
+Example
+-------
+>>> from companion.surfaces import quadratic_bowl
+>>> bowl = quadratic_bowl(1.0, 4.0)
+>>> float(bowl.f(np.array([1.0, 1.0]))), bowl.grad(np.array([1.0, 1.0]))      # ½(x² + 4y²), (x, 4y)
+(2.5, array([1., 4.]))
 """
 from __future__ import annotations
 

@@ -1,12 +1,12 @@
 """The training loop: shuffled mini-batches, an optimizer step per batch, a history per epoch.
 
-``fit`` works with any *model* that follows the course's model protocol (``MLP`` and
-``Sequential`` both do)::
+``fit`` works with any *model* that follows the course's model protocol (``MLP``,
+``Sequential`` and ``companion.classic.Elman`` do)::
 
     model.parameters()             -> list of the live parameter arrays
     model.loss_and_gradients(X, Y) -> (C, grads), grads aligned with parameters()
     model.weight_arrays()          -> the weight matrices (what L1/L2 penalize)
-    model.forward(X)               -> outputs (n, k)
+    model.forward(X)               -> outputs (n, k), or (n, …) for images or sequences
     model.cost(X, Y)               -> C, the batch-mean cost
 
 and any *optimizer* with a settable ``.lr`` and ``.step(params, grads)`` that updates the
@@ -17,6 +17,15 @@ shuffled and cut into mini-batches (sampling *without* replacement), and for eac
 
     g ← ∇C_batch + l2·W + l1·sign(W)   (penalty terms on weight matrices only)
     optimizer.step(params, g)
+
+Example
+-------
+>>> from companion.training import minibatches
+>>> batches = list(minibatches(10, 4, rng=0))
+>>> [len(b) for b in batches]                         # the last batch keeps the 10 mod 4 left over
+[4, 4, 2]
+>>> sorted(np.concatenate(batches).tolist()) == list(range(10))
+True
 """
 from __future__ import annotations
 
@@ -29,7 +38,7 @@ from tqdm.auto import tqdm
 
 from companion._validation import (
     as_float_array,
-    check_2d,
+    check_batch,
     check_finite,
     check_int,
     check_positive,
@@ -44,8 +53,7 @@ __all__ = ["minibatches", "History", "fit"]
 _MODEL_METHODS = ("parameters", "loss_and_gradients", "weight_arrays", "forward", "cost")
 
 
-def minibatches(n: int, batch_size: int, rng: np.random.Generator | int | None = None
-                ) -> Iterator[np.ndarray]:
+def minibatches(n: int, batch_size: int, rng: np.random.Generator | int = 0) -> Iterator[np.ndarray]:
     """Yield the indices of one epoch's mini-batches: a random permutation of ``0..n−1`` cut
     into consecutive chunks of ``batch_size``.
 
@@ -59,8 +67,9 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator | int | None =
         Number of training examples.
     batch_size : int ≥ 1
         Examples per batch (``batch_size ≥ n`` gives one full batch: full-batch gradient descent).
-    rng : np.random.Generator or int seed
-        Source of the shuffle; pass the same generator every epoch for a new order each epoch.
+    rng : np.random.Generator or int seed, default 0
+        Source of the shuffle; pass the same generator every epoch for a new order each epoch
+        (``fit`` and ``RBM.fit`` do: this is the package's one mini-batcher).
 
     Yields
     ------
@@ -127,18 +136,29 @@ def _check_all_finite(name: str, X: np.ndarray) -> np.ndarray:
     return X
 
 
-def _check_inputs(name: str, X, dtype, cols: int | None = None) -> np.ndarray:
-    """``X`` as a finite, non-empty (n, d) array of ``dtype`` (with ``cols`` columns if given)."""
-    return _check_all_finite(name, check_2d(name, as_float_array(name, X, dtype), cols))
+def _check_example_shape(name: str, X: np.ndarray, example: tuple | None) -> np.ndarray:
+    """Check that each example of ``X`` has the shape ``example`` (that of the training data)."""
+    if example is not None and X.shape[1:] != example:
+        if len(example) == 1 and X.ndim == 2:
+            raise ValueError(f"{name} must have {example[0]} columns, shape (n, {example[0]}); got shape {X.shape}")
+        raise ValueError(f"{name} must have shape (n, {', '.join(map(str, example))}) like the training "
+                         f"data; got shape {X.shape}")
+    return X
 
 
-def _check_targets(name: str, Y, dtype, cols: int | None = None) -> np.ndarray:
-    """``Y`` as a finite 2-D float array of ``dtype``; 1-D labels get a hint to use one_hot."""
+def _check_inputs(name: str, X, dtype, example: tuple | None = None) -> np.ndarray:
+    """``X`` as a finite, non-empty batch (n, …) of ``dtype`` — rows (n, d), images, sequences."""
+    X = check_batch(name, as_float_array(name, X, dtype))
+    return _check_all_finite(name, _check_example_shape(name, X, example))
+
+
+def _check_targets(name: str, Y, dtype, example: tuple | None = None) -> np.ndarray:
+    """``Y`` as a finite float batch (n, k) or (n, …) of ``dtype``; 1-D labels get a hint to use one_hot."""
     Y = as_float_array(name, Y, dtype)
-    if Y.ndim != 2:
+    if Y.ndim < 2:
         raise ValueError(f"{name} must be 2-D targets (n, k), e.g. one_hot(labels, k) or "
                          f"y.reshape(-1, 1); got shape {Y.shape}")
-    return _check_all_finite(name, check_2d(name, Y, cols))
+    return _check_all_finite(name, _check_example_shape(name, check_batch(name, Y), example))
 
 
 def _check_data(X, Y, validation, dtype):
@@ -149,8 +169,8 @@ def _check_data(X, Y, validation, dtype):
         return X, Y, None
     if not isinstance(validation, (tuple, list)) or len(validation) != 2:
         raise TypeError(f"validation must be a tuple (X_val, Y_val); got {type(validation).__name__}")
-    Xv = _check_inputs("X_val", validation[0], dtype, cols=X.shape[1])
-    Yv = _check_targets("Y_val", validation[1], dtype, cols=Y.shape[1])
+    Xv = _check_inputs("X_val", validation[0], dtype, example=X.shape[1:])
+    Yv = _check_targets("Y_val", validation[1], dtype, example=Y.shape[1:])
     check_rows_match("X_val", Xv, "Y_val", Yv)
     return X, Y, (Xv, Yv)
 
@@ -187,8 +207,10 @@ def _train_epoch(model, optimizer, X, Y, batch_size, rng, l2, l1, epoch) -> floa
 
 
 def _evaluate(model, X, Y) -> tuple[float, float]:
-    """(cost, accuracy) of the model on a data set; accuracy by argmax, or ≥ 0.5 for one column."""
-    return float(model.cost(X, Y)), _accuracy(Y, model.forward(X))
+    """(cost, accuracy) of the model on a data set; accuracy by argmax, or ≥ 0.5 for one column
+    (NaN for targets that are not rows (n, k), e.g. sequences)."""
+    accuracy = _accuracy(Y, model.forward(X)) if Y.ndim == 2 else math.nan
+    return float(model.cost(X, Y)), accuracy
 
 
 def _record(history, model, X, Y, val, running_loss, monitor, lr) -> None:
@@ -266,6 +288,8 @@ def fit(model, X, Y, optimizer, epochs: int = 10, batch_size: int = 32, seed: in
     model : MLP, Sequential or any object with the model protocol (module docstring)
     X : (n, d) inputs;  Y : (n, k) targets (one-hot for classification)
         Converted once to the dtype of the model's parameters (float32 models stay float32).
+        Any batch (n, …) is accepted — images (n, c, h, w), sequences (n, T, d) — when the model
+        takes it; the accuracy is then recorded as NaN unless ``Y`` is (n, k).
     optimizer : object with ``.step(params, grads)`` and ``.lr``, e.g. ``Adam(lr=1e-3)``
     epochs : int ≥ 1;  batch_size : int ≥ 1 (the last batch of an epoch may be smaller)
     seed : int

@@ -1,4 +1,6 @@
 """Test-wide settings: deterministic hypothesis runs and a headless matplotlib backend."""
+import os
+
 import matplotlib
 import pytest
 from hypothesis import settings
@@ -7,7 +9,9 @@ matplotlib.use("Agg")
 
 # The same examples on every run and machine: a CI failure can always be reproduced.
 settings.register_profile("course", derandomize=True, deadline=None, database=None)
-settings.load_profile("course")
+# `make mutants` runs every test once per mutant: fewer examples there (HYPOTHESIS_PROFILE=mutants).
+settings.register_profile("mutants", parent=settings.get_profile("course"), max_examples=10)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "course"))
 
 
 @pytest.fixture

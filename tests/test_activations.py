@@ -155,3 +155,19 @@ def test_sigmoid_never_signals_even_when_floating_point_errors_raise():
     with np.errstate(all="raise"):
         out = act.sigmoid(np.array([-1e300, -800.0, 0.0, 800.0, 1e300]))
     np.testing.assert_array_equal(out, [0.0, 0.0, 0.5, 1.0, 1.0])
+
+
+def test_the_stable_path_of_the_sigmoid_is_right_on_both_sides_of_zero():
+    z = np.array([-1000.0, -0.5, 0.0, 0.5, 3.0])            # -1000 sends the whole array down the stable path
+    s = 1 / (1 + np.exp(-z[1:]))
+    np.testing.assert_allclose(act.sigmoid(z), [0.0, *s], rtol=1e-15, atol=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")                      # a single very negative value: no overflow warning
+        assert act.sigmoid(np.array([-1000.0]))[0] == 0.0
+        assert act.sigmoid(np.array([-800.0], dtype=np.float32))[0] == 0.0
+
+
+def test_the_leaky_relu_kernels_default_to_alpha_0_01():
+    leaky = act.ACTIVATIONS["leaky_relu"]
+    np.testing.assert_array_equal(leaky.fn(np.array([-2.0, 3.0])), [-0.02, 3.0])
+    np.testing.assert_array_equal(leaky.prime(np.array([-2.0, 3.0])), [0.01, 1.0])

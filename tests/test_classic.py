@@ -285,7 +285,8 @@ def test_gradient_of_s_agrees_with_finite_differences(seed):
 def test_cascade_correlation_solves_xor():
     X, y = datasets.xor()
     net = CascadeCorrelation(2, 1, seed=0).fit(X, y[:, None])
-    np.testing.assert_array_equal(net.predict(X)[:, 0] > 0.5, y == 1)
+    np.testing.assert_array_equal(net.predict(X), y)                        # labels
+    np.testing.assert_array_equal(net.forward(X)[:, 0] > 0.5, y == 1)       # raw sigmoid outputs
     assert net.n_hidden_ >= 1                       # no net without a hidden unit solves XOR
     assert net.W_out_.shape == (1, 2 + 1 + net.n_hidden_)
 
@@ -295,7 +296,8 @@ def test_cascade_correlation_fits_the_spirals_and_never_changes_installed_units(
     snapshots = []
     net = CascadeCorrelation(2, 2, max_hidden=8, seed=1).fit(
         X, np.eye(2)[y], callback=lambda h, m: snapshots.append([w.copy() for w in m.hidden_weights_]))
-    assert np.mean(net.predict(X).argmax(1) == y) >= 0.95
+    assert np.mean(net.predict(X) == y) >= 0.95
+    np.testing.assert_array_equal(net.predict(X), net.forward(X).argmax(1))
     assert len(snapshots) == net.n_hidden_ + 1 and net.n_hidden_ <= 8
     for earlier in snapshots:
         for h, w in enumerate(earlier):
@@ -348,10 +350,11 @@ def test_elman_bptt_agrees_with_finite_differences_for_every_parameter(hidden):
         p += 0.3 * rng.normal(size=p.shape)
     X, Y = rng.normal(size=(4, 5, 2)), rng.normal(size=(4, 5, 2))
     grads = net.backprop(X, Y)
-    assert set(grads) == set(PARAM_NAMES)
-    for name in PARAM_NAMES:
+    assert isinstance(grads, list) and net.parameter_names() == list(PARAM_NAMES)
+    for name, g, p in zip(PARAM_NAMES, grads, net.parameters()):
+        assert p is net.params[name]
         numeric = numerical_gradient(lambda: net.loss(X, Y), net.params[name])
-        assert relative_error(grads[name], numeric) < 1e-7, name
+        assert relative_error(g, numeric) < 1e-7, name
 
 
 def test_elman_cost_is_the_documented_sum_over_steps_batch_mean():
@@ -555,7 +558,7 @@ def test_elman_gradients_have_the_parameter_shapes_and_vanish_at_a_perfect_fit(n
     net = Elman(n_in, 3, n_out, seed=seed)
     X = rng.normal(size=(n, T, n_in))
     grads = net.backprop(X, net.forward(X))                  # targets equal to the outputs: C = 0
-    for name, g in grads.items():
+    for name, g in zip(net.parameter_names(), grads):
         assert g.shape == net.params[name].shape and np.allclose(g, 0.0)
 
 
@@ -585,3 +588,146 @@ def test_fit_leaves_inputs_untouched_and_is_reproducible(index):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(first, again)
     assert first.dtype in (np.float64, np.int8)
+
+
+# ================================================================ bugs the suite once missed
+def test_candidate_training_climbs_the_correlation_it_maximizes():
+    import copy
+
+    from companion.classic import candidate_scores_and_gradients, correlation_score
+
+    rng = np.random.default_rng(0)
+    F = np.column_stack([rng.normal(size=(40, 2)), np.ones(40)])
+    E = rng.normal(size=(40, 2))
+    net = CascadeCorrelation(2, 2, n_candidates=4, candidate_steps=40, seed=3)
+    start = copy.deepcopy(net._rng).uniform(-1.0, 1.0, (4, 3))     # the pool the method starts from
+    S_start = candidate_scores_and_gradients(F, start, E)[0]
+    w = net._best_candidate(F, E)
+    assert correlation_score(np.tanh(F @ w), E) > 1.2 * S_start.max()
+
+
+def test_rbm_reshuffles_the_rows_every_epoch():
+    V = all_binary(4)                                                 # 16 distinct rows
+    batches = []
+    rbm = RBM(4, 2, seed=0)
+    original = rbm.cd_gradients
+
+    def spy(Vb, k=1, rng=None):
+        batches.append(tuple(int(v @ [8, 4, 2, 1]) for v in Vb))
+        return original(Vb, k, rng)
+
+    rbm.cd_gradients = spy
+    rbm.fit(V, epochs=3, batch_size=5)
+    epochs = [batches[i:i + 4] for i in (0, 4, 8)]                  # 16 rows: batches of 5, 5, 5, 1
+    for e in epochs:
+        assert sorted(sum(e, ())) == list(range(16))                 # every row once per epoch
+    assert epochs[0] != epochs[1] != epochs[2]                       # a new order every epoch
+
+
+# ================================================================ one estimator shape for every class
+def _estimators():
+    X, y = datasets.xor()
+    Y = y[:, None].astype(float)
+    B = (np.random.default_rng(0).random((12, 6)) < 0.5).astype(int)
+    S, T = datasets.temporal_xor(4, 5, seed=0)
+    from companion.pretraining import Autoencoder
+    Xa = np.random.default_rng(1).random((20, 6))
+    # name, make(seed), fit(model), learned(model), records expected in history_, kind
+    return [
+        ("rbf", lambda s: RBFNetwork(3, seed=s), lambda m: m.fit(X, Y), lambda m: m.W_, None, "regressor"),
+        ("cascade", lambda s: CascadeCorrelation(2, 1, max_hidden=2, seed=s), lambda m: m.fit(X, Y),
+         lambda m: m.W_out_, None, "classifier"),
+        ("elman", lambda s: Elman(1, 3, 1, seed=s), lambda m: m.fit(S, T, epochs=4), lambda m: m.params["W_hh"], 4,
+         "regressor"),
+        ("art", lambda s: ART1(0.5), lambda m: m.fit(B), lambda m: m.prototypes_, None, "unsupervised"),
+        ("som", lambda s: SOM(3, 3, 2, seed=s), lambda m: m.fit(X, 3), lambda m: m.weights, 3, "unsupervised"),
+        ("rbm", lambda s: RBM(6, 3, seed=s), lambda m: m.fit(B, epochs=2), lambda m: m.params["W"], 2, "unsupervised"),
+        ("autoencoder", lambda s: Autoencoder(6, 3, seed=s), lambda m: m.fit(Xa, epochs=3),
+         lambda m: m.encoder.params["W"], 3, "unsupervised"),
+    ], (X, y, S, B, Xa)
+
+
+@pytest.mark.parametrize("index", range(7), ids=[e[0] for e in _estimators()[0]])
+def test_every_estimator_has_the_documented_shape(index):
+    (name, make, fit, learned, n_records, kind), (X, y, S, B, Xa) = _estimators()[0][index], _estimators()[1]
+    model = make(0)
+    assert fit(model) is model                                      # fit returns self
+    first, history = learned(model).copy(), list(model.history_)
+    assert isinstance(model.history_, list) and len(history) >= 1
+    assert all(isinstance(r, (int, float)) for r in history)
+    if n_records is not None:
+        assert len(history) == n_records                            # one record per epoch
+    fit(model)                                                      # a refit restarts from the seed
+    np.testing.assert_array_equal(learned(model), first)
+    assert model.history_ == history
+    if name not in ("art",):
+        fit(other := make(1))
+        assert not np.array_equal(learned(other), first)            # the seed matters
+    data = {"rbf": X, "cascade": X, "elman": S, "art": B, "som": X, "rbm": B, "autoencoder": Xa}[name]
+    if kind == "classifier":
+        np.testing.assert_array_equal(model.predict(data), (model.forward(data)[:, 0] > 0.5).astype(int))
+        assert model.predict(data).dtype == np.int64
+    elif kind == "regressor":
+        np.testing.assert_array_equal(model.predict(data), model.forward(data))
+    else:
+        assert model.transform(data).shape[0] == len(data)
+        assert hasattr(model, "predict") == (name == "art")          # predict only where it means something
+    if name == "art":
+        np.testing.assert_array_equal(model.transform(B).argmax(1), model.predict(B))
+
+
+def test_history_records_what_each_model_tracks():
+    X, y = datasets.xor()
+    rbf = RBFNetwork(2, seed=0).fit(X, y.astype(float))
+    C, labels = kmeans(X, 2, seed=0)
+    np.testing.assert_array_equal(rbf.centers_, C)
+    d2 = ((X[:, None, :] - C[None]) ** 2).sum(-1).min(1)
+    assert rbf.history_[-1] == pytest.approx(d2.mean())               # k-means distortion at the end
+    assert all(a >= b - 1e-12 for a, b in zip(rbf.history_, rbf.history_[1:]))   # Lloyd never climbs
+    U = np.random.default_rng(0).random((60, 2))
+    som = SOM(3, 3, 2, seed=0).fit(U, 2)
+    assert som.history_[-1] == pytest.approx(som.quantization_error(U)) and som.qe_history_ is som.history_
+    art = ART1(0.5).fit(HAND)
+    assert art.history_[0] == int(np.sum(HAND.any(1))) and art.history_[-1] == 0
+
+
+def test_rbf_keeps_float32_data_in_float32_and_the_others_compute_in_float64():
+    X, y = datasets.xor()
+    X32, y32 = X.astype(np.float32), y.astype(np.float32)
+    assert RBFNetwork(4, seed=0).fit(X32, y32).predict(X32).dtype == np.float32
+    assert RBFNetwork(4, seed=0).fit(X, y.astype(float)).predict(X).dtype == np.float64
+    assert CascadeCorrelation(2, 1, max_hidden=1, seed=0).fit(X32, y32[:, None]).forward(X32).dtype == np.float64
+    assert SOM(2, 2, 2, seed=0).fit(X32, 1).weights.dtype == np.float64
+
+
+@pytest.mark.parametrize("make", [lambda: RBM(4, 2.0), lambda: SOM(2, 2.0, 2), lambda: Elman(1, 2.0, 1),
+                                  lambda: RBFNetwork(2.0), lambda: CascadeCorrelation(2, 1, max_hidden=1.0),
+                                  lambda: ART1(0.5, max_epochs=2.0)])
+def test_a_non_integer_count_is_a_type_error_everywhere(make):
+    with pytest.raises(TypeError, match="must be a positive int|must be an int ≥ 0"):
+        make()
+
+
+def test_one_integer_check_across_the_package():
+    from companion.model_selection import kfold_indices
+    from companion.search import gradient_descent
+    from companion.training import minibatches as batches
+
+    for call in (lambda: gradient_descent(lambda x: x, np.zeros((1, 1)), lr=0.1, steps=2.0),
+                 lambda: kfold_indices(10, 2.0), lambda: list(batches(10, 2.0)), lambda: RBM(4, 2.0)):
+        with pytest.raises(TypeError, match=r"must be (a positive int|an int ≥ \d); got float 2.0"):
+            call()
+    for call in (lambda: gradient_descent(lambda x: x, np.zeros((1, 1)), lr=0.1, steps=-1),
+                 lambda: kfold_indices(10, 1), lambda: list(batches(10, 0)), lambda: RBM(4, 0)):
+        with pytest.raises(ValueError, match=r"must be (a positive int|an int ≥ \d)"):
+            call()
+
+
+def test_gradcheck_works_on_an_elman_network():
+    from companion.gradcheck import check_gradients
+
+    rng = np.random.default_rng(12)
+    net = Elman(2, 3, 2, seed=1)
+    errors = check_gradients(net, rng.normal(size=(3, 4, 2)), rng.normal(size=(3, 4, 2)))
+    assert list(errors) == list(PARAM_NAMES) and max(errors.values()) < 1e-7
+    assert net.weight_arrays() == [net.params["W_xh"], net.params["W_hh"], net.params["W_hy"]]

@@ -188,7 +188,7 @@ def test_shapes_params_seed_and_float32():
     a, b = Conv2D(3, 5, (2, 4), seed=0), Conv2D(3, 5, (2, 4), seed=0)
     assert a.params["W"].shape == (5, 3, 2, 4) and a.params["b"].shape == (5,)
     assert np.array_equal(a.params["W"], b.params["W"])
-    # DESIGN §4 order: Conv2D(in_channels, out_channels, kernel_size, stride, padding, seed)
+    # docs/architecture.md §4 order: Conv2D(in_channels, out_channels, kernel_size, stride, padding, seed)
     assert np.array_equal(Conv2D(3, 5, (2, 4), 1, 0, 0).params["W"], a.params["W"])
     # He initialization: variance 2/fan_in, fan_in = 3·2·4
     big = Conv2D(64, 64, 3, seed=1)
@@ -280,3 +280,39 @@ def test_same_numbers_as_pytorch_when_installed():
     assert np.array_equal(pool.forward(X), pout.detach().numpy())
     pout.backward(torch.ones_like(pout))
     assert np.array_equal(pool.backward(np.ones(pout.shape)), pX.grad.numpy())
+
+
+def test_a_cnn_trains_on_images_with_a_relu_straight_after_the_convolution():
+    from companion.optimizers import Adam
+    from companion.training import fit
+
+    rng = np.random.default_rng(0)
+    X = rng.random((24, 1, 6, 6))
+    Y = np.eye(2)[(X[:, 0, :3].mean((1, 2)) > X[:, 0, 3:].mean((1, 2))).astype(int)]
+
+    def make():
+        return Sequential([Conv2D(1, 3, 3, seed=1), ReLU(), MaxPool2D(2), Flatten(), Dense(12, 2, seed=2)],
+                          SoftmaxCrossEntropyLoss())
+
+    net = make()
+    h = fit(net, X, Y, Adam(lr=0.05), epochs=15, batch_size=8, progress=False)      # no Unflatten needed
+    assert h.loss[-1] < h.loss[0] and len(h.accuracy) == 15
+    assert fit(make(), X, Y, Adam(lr=0.05), epochs=15, batch_size=8, progress=False) == h
+    assert net.predict(X).shape == (24,)
+
+
+def test_the_same_seed_gives_the_same_history_with_default_dropout_layers():
+    from companion.layers import Dropout
+    from companion.optimizers import SGD
+    from companion.training import fit
+
+    rng = np.random.default_rng(1)
+    X, Y = rng.normal(size=(40, 3)), np.eye(2)[rng.integers(0, 2, 40)]
+
+    def make():
+        return Sequential([Dense(3, 8, seed=1), ReLU(), Dropout(), Dense(8, 8, seed=2), ReLU(), Dropout(),
+                           Dense(8, 2, seed=3)], SoftmaxCrossEntropyLoss())
+
+    a = fit(make(), X, Y, SGD(0.1), epochs=3, batch_size=10, progress=False)
+    b = fit(make(), X, Y, SGD(0.1), epochs=3, batch_size=10, progress=False)
+    assert a == b

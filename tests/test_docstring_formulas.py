@@ -64,7 +64,7 @@ NO_FORMULA = {  # public callables whose docstring states no formula, and why
     "activations.Elementwise": "a named pair (fn, prime); each member is checked under its own name",
     "activations.get_activation": "looks a name up in ACTIVATIONS",
     "network.MLP": "a class; BP1–BP4 are checked against finite differences in test_network.py",
-    "network.Cost": "a named triple (fn, delta, layers); the delta functions are checked here",
+    "network.Cost": "a named pair (fn, delta); the delta functions are checked here",
     "optimizers.Optimizer": "the base class; each subclass's update formula is checked here",
     "optimizers.make_optimizer": "builds an optimizer by name",
     "metrics.as_labels": "converts label formats; no formula",
@@ -172,6 +172,14 @@ FORMULAS = {
         [np.var(initializers.init_weights(name, 200, 300, np.random.default_rng(0))) for name in
          ("standard", "normal", "xavier", "he")],
         [1.0, 1 / 300, 2 / 500, 2 / 300]),
+    "initializers.init_array": lambda: (  # a conv bank (out, in, kh, kw): fan_in = in·kh·kw, fan_out = out·kh·kw
+        [np.var(initializers.init_array(name, (20, 30, 4, 4), 480, 320, np.random.default_rng(0)))
+         for name in ("he", "xavier")], [2 / 480, 2 / 800]),
+    "initializers.init_normal": lambda: (
+        np.var(initializers.init_normal((300, 300), 0.01, np.random.default_rng(0))), 1e-4),
+    "initializers.init_uniform": lambda: (  # U[−b, b): variance b²/3, never beyond b
+        (lambda x: [np.var(x), float(np.abs(x).max() <= 0.5)])(
+            initializers.init_uniform((300, 300), 0.5, np.random.default_rng(0))), [0.25 / 3, 1.0]),
     # metrics
     "metrics.accuracy": lambda: (metrics.accuracy([0, 1, 2, 2], [0, 2, 2, 2]), 3 / 4),
     "metrics.confusion_matrix": lambda: (metrics.confusion_matrix([0, 1, 1], [0, 0, 1], k=2), [[1, 0], [1, 1]]),
@@ -904,7 +912,8 @@ def _candidate_gradients_by_hand():
 
 def _cascade_by_hand():
     """F = [X, 1, V^1, …] with V^h = tanh(F_{<h} w_h); outputs σ(F W_outᵀ);
-    history_ ends with C = (1/n) Σ ½‖a − y‖² of the final outputs; fit stops by Fahlman's rule or at max_hidden."""
+    predict gives labels (a > 0.5 for one output); history_ ends with C = (1/n) Σ ½‖a − y‖² of the final outputs;
+    fit stops by Fahlman's rule or at max_hidden."""
     X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
     Y = np.array([[0.0], [1.0], [1.0], [0.0]])
     net = cascade.CascadeCorrelation(2, 1, max_hidden=2, output_steps=30, candidate_steps=20, seed=0).fit(X, Y)
@@ -913,8 +922,10 @@ def _cascade_by_hand():
         F = np.column_stack([F, np.tanh(F @ w)])
     A = _sig(F @ net.W_out_.T)
     stopped = np.abs(A - Y).max() < net.score_threshold or net.n_hidden_ == 2
-    return ((net.features(X), net.predict(X), net.history_[-1], [w.size for w in net.hidden_weights_], True),
-            (F, A, np.mean(0.5 * np.sum((A - Y) ** 2, axis=1)), [3 + h for h in range(net.n_hidden_)], stopped))
+    return ((net.features(X), net.forward(X), net.predict(X), net.history_[-1], [w.size for w in net.hidden_weights_],
+             True),
+            (F, A, (A[:, 0] > 0.5).astype(int), np.mean(0.5 * np.sum((A - Y) ** 2, axis=1)),
+             [3 + h for h in range(net.n_hidden_)], stopped))
 
 
 def _elman_by_hand():
@@ -940,9 +951,10 @@ def _elman_by_hand():
                       sum(D[t].sum(axis=0) for t in range(T)), sum(G[t].T @ H[t + 1] for t in range(T)),
                       sum(G[t].sum(axis=0) for t in range(T)))
     grads = net.backprop(X, Y)
-    got = (net.hidden_states(X), net.forward(X), net.loss(X, Y), *(grads[k] for k in elman.PARAM_NAMES), bound)
-    net.fit(X, Y, epochs=2, lr=0.1)  # history_: the cost at the start of each epoch, before its step
-    return (*got, net.history_[0]), (np.stack(H[1:], axis=1), out, C, *expected_grads, [True] * 3, C)
+    got = (net.hidden_states(X), net.forward(X), net.loss(X, Y), *grads, bound)   # grads: a list in PARAM_NAMES order
+    net.fit(X, Y, epochs=2, lr=0.1)  # restarts from the seed; history_: the cost at the start of each epoch
+    C0 = elman.Elman(2, 3, 2, seed=0).loss(X, Y)
+    return (*got, net.history_[0]), (np.stack(H[1:], axis=1), out, C, *expected_grads, [True] * 3, C0)
 
 
 def _rbm_by_hand():
@@ -1062,4 +1074,5 @@ def test_docstring_formula(name):
 def test_doctest_examples_in_docstrings(m):
     mod = importlib.import_module("companion." + m)
     result = doctest.testmod(mod, extraglobs={"np": np}, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0, f"companion.{m} has no doctest example: this test would check nothing"
     assert result.failed == 0, f"{result.failed} doctest example(s) failed in companion.{m}"

@@ -151,7 +151,7 @@ def test_corrupt_notebook_gets_zero_and_a_clear_message(hostile):
     assert "is not a valid notebook (broken JSON" in c["questions"][0]["feedback"]
 
 
-JSON_KEYS = {"notebook", "score", "max_score", "questions"}          # DESIGN §7
+JSON_KEYS = {"notebook", "score", "max_score", "questions"}          # docs/architecture.md §7
 JSON_EXTRA = {"error", "assignment", "student", "sha256", "raw_score", "percentage", "submitted",
               "days_late", "penalty"}                                 # docs/instructors.md
 QUESTION_KEYS = {"id", "score", "max_score", "passed", "feedback"}

@@ -22,6 +22,7 @@ from companion.layers import (
     SigmoidCrossEntropyLoss,
     Softmax,
     SoftmaxCrossEntropyLoss,
+    Sequential,
     Tanh,
 )
 from companion.network import MLP
@@ -313,8 +314,10 @@ def test_shape_errors_name_what_was_expected():
     layer = Dense(3, 2, seed=0)
     with pytest.raises(ValueError, match=r"X must have 3 columns, the input width of Dense\(3, 2\); got shape \(4, 5\)"):
         layer.forward(np.ones((4, 5)))
-    with pytest.raises(ValueError, match=r"X must be 2-D with shape \(n, d\); got shape \(3,\)"):
+    with pytest.raises(ValueError, match=r"X must be a batch with shape \(n, …\), at least 2-D; got shape \(3,\)"):
         layer.forward(np.ones(3))
+    with pytest.raises(ValueError, match=r"X must be 2-D \(n, 3\) for Dense\(3, 2\); got shape \(4, 1, 3\)"):
+        layer.forward(np.ones((4, 1, 3)))
     layer.forward(np.ones((4, 3)))
     with pytest.raises(ValueError, match=r"dout must have the shape of Dense's last output \(4, 2\); got shape \(4, 3\)"):
         layer.backward(np.ones((4, 3)))
@@ -531,3 +534,38 @@ def test_a_bad_width_raises_the_same_errors_everywhere(make):
         make(2.0)
     with pytest.raises(ValueError, match=r"must be a positive int.*; got 0"):
         make(0)
+
+
+# ---------------------------------------------------------------- any-rank batches, seeds of Dropout
+@pytest.mark.parametrize("layer", [ReLU(), Sigmoid(), Tanh(), LeakyReLU(0.1), Softmax(), Dropout(0.3, seed=1)])
+def test_elementwise_layers_accept_a_batch_of_any_rank(layer):
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(2, 3, 4, 5))
+    out = layer.forward(X, training=True)
+    assert out.shape == X.shape
+    rows = X.reshape(-1, 5)                                          # the same numbers row by row
+    if isinstance(layer, Dropout):
+        np.testing.assert_allclose(out, X * layer.mask / 0.7, rtol=1e-15)
+    else:
+        np.testing.assert_allclose(out.reshape(-1, 5), layer.forward(rows).reshape(-1, 5), rtol=1e-15)
+        layer.forward(X)
+    if not isinstance(layer, Dropout):                                # backward against finite differences
+        dout = rng.normal(size=X.shape)
+        num = numerical_gradient(lambda x: float(np.sum(layer.forward(x) * dout)), X.copy())
+        layer.forward(X)
+        np.testing.assert_allclose(layer.backward(dout), num, rtol=1e-5, atol=1e-8)
+
+
+def test_default_dropout_is_seeded_with_0_and_sequential_gives_each_its_own_masks():
+    X = np.ones((50, 8))
+    np.testing.assert_array_equal(Dropout().forward(X), Dropout(seed=0).forward(X))    # default seed 0
+    a, b = Dropout(), Dropout()
+    net = Sequential([Dense(8, 8, seed=1), a, Dense(8, 8, seed=2), b, Dense(8, 2, seed=3)], SoftmaxCrossEntropyLoss())
+    assert not np.array_equal(a.forward(X), b.forward(X))                                # own seeds
+    again = Dropout()
+    Sequential([Dense(8, 8, seed=1), again, Dense(8, 2, seed=3)], SoftmaxCrossEntropyLoss())
+    np.testing.assert_array_equal(again.forward(X), Dropout(seed=0, rng=np.random.default_rng([0, 1])).forward(X))
+    chosen = Dropout(seed=0)                                                            # chosen: kept
+    Sequential([Dense(8, 8, seed=1), chosen, Dense(8, 2, seed=3)], SoftmaxCrossEntropyLoss())
+    np.testing.assert_array_equal(chosen.forward(X), Dropout(seed=0).forward(X))
+    assert net is not None

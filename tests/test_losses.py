@@ -115,3 +115,25 @@ def test_bad_inputs_raise_clear_errors():
         one_hot([0.5, 1.0], 3)
     with pytest.raises(ValueError, match="k must be a positive int"):
         one_hot([0], 0)
+
+
+def test_whole_error_messages_name_the_argument_and_the_output_kind():
+    with pytest.raises(ValueError, match=r"^a must be 2-D with shape \(n, d\); got shape \(3,\)"):
+        quadratic(np.zeros(3), np.zeros((1, 3)))
+    with pytest.raises(TypeError, match=r"^a must hold real numbers"):
+        quadratic(np.array([["x"]]), np.zeros((1, 1)))
+    with pytest.raises(ValueError, match=r"^a must be finite"):
+        quadratic(np.array([[np.nan]]), np.zeros((1, 1)))
+    with pytest.raises(ValueError, match=r"^y must be 2-D with shape \(n, d\); got shape \(1,\)"):
+        quadratic(np.zeros((1, 1)), np.zeros(1))
+    with pytest.raises(TypeError, match=r"^y must hold real numbers"):
+        quadratic(np.zeros((1, 1)), np.array([["x"]]))
+    for a, binary_kind in ((np.array([[1.5, 0.5]]), "sigmoid"), (np.array([[-0.5, 0.5]]), "sigmoid")):
+        with pytest.raises(ValueError, match=(
+                rf"^a must hold probabilities in \[0, 1\] \({binary_kind} outputs\) for the cross-entropy; "
+                rf"got values in \[{a.min():.4g}, {a.max():.4g}\] — did you pass the logits z\? "
+                r"use softmax_cross_entropy\(z, y\) for those$")):
+            cross_entropy(a, np.array([[1.0, 0.0]]), binary=True)
+    with pytest.raises(ValueError, match=r"\(softmax outputs\)"):
+        cross_entropy(np.array([[1.2, -0.2]]), np.array([[1.0, 0.0]]))
+    assert np.isfinite(cross_entropy(np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]])))   # 0 and 1 are allowed

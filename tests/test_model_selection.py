@@ -91,9 +91,9 @@ def test_stratified_beats_plain_on_a_rare_class():
     (1, ValueError, "k must be an int ≥ 2; got 1"),
     (0, ValueError, "≥ 2"),
     (11, ValueError, "k must be at most n = 10"),
-    (2.0, TypeError, "k must be an int; got float"),
-    ("3", TypeError, "k must be an int; got str"),
-    (True, TypeError, "k must be an int; got bool"),
+    (2.0, TypeError, "k must be an int ≥ 2; got float"),
+    ("3", TypeError, "k must be an int ≥ 2; got str"),
+    (True, TypeError, "k must be an int ≥ 2; got bool"),
 ])
 def test_bad_k_is_named(k, exc, words):
     with pytest.raises(exc, match=words):

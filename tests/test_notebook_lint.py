@@ -1,4 +1,4 @@
-"""Notebook hygiene, checked before nbval re-executes anything (DESIGN §5–6).
+"""Notebook hygiene, checked before nbval re-executes anything (docs/architecture.md §5–6).
 
 Each failure says what is wrong and how to fix it, because a strict nbval failure on a stored
 warning or a memory address is hard to read.

@@ -20,6 +20,8 @@ def test_step_decay_by_hand():
     # epochs 0–9: 0.1; 10–19: 0.05; 20–29: 0.025
     assert [s(e) for e in (0, 9, 10, 19, 20, 29)] == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025, 0.025])
     assert step_decay(1.0, drop=1.0, every=3)(100) == 1.0  # drop = 1 keeps the rate constant
+    default = step_decay(1.0)                              # drop 0.5 every 10 epochs by default
+    assert [default(9), default(10), default(20)] == [1.0, 0.5, 0.25]
 
 
 def test_inverse_time_decay_by_hand():
@@ -30,6 +32,9 @@ def test_inverse_time_decay_by_hand():
     stairs = inverse_time_decay(1.0, k=1.0, interval=5)
     # ⌊t/5⌋ = 0 for t < 5, 1 for 5 ≤ t < 10 → 1, then 1/2
     assert [stairs(t) for t in (0, 4, 5, 9, 10)] == pytest.approx([1.0, 1.0, 0.5, 0.5, 1 / 3])
+    pairs = inverse_time_decay(1.0, k=1.0, interval=2)     # ⌊t/2⌋: 0, 0, 1, 1
+    assert [pairs(t) for t in (0, 1, 2, 3)] == pytest.approx([1.0, 1.0, 0.5, 0.5])
+    assert s(0.5) == pytest.approx(1 / 1.25)               # interval 1, non-integer t: no flooring
 
 
 @settings(max_examples=50, deadline=None)
@@ -92,6 +97,8 @@ def test_schedule_drives_an_optimizer():
     (lambda: step_decay(-1), ValueError, r"lr0 must be a finite number > 0; got -1"),
     (lambda: step_decay(0.1, drop=0.0), ValueError, r"drop must be in \(0.0, 1.0\]; got 0.0"),
     (lambda: step_decay(0.1, drop=1.5), ValueError, r"drop must be in \(0.0, 1.0\]; got 1.5"),
+    (lambda: step_decay(-0.1), ValueError, r"lr0 must be a finite number > 0; got -0.1"),
+    (lambda: cosine_decay(0.0, total=3), ValueError, r"lr0 must be a finite number > 0; got 0.0"),
     (lambda: step_decay(0.1, every=0), ValueError, r"every must be a positive int \(epochs per decay\); got 0"),
     (lambda: step_decay(0.1, every=2.5), TypeError, r"every must be a positive int \(epochs per decay\); got float 2.5"),
     (lambda: inverse_time_decay("1", 0.1), TypeError, r"lr0 must be a number; got str"),
@@ -106,5 +113,5 @@ def test_schedule_drives_an_optimizer():
     (lambda: inverse_time_decay(0.1, 0.5)(None), TypeError, r"epoch must be a number; got NoneType"),
 ])
 def test_errors(make, exc, msg):
-    with pytest.raises(exc, match=msg):
+    with pytest.raises(exc, match="^" + msg + "$"):           # the whole message, nothing added
         make()

@@ -217,7 +217,7 @@ def test_bad_start_is_named(x0, message):
     ("T0", 0.0, ValueError), ("T0", -1.0, ValueError), ("T0", np.inf, ValueError), ("T0", "hot", TypeError),
     ("cooling", 0.0, ValueError), ("cooling", 1.0, ValueError), ("cooling", 1.5, ValueError),
     ("cooling", -0.2, ValueError), ("step_size", 0.0, ValueError), ("steps", -1, ValueError),
-    ("steps", 2.5, ValueError),
+    ("steps", 2.5, TypeError),
 ])
 def test_bad_hyper_parameters_are_named(name, value, error):
     with pytest.raises(error, match=name):

@@ -274,7 +274,7 @@ def test_sequential_gives_exactly_the_gradients_of_mlp_backprop(hidden, output, 
     rng = np.random.default_rng(8)
     for b in mlp.biases:
         b[...] = rng.normal(size=b.shape)
-    net = mlp.to_sequential()
+    net = Sequential.from_mlp(mlp)
     X = rng.normal(size=(7, 3))
     Y = np.eye(3)[rng.integers(0, 3, size=7)] if output == "softmax" else rng.uniform(size=(7, 3))
     grad_w, grad_b = mlp.backprop(X, Y)
@@ -290,7 +290,7 @@ def test_sequential_gives_exactly_the_gradients_of_mlp_backprop(hidden, output, 
 
 def test_to_sequential_copies_the_parameters():
     mlp = MLP([2, 3, 1], seed=5, dtype=np.float32)
-    net = mlp.to_sequential()
+    net = Sequential.from_mlp(mlp)
     for p_seq, p_mlp in zip(net.parameters(), mlp.parameters()):
         np.testing.assert_array_equal(p_seq, p_mlp)
         assert p_seq.dtype == np.float32 and not np.shares_memory(p_seq, p_mlp)
@@ -360,3 +360,27 @@ def test_dropout_and_batchnorm_state_round_trip():
     bn.set_state(s)
     np.testing.assert_array_equal(bn.running_mean, np.zeros(5))
     np.testing.assert_array_equal(bn.running_var, np.ones(5))
+
+
+def test_to_sequential_is_a_deprecated_alias_of_from_mlp():
+    mlp = MLP([2, 3, 2], output="softmax", loss="cross_entropy", seed=1)
+    with pytest.warns(DeprecationWarning, match="Sequential.from_mlp"):
+        old = mlp.to_sequential()
+    assert repr(old) == repr(Sequential.from_mlp(mlp))
+
+
+def test_chapters_1_to_6_stand_alone_and_layers_and_convolution_form_no_circle():
+    import subprocess
+    import sys
+
+    code = ("import sys, companion.network, companion.convolution; "
+            "print(sorted(m for m in sys.modules if m.startswith('companion')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    loaded = set(eval(out))
+    assert "companion.layers" not in loaded                   # neither network nor convolution needs it
+    assert loaded <= {"companion", "companion.network", "companion.convolution", "companion._layer",
+                      "companion._validation", "companion.activations", "companion.losses",
+                      "companion.initializers"}, loaded
+    import companion.convolution as conv
+    import companion.layers as layers
+    assert layers.Conv2D is conv.Conv2D and not hasattr(layers, "__getattr__")

@@ -291,7 +291,7 @@ def _fit(**overrides):
     ({"schedule": lambda e: -1.0}, ValueError, r"schedule\(epoch\) must be a finite number > 0; got -1.0"),
     ({"Y": np.ones(40)}, ValueError, r"Y must be 2-D targets \(n, k\), e.g. one_hot\(labels, k\) or "
      r"y.reshape\(-1, 1\); got shape \(40,\)"),
-    ({"X": np.ones(40)}, ValueError, r"X must be 2-D with shape \(n, d\); got shape \(40,\)"),
+    ({"X": np.ones(40)}, ValueError, r"X must be a batch with shape \(n, …\), at least 2-D; got shape \(40,\)"),
     ({"X": np.ones((0, 2))}, ValueError, r"X is an empty batch \(shape \(0, 2\)\)"),
     ({"X": np.ones((39, 2))}, ValueError,
      r"X and Y must hold the same number of examples \(rows\); got 39 and 40"),
@@ -327,3 +327,43 @@ def test_finite_check_of_large_data_is_exact():
             _check_all_finite("Y", np.array([[-np.inf, np.inf]]))
     with pytest.raises(ValueError, match=r"X must be finite; found nan at index \(1, 0\)"):
         _check_all_finite("X", np.array([[1.0, 2.0], [np.nan, 3.0]]))
+
+
+# ---------------------------------------------------------------- bugs the suite once missed
+class _Frozen:
+    """An optimizer that never moves the parameters (every batch sees the same model)."""
+    lr = 0.1
+
+    def step(self, params, grads):
+        pass
+
+
+def test_running_loss_weights_each_batch_by_its_real_length():
+    X, Y = separable(n=10)
+    model = MLP([2, 3, 1], output="sigmoid", loss="cross_entropy", seed=2)
+    h = fit(model, X, Y, _Frozen(), epochs=1, batch_size=4, progress=False, monitor_training=False)
+    # batches of 4, 4 and 2: the size-weighted mean of batch means is the mean over all 10 examples
+    assert h.loss[0] == pytest.approx(model.cost(X, Y), rel=1e-12)
+    assert np.isnan(h.accuracy[0])
+
+
+@pytest.mark.parametrize("stop_at, epochs, expected", [(None, 3, False), (2, 3, False), (0, 3, True)])
+def test_stopped_early_only_when_training_ended_before_the_last_epoch(stop_at, epochs, expected):
+    X, Y = separable()
+    h = fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, SGD(lr=0.5), epochs=epochs,
+            progress=False, callbacks=lambda epoch, hist, m: epoch == stop_at)
+    assert h.stopped_early is expected
+    assert h.epochs_run == (epochs if stop_at is None else stop_at + 1)
+
+
+def test_fit_trains_a_model_on_sequences_and_checks_their_shape():
+    from companion.classic import Elman
+    from companion.datasets import temporal_xor
+
+    X, Y = temporal_xor(16, 6, seed=0)
+    net = Elman(1, 6, 1, seed=0)
+    h = fit(net, X, Y, Adam(lr=0.05), epochs=30, batch_size=8, progress=False)
+    assert h.loss[-1] < 0.5 * h.loss[0] and np.isnan(h.accuracy[0])
+    assert h.loss[-1] == pytest.approx(net.cost(X, Y))
+    with pytest.raises(ValueError, match=r"X_val must have shape \(n, 6, 1\) like the training data"):
+        fit(net, X, Y, Adam(lr=0.05), epochs=1, validation=(X[:, :3], Y), progress=False)

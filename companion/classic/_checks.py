@@ -3,18 +3,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from companion._validation import as_float_array, check_2d, check_finite
+from companion._validation import as_float_array, check_2d, check_finite, check_int, fresh_rng, seed_source
 
-__all__ = ["check_count", "check_fitted", "check_data", "check_binary"]
+__all__ = ["check_count", "check_fitted", "check_data", "check_binary", "seed_source", "fresh_rng"]
 
 
 def check_count(name: str, value, minimum: int = 1) -> int:
-    """Return ``value`` as an int after checking it is an integer ≥ ``minimum``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be an int; got {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be an int ≥ {minimum}; got {value}")
-    return int(value)
+    """``companion._validation.check_int``: TypeError for a non-integer, ValueError below ``minimum``."""
+    return check_int(name, value, minimum)
 
 
 def check_fitted(model, attribute: str, method: str = "predict") -> None:
@@ -37,3 +33,4 @@ def check_binary(name: str, X, cols: int | None = None) -> np.ndarray:
         idx = tuple(int(i) for i in np.argwhere(bad)[0])
         raise ValueError(f"{name} must hold only 0 and 1 (binary patterns); found {arr[idx]} at index {idx}")
     return arr.astype(np.int8)
+

@@ -19,6 +19,14 @@ Prototypes only ever lose ones, so each prototype is a subset of every input it 
 **All-zero inputs (documented rule).** For ``I = 0`` the match ratio ``|I ∧ w|/|I|`` is 0/0.
 Such an input is left uncategorized: its label is −1 and no prototype changes (learning it
 would wipe out the prototype it joined).
+
+Example
+-------
+>>> art = ART1(0.5).fit([[1, 1, 0, 0], [1, 0, 0, 0], [0, 0, 1, 1]])
+>>> art.labels_.tolist(), art.prototypes_.tolist()
+([0, 0, 1], [[1, 0, 0, 0], [0, 0, 1, 1]])
+>>> art.predict([[0, 0, 0, 1]]).tolist(), art.history_
+([1], [3, 0])
 """
 from __future__ import annotations
 
@@ -98,6 +106,12 @@ class ART1:
     prototypes_ : (k, d) int8 of 0/1
     labels_ : (n,) int64, the category of each training row in the last pass (−1 for all-zero rows)
     n_epochs_ : passes made
+    history_ : list of int, one record per pass: how many rows changed category in it (the first
+        pass counts every categorized row); ``fit`` stops after a pass that changes no prototype
+
+    Unsupervised: ``predict`` gives each row's category (n,) (−1 where none passes),
+    ``transform`` the same as one-hot membership rows (n, k). Nothing is random: ``fit`` always
+    restarts from no category and gives the same result.
     """
 
     def __init__(self, vigilance: float, alpha: float = 1e-3, max_epochs: int = 100) -> None:
@@ -106,6 +120,7 @@ class ART1:
         self.max_epochs = check_count("max_epochs", max_epochs)
         self.prototypes_ = self.labels_ = None
         self.n_epochs_ = 0
+        self.history_: list[int] = []
 
     def _pass(self, X: np.ndarray, learn: bool) -> tuple[np.ndarray, bool]:
         """One presentation of every row in order; returns the labels and whether anything changed."""
@@ -122,24 +137,38 @@ class ART1:
         X = check_binary("X", X, None if self.prototypes_ is None else self.prototypes_.shape[1])
         if self.prototypes_ is None:
             self.prototypes_ = np.zeros((0, X.shape[1]), dtype=np.int8)
-        self.labels_, _ = self._pass(X, learn=True)
-        self.n_epochs_ += 1
+        self._learning_pass(X)
         return self
+
+    def _learning_pass(self, X: np.ndarray) -> bool:
+        """One learning pass: update ``labels_``, ``n_epochs_`` and ``history_``; did a prototype change?"""
+        before = self.labels_ if self.labels_ is not None and len(self.labels_) == len(X) else np.full(len(X), -1)
+        self.labels_, changed = self._pass(X, learn=True)
+        self.n_epochs_ += 1
+        self.history_.append(int(np.sum(self.labels_ != before)))
+        return changed
 
     def fit(self, X) -> "ART1":
         """Learn categories from scratch, passing over ``X`` until a pass changes nothing."""
         X = check_binary("X", X)
         self.prototypes_ = np.zeros((0, X.shape[1]), dtype=np.int8)
-        self.n_epochs_ = 0
+        self.labels_, self.n_epochs_, self.history_ = None, 0, []
         for _ in range(self.max_epochs):
-            self.labels_, changed = self._pass(X, learn=True)
-            self.n_epochs_ += 1
-            if not changed:
+            if not self._learning_pass(X):
                 break
         return self
 
     def predict(self, X) -> np.ndarray:
         """Category of each row of ``X`` (n,) without learning; −1 where no category passes."""
         check_fitted(self, "prototypes_")
+        prototypes = self.prototypes_
         labels, _ = self._pass(check_binary("X", X, self.prototypes_.shape[1]), learn=False)
+        self.prototypes_ = prototypes
         return labels
+
+    def transform(self, X) -> np.ndarray:
+        """One-hot category membership (n, k) int8 of each row (a row of zeros where none passes)."""
+        labels = self.predict(X)
+        out = np.zeros((len(labels), len(self.prototypes_)), dtype=np.int8)
+        out[labels >= 0, labels[labels >= 0]] = 1
+        return out

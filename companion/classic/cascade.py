@@ -26,6 +26,13 @@ because ``Σ_p (E_{p,o} − Ē_o) = 0``, and ``∂V_p/∂w_i = (1 − V_p²) F_{
 .. math:: \frac{\partial S}{\partial w_i} = \sum_p \Bigl[\sum_o s_o (E_{p,o} - \bar E_o)\Bigr](1 - V_p^2)\,F_{p,i}.
 
 Every candidate of the pool is trained at once (a matrix of candidate weights).
+
+Example
+-------
+>>> X, y = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), np.array([0, 1, 1, 0])
+>>> net = CascadeCorrelation(2, 1, seed=0).fit(X, y[:, None])
+>>> net.predict(X).tolist(), net.forward(X).shape      # labels, then the raw sigmoid outputs
+([0, 1, 1, 0], (4, 1))
 """
 from __future__ import annotations
 
@@ -34,9 +41,10 @@ from collections.abc import Callable
 import numpy as np
 from tqdm.auto import tqdm
 
-from companion._validation import check_positive, check_rows_match, make_rng
+from companion._validation import check_positive, check_rows_match
 from companion.activations import sigmoid
-from companion.classic._checks import check_count, check_data, check_fitted
+from companion.classic._checks import check_count, check_data, check_fitted, fresh_rng, seed_source
+from companion.initializers import init_normal, init_uniform
 from companion.optimizers import Adam
 
 __all__ = ["correlation_score", "candidate_scores_and_gradients", "CascadeCorrelation"]
@@ -92,19 +100,24 @@ class CascadeCorrelation:
     score_threshold : float > 0; training stops once every ``|a_{p,o} − y_{p,o}| <`` it
     output_steps, candidate_steps : full-batch Adam steps per output / candidate phase
     lr : Adam learning rate of both phases
-    seed, rng : randomness of the initial output weights and of the candidates
+    seed, rng : randomness of the initial output weights (``N(0, 0.1²)``) and of the candidates
+        (uniform in [−1, 1)); seed 0 by default. Every ``fit`` restarts from it.
 
     Attributes (after ``fit``)
     --------------------------
     n_hidden_ : int, hidden units installed
     hidden_weights_ : list of frozen arrays; unit h has ``n_in + 1 + h`` weights
     W_out_ : (n_out, n_in + 1 + n_hidden_) output weights
-    history_ : list of the cost C after each output phase
+    history_ : list of the cost C after each output phase (one record per installed unit, plus
+        the first phase with no hidden unit)
+
+    A classifier: ``predict`` returns labels (n,) — the arg-max output, or ``output > 0.5`` for a
+    single output — and ``forward`` the raw sigmoid outputs (n, n_out).
     """
 
     def __init__(self, n_in: int, n_out: int, max_hidden: int = 20, n_candidates: int = 8,
                  score_threshold: float = 0.4, output_steps: int = 150, candidate_steps: int = 80,
-                 lr: float = 0.05, seed: int | None = 0, rng: np.random.Generator | None = None) -> None:
+                 lr: float = 0.05, seed: int = 0, rng: np.random.Generator | None = None) -> None:
         self.n_in, self.n_out = check_count("n_in", n_in), check_count("n_out", n_out)
         self.max_hidden = check_count("max_hidden", max_hidden, 0)
         self.n_candidates = check_count("n_candidates", n_candidates)
@@ -112,7 +125,8 @@ class CascadeCorrelation:
         self.output_steps = check_count("output_steps", output_steps)
         self.candidate_steps = check_count("candidate_steps", candidate_steps)
         self.lr = check_positive("lr", lr)
-        self._rng = make_rng(seed, rng)
+        self._seed_source = seed_source(seed, rng)
+        self._rng = fresh_rng(self._seed_source)
         self.hidden_weights_: list[np.ndarray] = []
         self.W_out_ = None
         self.history_: list[float] = []
@@ -143,7 +157,7 @@ class CascadeCorrelation:
 
     def _best_candidate(self, F: np.ndarray, E: np.ndarray) -> np.ndarray:
         """Gradient ascent on S for the whole pool; returns the weights (f,) of the best candidate."""
-        Wc = self._rng.uniform(-1.0, 1.0, (self.n_candidates, F.shape[1]))
+        Wc = init_uniform((self.n_candidates, F.shape[1]), 1.0, self._rng)
         opt = Adam(lr=self.lr)
         for _ in range(self.candidate_steps):
             _, grad = candidate_scores_and_gradients(F, Wc, E)
@@ -160,8 +174,9 @@ class CascadeCorrelation:
         Y = check_data("Y", Y, self.n_out).astype(np.float64)
         check_rows_match("X", X, "Y", Y)
         self.hidden_weights_, self.history_ = [], []
+        self._rng = fresh_rng(self._seed_source)             # every fit restarts from the seed
         F = self.features(X)
-        self.W_out_ = 0.1 * self._rng.standard_normal((self.n_out, F.shape[1]))
+        self.W_out_ = init_normal((self.n_out, F.shape[1]), 0.1, self._rng)
         with tqdm(total=self.max_hidden, desc="units", leave=False, disable=not progress) as bar:
             while True:
                 A = self._train_outputs(F, Y)
@@ -175,7 +190,13 @@ class CascadeCorrelation:
                 self.W_out_ = np.column_stack([self.W_out_, np.zeros(self.n_out)])
                 bar.update()
 
-    def predict(self, X) -> np.ndarray:
+    def forward(self, X) -> np.ndarray:
         """Output activations ``σ(F W_outᵀ)``: (n, n_out) in (0, 1)."""
-        check_fitted(self, "W_out_")
+        check_fitted(self, "W_out_", "forward")
         return sigmoid(self.features(X) @ self.W_out_.T)
+
+    def predict(self, X) -> np.ndarray:
+        """Predicted labels (n,) int64: the arg-max output, or ``output > 0.5`` for one output."""
+        check_fitted(self, "W_out_")
+        A = self.forward(X)
+        return (A[:, 0] > 0.5).astype(np.int64) if A.shape[1] == 1 else A.argmax(axis=1)

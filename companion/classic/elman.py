@@ -7,7 +7,7 @@ For a sequence ``x_1 … x_T`` (rows of one example), with context ``h_0 = 0``::
     h_t = f(x_t W_xhᵀ + h_{t−1} W_hhᵀ + b_h)          (h_{t−1} is the context layer)
     ŷ_t = h_t W_hyᵀ + b_y                              (linear output)
 
-Cost (DESIGN §4): ``C = (1/n) Σ_x Σ_t ½‖ŷ_t − y_t‖²`` over a batch of n sequences.
+Cost (docs/architecture.md §4): ``C = (1/n) Σ_x Σ_t ½‖ŷ_t − y_t‖²`` over a batch of n sequences.
 
 **Backpropagation through time** (batched; ``Δ`` has one row per sequence)::
 
@@ -18,6 +18,20 @@ Cost (DESIGN §4): ``C = (1/n) Σ_x Σ_t ½‖ŷ_t − y_t‖²`` over a batch o
 
 These are the names and shapes of a one-layer simple RNN elsewhere (e.g. PyTorch's ``nn.RNN``
 holds ``weight_ih_l0`` = W_xh, ``weight_hh_l0`` = W_hh and two biases whose sum is b_h).
+
+Gradients follow the model protocol of ``MLP`` and ``Sequential``: a list aligned with
+``parameters()`` (the order of ``PARAM_NAMES``), so ``companion.gradcheck`` and
+``companion.training.fit`` (on batches of sequences (n, T, d)) work on an Elman network too.
+
+Example
+-------
+>>> net = Elman(1, 3, 1, seed=0)
+>>> X = np.zeros((2, 4, 1))
+>>> cost, grads = net.loss_and_gradients(X, np.ones((2, 4, 1)))
+>>> [g.shape for g in grads] == [p.shape for p in net.parameters()]
+True
+>>> net.parameter_names()
+['W_xh', 'W_hh', 'b_h', 'W_hy', 'b_y']
 """
 from __future__ import annotations
 
@@ -26,9 +40,10 @@ from collections.abc import Callable
 import numpy as np
 from tqdm.auto import tqdm
 
-from companion._validation import as_float_array, check_choice, check_finite, check_positive, make_rng
+from companion._validation import as_float_array, check_choice, check_finite, check_positive
 from companion.activations import relu, relu_prime, sigmoid, sigmoid_prime, tanh, tanh_prime
-from companion.classic._checks import check_count
+from companion.classic._checks import check_count, fresh_rng, seed_source
+from companion.initializers import init_uniform
 from companion.optimizers import Adam
 
 __all__ = ["Elman", "PARAM_NAMES"]
@@ -52,29 +67,56 @@ class Elman:
     ----------
     n_in, n_hidden, n_out : int ≥ 1
     hidden : "tanh", "sigmoid" or "relu", the hidden activation f
-    seed, rng : randomness of the initial weights, drawn uniformly from ``[−1/√h, 1/√h]``
-        (biases 0)
+    seed, rng : randomness of the initial weights, drawn uniformly from ``[−1/√h, 1/√h)``
+        (biases 0); seed 0 by default. ``fit`` restarts from the same initial weights.
 
     Attributes
     ----------
     params : dict "W_xh" (h, in), "W_hh" (h, h), "b_h" (h,), "W_hy" (out, h), "b_y" (out,)
     history_ : list of the cost at the start of each training epoch (before its step)
+
+    A regressor of sequences: ``predict`` (= ``forward``) returns the outputs (n, T, out).
+    Model protocol: ``parameters()`` (the live arrays of ``params`` in ``PARAM_NAMES`` order),
+    ``parameter_names()``, ``weight_arrays()``, ``loss_and_gradients(X, Y) → (C, list)``,
+    ``cost(X, Y)``.
     """
 
     def __init__(self, n_in: int, n_hidden: int, n_out: int, hidden: str = "tanh",
-                 seed: int | None = 0, rng: np.random.Generator | None = None) -> None:
+                 seed: int = 0, rng: np.random.Generator | None = None) -> None:
         self.n_in, self.n_hidden = check_count("n_in", n_in), check_count("n_hidden", n_hidden)
         self.n_out = check_count("n_out", n_out)
         self.hidden = check_choice("hidden", hidden, _ACTIVATIONS)
-        rng, a = make_rng(seed, rng), 1.0 / np.sqrt(n_hidden)
-        self.params = {
-            "W_xh": rng.uniform(-a, a, (n_hidden, n_in)),
-            "W_hh": rng.uniform(-a, a, (n_hidden, n_hidden)),
-            "b_h": np.zeros(n_hidden),
-            "W_hy": rng.uniform(-a, a, (n_out, n_hidden)),
-            "b_y": np.zeros(n_out),
-        }
+        self._seed_source = seed_source(seed, rng)
+        self._initialize()
         self.history_: list[float] = []
+
+    def _initialize(self) -> None:
+        """Fresh parameters, uniform in ``[−1/√h, 1/√h)``, from the construction-time generator."""
+        rng, a, h = fresh_rng(self._seed_source), 1.0 / np.sqrt(self.n_hidden), self.n_hidden
+        self.params = {
+            "W_xh": init_uniform((h, self.n_in), a, rng),
+            "W_hh": init_uniform((h, h), a, rng),
+            "b_h": np.zeros(h),
+            "W_hy": init_uniform((self.n_out, h), a, rng),
+            "b_y": np.zeros(self.n_out),
+        }
+
+    # --------------------------------------------------------- model protocol
+    def parameters(self) -> list[np.ndarray]:
+        """The live arrays of ``params`` in ``PARAM_NAMES`` order (weights and biases interleaved)."""
+        return [self.params[name] for name in PARAM_NAMES]
+
+    def parameter_names(self) -> list[str]:
+        """``["W_xh", "W_hh", "b_h", "W_hy", "b_y"]``, aligned with :meth:`parameters`."""
+        return list(PARAM_NAMES)
+
+    def weight_arrays(self) -> list[np.ndarray]:
+        """The weight matrices ``W_xh``, ``W_hh``, ``W_hy`` (what L1/L2 penalties act on)."""
+        return [self.params[name] for name in PARAM_NAMES if name.startswith("W")]
+
+    def cost(self, X, Y) -> float:
+        """The batch-mean cost ``C`` (same as :meth:`loss`)."""
+        return self.loss(X, Y)
 
     def _run(self, X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Pre-activations Z and states H, both (n, T, h); H excludes h_0 = 0."""
@@ -96,6 +138,10 @@ class Elman:
         H = self.hidden_states(X)
         return H @ self.params["W_hy"].T + self.params["b_y"]
 
+    def predict(self, X) -> np.ndarray:
+        """Predicted target sequences (n, T, n_out): the outputs of :meth:`forward`."""
+        return self.forward(X)
+
     def loss(self, X, Y) -> float:
         """``C = (1/n) Σ_x Σ_t ½‖ŷ_t − y_t‖²``."""
         Y = _check_sequences("Y", Y, self.n_out)
@@ -104,12 +150,14 @@ class Elman:
             raise ValueError(f"Y must have the shape of the outputs {out.shape}; got {Y.shape}")
         return float(0.5 * ((out - Y) ** 2).sum() / len(Y))
 
-    def backprop(self, X, Y) -> dict[str, np.ndarray]:
-        """Gradients of ``C`` for every parameter by backpropagation through time (see module)."""
+    def backprop(self, X, Y) -> list[np.ndarray]:
+        """Gradients of ``C`` by backpropagation through time (see module): a list aligned with
+        :meth:`parameters`, ``[∂C/∂W_xh, ∂C/∂W_hh, ∂C/∂b_h, ∂C/∂W_hy, ∂C/∂b_y]``."""
         return self.loss_and_gradients(X, Y)[1]
 
-    def loss_and_gradients(self, X, Y) -> tuple[float, dict[str, np.ndarray]]:
-        """``(C, gradients)`` from one forward and one backward pass through time."""
+    def loss_and_gradients(self, X, Y) -> tuple[float, list[np.ndarray]]:
+        """``(C, gradients)`` from one forward and one backward pass through time; the gradients
+        are a list aligned with :meth:`parameters`, as for ``MLP`` and ``Sequential``."""
         X = _check_sequences("X", X, self.n_in)
         Y = _check_sequences("Y", Y, self.n_out)
         if Y.shape[:2] != X.shape[:2]:
@@ -122,27 +170,31 @@ class Elman:
         D, d_next = np.empty_like(Z), np.zeros_like(Z[:, 0])
         for t in range(X.shape[1] - 1, -1, -1):
             D[:, t] = d_next = (G[:, t] @ p["W_hy"] + d_next @ p["W_hh"]) * fprime(Z[:, t])
-        grads = {
-            "W_xh": np.einsum("nth,nti->hi", D, X),
-            "W_hh": np.einsum("nth,ntk->hk", D, H_prev),
-            "b_h": D.sum((0, 1)),
-            "W_hy": np.einsum("nto,nth->oh", G, H),
-            "b_y": G.sum((0, 1)),
-        }
+        grads = [
+            np.einsum("nth,nti->hi", D, X),           # W_xh
+            np.einsum("nth,ntk->hk", D, H_prev),      # W_hh
+            D.sum((0, 1)),                            # b_h
+            np.einsum("nto,nth->oh", G, H),           # W_hy
+            G.sum((0, 1)),                            # b_y
+        ]
         return float(0.5 * (R ** 2).sum() / len(X)), grads
 
     def fit(self, X, Y, epochs: int = 100, lr: float = 0.01, optimizer=None,
             callback: Callable | None = None, progress: bool = False) -> "Elman":
-        """Full-batch training: ``epochs`` optimizer steps (Adam(lr) unless ``optimizer`` is given)."""
+        """Full-batch training from fresh initial weights (drawn from the seed): ``epochs``
+        optimizer steps (Adam(lr) unless ``optimizer`` is given). Returns ``self``; ``history_``
+        holds the cost at the start of each epoch. (For mini-batches, early stopping and the
+        rest, ``companion.training.fit(elman, X, Y, optimizer)`` works too.)"""
         X = _check_sequences("X", X, self.n_in)
         Y = _check_sequences("Y", Y, self.n_out)
         epochs, lr = check_count("epochs", epochs), check_positive("lr", lr)
         opt = Adam(lr=lr) if optimizer is None else optimizer
-        names = list(PARAM_NAMES)
+        self._initialize()
+        self.history_ = []
         for epoch in tqdm(range(epochs), desc="Elman", leave=False, disable=not progress):
             cost, grads = self.loss_and_gradients(X, Y)
             self.history_.append(cost)
-            opt.step([self.params[k] for k in names], [grads[k] for k in names])
+            opt.step(self.parameters(), grads)
             if callback is not None:
                 callback(epoch, self)
         return self

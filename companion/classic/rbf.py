@@ -12,13 +12,22 @@ The network has one hidden layer of ``k`` radial units and a linear output layer
 
 Training is two cheap steps instead of gradient descent: the centres come from k-means on the
 inputs, then the output weights solve a linear least-squares problem.
+
+Example
+-------
+>>> X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+>>> net = RBFNetwork(4, seed=0).fit(X, np.array([0.0, 1.0, 1.0, 0.0]))
+>>> np.allclose(net.predict(X), [0, 1, 1, 0])          # XOR, exactly interpolated
+True
+>>> net.history_[-1] == 0.0                           # four centres on four points: no distortion left
+True
 """
 from __future__ import annotations
 
 import numpy as np
 
 from companion._validation import check_positive, check_rows_match, make_rng
-from companion.classic._checks import check_count, check_data, check_fitted
+from companion.classic._checks import check_count, check_data, check_fitted, fresh_rng, seed_source
 
 __all__ = ["kmeans", "rbf_activations", "mean_center_distance", "RBFNetwork"]
 
@@ -59,21 +68,29 @@ def kmeans(X, k: int, n_iter: int = 100, seed: int | None = 0,
     centers : (k, d) float array
     labels : (n,) int64 in ``0..k−1``
     """
-    X = check_data("X", X)
+    C, labels, _ = _kmeans(check_data("X", X), k, n_iter, make_rng(seed, rng))
+    return C, labels
+
+
+def _kmeans(X: np.ndarray, k, n_iter, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, list[float]]:
+    """Lloyd's iterations; also returns the distortion ``(1/n) Σ_i min_j ‖x_i − c_j‖²`` of every
+    assignment step (it never increases: each step of Lloyd's algorithm lowers or keeps it)."""
     k = check_count("k", k)
     if k > len(X):
         raise ValueError(f"k must be ≤ the number of examples ({len(X)}); got {k}")
-    C = _kmeans_plus_plus(X, k, make_rng(seed, rng))
-    labels = np.full(len(X), -1)
+    C = _kmeans_plus_plus(X, k, rng)
+    labels, distortions = np.full(len(X), -1), []
     for _ in range(check_count("n_iter", n_iter)):
-        new = _squared_distances(X, C).argmin(1)
+        d2 = _squared_distances(X, C)
+        new = d2.argmin(1)
+        distortions.append(float(d2[np.arange(len(X)), new].mean()))
         if np.array_equal(new, labels):
             break
         labels = new
         for j in range(k):
             if np.any(labels == j):
                 C[j] = X[labels == j].mean(0)
-    return C, labels.astype(np.int64)
+    return C, labels.astype(np.int64), distortions
 
 
 def rbf_activations(X, centers, width: float) -> np.ndarray:
@@ -122,20 +139,27 @@ class RBFNetwork:
     width : float > 0 or None
         Width σ of every Gaussian; ``None`` uses the mean distance from each fitted centre to
         its nearest neighbour among the centres (:func:`mean_center_distance`).
-    seed, rng : randomness of the k-means seeding.
+    seed, rng : randomness of the k-means seeding (seed 0 by default); every ``fit`` restarts
+        from it, so fitting twice gives the same network.
 
     Attributes (after ``fit``)
     --------------------------
     centers_ : (k, d)    width_ : float
     W_ : (k + 1, m)      output weights, last row the bias: ``Ŷ = [Φ, 1] W_``
+    history_ : list of float, the k-means distortion ``(1/n) Σ_i min_j ‖x_i − c_j‖²`` of each
+        Lloyd iteration (what the centre placement minimizes; non-increasing)
+
+    A regressor: ``predict`` (= ``forward``) returns the fitted targets ``[Φ(X), 1] W_``, in the
+    dtype of ``X`` (float32 in, float32 out).
     """
 
-    def __init__(self, n_centers: int, width: float | None = None, seed: int | None = 0,
+    def __init__(self, n_centers: int, width: float | None = None, seed: int = 0,
                  rng: np.random.Generator | None = None) -> None:
         self.n_centers = check_count("n_centers", n_centers)
         self.width = None if width is None else check_positive("width", width)
-        self._rng = make_rng(seed, rng)
+        self._rng = seed_source(seed, rng)
         self.centers_ = self.width_ = self.W_ = None
+        self.history_: list[float] = []
         self._one_d = False
 
     def _design(self, X: np.ndarray) -> np.ndarray:
@@ -151,7 +175,7 @@ class RBFNetwork:
         self._one_d = np.ndim(Y) == 1
         Y = check_data("Y", np.reshape(Y, (-1, 1)) if self._one_d else Y)
         check_rows_match("X", X, "Y", Y)
-        self.centers_, _ = kmeans(X, self.n_centers, rng=self._rng)
+        self.centers_, _, self.history_ = _kmeans(X, self.n_centers, 100, fresh_rng(self._rng))
         self.width_ = self.width if self.width is not None else mean_center_distance(self.centers_)
         self.W_ = np.linalg.lstsq(self._design(X), Y, rcond=None)[0]
         return self
@@ -162,8 +186,12 @@ class RBFNetwork:
         return rbf_activations(check_data("X", X, self.centers_.shape[1]), self.centers_, self.width_)
 
     def predict(self, X) -> np.ndarray:
-        """Network output ``[Φ(X), 1] W_``: (n, m), or (n,) when fitted on a 1-D ``Y``."""
-        check_fitted(self, "W_")
+        """Predicted targets ``[Φ(X), 1] W_``: (n, m), or (n,) when fitted on a 1-D ``Y``."""
+        return self.forward(X)
+
+    def forward(self, X) -> np.ndarray:
+        """Network output ``[Φ(X), 1] W_`` (the raw outputs; for a regressor, the prediction)."""
+        check_fitted(self, "W_", "forward")
         X = check_data("X", X, self.centers_.shape[1])
         out = self._design(X) @ self.W_
         return out[:, 0] if self._one_d else out

@@ -27,6 +27,15 @@ The draws are made in this order, with ``u ~ U[0, 1)`` from the generator (``rng
 
 For a tiny RBM, ``exact_log_likelihood`` and ``exact_gradients`` enumerate all ``2^V`` visible
 configurations (``V ≤ 20``).
+
+Example
+-------
+>>> V = np.array([[1, 0, 1, 0], [0, 1, 0, 1]] * 5)
+>>> rbm = RBM(4, 2, seed=0).fit(V, epochs=3, batch_size=4)
+>>> len(rbm.history_), rbm.transform(V).shape          # one reconstruction error per epoch; p(h|v)
+(3, (10, 2))
+>>> sorted(rbm.cd_gradients(V, k=1))                    # the CD-1 estimate, shaped like params
+['W', 'b', 'c']
 """
 from __future__ import annotations
 
@@ -37,8 +46,10 @@ from tqdm.auto import tqdm
 
 from companion._validation import check_positive, make_rng
 from companion.activations import sigmoid
-from companion.classic._checks import check_binary, check_count, check_data
+from companion.classic._checks import check_binary, check_count, check_data, fresh_rng, seed_source
+from companion.initializers import init_normal
 from companion.optimizers import SGD
+from companion.training import minibatches
 
 __all__ = ["RBM", "all_binary", "MAX_ENUMERATED_VISIBLE"]
 
@@ -62,24 +73,34 @@ class RBM:
     Parameters
     ----------
     n_visible, n_hidden : int ≥ 1
-    seed, rng : randomness of the initial weights (``W ~ N(0, 0.01²)``, ``b = c = 0``) and of
-        every later Gibbs draw made without an explicit ``rng``
+    seed, rng : randomness of the initial weights (``W ~ N(0, 0.01²)``, ``b = c = 0``), of the
+        shuffling and of every later Gibbs draw made without an explicit ``rng`` (seed 0 by
+        default). ``fit`` restarts: it draws the initial weights again from the generator in its
+        state at construction, then trains from there, so the same seed gives the same model.
 
     Attributes
     ----------
     params : dict "W" (h, v), "b" (v,), "c" (h,)
     history_ : list of the reconstruction error after each epoch of ``fit``: the mean over the
         rows of ``‖v − σ(p(h|v) W + b)‖²`` with ``p(h|v) = σ(v Wᵀ + c)`` (probabilities, no draws)
+
+    Unsupervised: ``transform`` gives the hidden probabilities ``p(h = 1 | v)`` (n, h), the
+    features an RBM learns; there is no ``predict``.
     """
 
-    def __init__(self, n_visible: int, n_hidden: int, seed: int | None = 0,
+    def __init__(self, n_visible: int, n_hidden: int, seed: int = 0,
                  rng: np.random.Generator | None = None) -> None:
         self.n_visible = check_count("n_visible", n_visible)
         self.n_hidden = check_count("n_hidden", n_hidden)
-        self._rng = make_rng(seed, rng)
-        self.params = {"W": 0.01 * self._rng.standard_normal((n_hidden, n_visible)),
-                       "b": np.zeros(n_visible), "c": np.zeros(n_hidden)}
+        self._seed_source = seed_source(seed, rng)
+        self._initialize()
         self.history_: list[float] = []
+
+    def _initialize(self) -> None:
+        """Fresh parameters from the construction-time generator, which then drives later draws."""
+        self._rng = fresh_rng(self._seed_source)
+        self.params = {"W": init_normal((self.n_hidden, self.n_visible), 0.01, self._rng),
+                       "b": np.zeros(self.n_visible), "c": np.zeros(self.n_hidden)}
 
     def _V(self, V) -> np.ndarray:
         return check_data("V", V, self.n_visible).astype(np.float64)
@@ -98,6 +119,10 @@ class RBM:
     def hidden_probs(self, V) -> np.ndarray:
         """``p(h_j = 1 | v) = σ(v Wᵀ + c)``: (n, h)."""
         return sigmoid(self._V(V) @ self.params["W"].T + self.params["c"])
+
+    def transform(self, V) -> np.ndarray:
+        """The learned representation of ``V`` (n, v): the hidden probabilities ``σ(v Wᵀ + c)`` (n, h)."""
+        return self.hidden_probs(V)
 
     def visible_probs(self, H) -> np.ndarray:
         """``p(v_i = 1 | h) = σ(h W + b)``: (n, v)."""
@@ -121,7 +146,13 @@ class RBM:
         return {"W": (PH * weights[:, None]).T @ V, "b": weights @ V, "c": weights @ PH}
 
     def cd_gradients(self, V, k: int = 1, rng: np.random.Generator | None = None) -> dict[str, np.ndarray]:
-        """CD-k estimate of the gradient of ``−mean log p(v)`` over the rows of ``V`` (0/1)."""
+        """The CD-k estimate of the gradient of ``−mean log p(v)`` over the rows of ``V`` (0/1).
+
+        Not the exact gradient (that is :meth:`exact_gradients`): the model statistics come from
+        a ``k``-step Gibbs chain started at the data, so the estimate is random and biased; its
+        bias shrinks as ``k`` grows and vanishes only as ``k → ∞``. A dict "W", "b", "c" shaped
+        like ``params``.
+        """
         V = check_binary("V", V, self.n_visible).astype(np.float64)
         Vk = self.gibbs(V, k, rng)
         w = np.full(len(V), 1.0 / len(V))
@@ -166,15 +197,21 @@ class RBM:
 
     def fit(self, V, epochs: int = 10, lr: float = 0.1, k: int = 1, batch_size: int = 32,
             optimizer=None, callback: Callable | None = None, progress: bool = False) -> "RBM":
-        """Mini-batch CD-k training (SGD(lr) unless ``optimizer`` is given); ``callback(epoch, rbm)``."""
+        """Mini-batch CD-k training (SGD(lr) unless ``optimizer`` is given); ``callback(epoch, rbm)``.
+
+        Restarts from fresh parameters drawn from the seed, then for each epoch visits the rows
+        in a new random order (``companion.training.minibatches``) and steps on each batch's
+        CD-k estimate. Returns ``self``; ``history_`` holds one reconstruction error per epoch.
+        """
         V = check_binary("V", V, self.n_visible).astype(np.float64)
         epochs, batch_size = check_count("epochs", epochs), check_count("batch_size", batch_size)
         opt = SGD(lr=check_positive("lr", lr)) if optimizer is None else optimizer
+        self._initialize()
+        self.history_ = []
         names = ["W", "b", "c"]
         for epoch in tqdm(range(epochs), desc="RBM", leave=False, disable=not progress):
-            order = self._rng.permutation(len(V))
-            for start in range(0, len(V), batch_size):
-                g = self.cd_gradients(V[order[start:start + batch_size]], k)
+            for idx in minibatches(len(V), batch_size, self._rng):
+                g = self.cd_gradients(V[idx], k)
                 opt.step([self.params[m] for m in names], [g[m] for m in names])
             recon = self.visible_probs(self.hidden_probs(V))
             self.history_.append(float(((V - recon) ** 2).sum(1).mean()))

@@ -17,6 +17,13 @@ Schedules over the ``T = epochs·n`` steps, ``t = 0 … T−1`` (exponential int
 Quality measures: the **quantization error** is the mean distance ``‖x − w_c‖`` of the inputs to
 their BMU; the **topographic error** is the fraction of inputs whose best and second-best units
 are not grid neighbours (Manhattan distance 1 on the grid; Kiviluoto, 1996).
+
+Example
+-------
+>>> X = np.random.default_rng(0).random((50, 2))
+>>> som = SOM(3, 3, 2, seed=0).fit(X, epochs=3)
+>>> len(som.history_), som.transform(X[:2]).shape     # one quantization error per epoch; grid positions
+(3, (2, 2))
 """
 from __future__ import annotations
 
@@ -25,8 +32,8 @@ from collections.abc import Callable
 import numpy as np
 from tqdm.auto import tqdm
 
-from companion._validation import check_positive, make_rng
-from companion.classic._checks import check_count, check_data, check_fitted
+from companion._validation import check_positive
+from companion.classic._checks import check_count, check_data, check_fitted, fresh_rng, seed_source
 
 __all__ = ["grid_positions", "neighbourhood", "som_step", "decay", "SOM"]
 
@@ -89,15 +96,20 @@ class SOM:
     ----------
     weights : (rows, cols, dim) float64; initialized uniformly inside the bounding box of the
         first data passed to ``fit`` (before ``fit``: uniform in [0, 1)).
-    qe_history_ : list of the quantization error after each epoch
+    history_ : list of the quantization error after each epoch (``qe_history_`` is the same list)
 
-    Draws from the generator, in this order: ``rng.random((rows, cols, dim))`` at construction;
-    in ``fit``, ``u = rng.random((rows, cols, dim))`` for the initial weights ``lo + (hi − lo) u``
-    (``lo``, ``hi`` the column minima and maxima of ``X``), then ``rng.permutation(n)`` for the
-    presentation order of each epoch.
+    Draws from a generator in the state ``seed``/``rng`` gave it at construction, in this order:
+    ``rng.random((rows, cols, dim))`` for the weights before any fit; ``fit`` starts again from
+    that state, makes the same first draw, then ``u = rng.random((rows, cols, dim))`` for the
+    initial weights ``lo + (hi − lo) u`` (``lo``, ``hi`` the column minima and maxima of ``X``), then
+    ``rng.permutation(n)`` for the presentation order of each epoch. So every ``fit`` restarts:
+    the same seed and data give the same map.
+
+    Unsupervised: ``transform`` maps each input to the grid position of its best-matching unit
+    (n, 2), as ``bmu``; there is no ``predict``.
     """
 
-    def __init__(self, rows: int, cols: int, dim: int, seed: int | None = 0,
+    def __init__(self, rows: int, cols: int, dim: int, seed: int = 0,
                  rng: np.random.Generator | None = None, lr: float = 0.5, lr_end: float = 0.01,
                  sigma: float | None = None, sigma_end: float = 0.5) -> None:
         self.rows, self.cols = check_count("rows", rows), check_count("cols", cols)
@@ -105,12 +117,17 @@ class SOM:
         self.lr, self.lr_end = check_positive("lr", lr), check_positive("lr_end", lr_end)
         self.sigma = check_positive("sigma", max(rows, cols) / 2 if sigma is None else sigma)
         self.sigma_end = check_positive("sigma_end", sigma_end)
-        self._rng = make_rng(seed, rng)
-        self.weights = self._rng.random((self.rows, self.cols, self.dim))
+        self._seed_source = seed_source(seed, rng)
+        self.weights = fresh_rng(self._seed_source).random((self.rows, self.cols, self.dim))
         self._pos = grid_positions(self.rows, self.cols)
         self._grid_d2 = ((self._pos[:, None, :] - self._pos[None, :, :]) ** 2).sum(-1)
-        self.qe_history_: list[float] = []
+        self.history_: list[float] = []
         self._fitted = None
+
+    @property
+    def qe_history_(self) -> list[float]:
+        """The quantization error after each epoch: the same list as ``history_`` (older name)."""
+        return self.history_
 
     def _flat(self) -> np.ndarray:
         return self.weights.reshape(-1, self.dim)
@@ -131,21 +148,27 @@ class SOM:
         X = check_data("X", X, self.dim).astype(np.float64)
         epochs = check_count("epochs", epochs)
         lo, hi = X.min(0), X.max(0)
-        self.weights = lo + (hi - lo) * self._rng.random((self.rows, self.cols, self.dim))
+        rng = fresh_rng(self._seed_source)
+        rng.random((self.rows, self.cols, self.dim))                          # the pre-fit weights' draw
+        self.weights = lo + (hi - lo) * rng.random((self.rows, self.cols, self.dim))
         total, W = epochs * len(X), self._flat()
         lrs = decay(self.lr, self.lr_end, np.arange(total), total)
         inv2s2 = -0.5 / decay(self.sigma, self.sigma_end, np.arange(total), total) ** 2
-        self.qe_history_ = []
+        self.history_ = []
         for epoch in tqdm(range(epochs), desc="SOM", leave=False, disable=not progress):
-            for s, i in enumerate(self._rng.permutation(len(X)), start=epoch * len(X)):
+            for s, i in enumerate(rng.permutation(len(X)), start=epoch * len(X)):
                 diff = X[i] - W                                            # (units, dim)
                 c = np.einsum("ud,ud->u", diff, diff).argmin()             # BMU
                 W += (lrs[s] * np.exp(self._grid_d2[c] * inv2s2[s]))[:, None] * diff
             self._fitted = True
-            self.qe_history_.append(self.quantization_error(X))
+            self.history_.append(self.quantization_error(X))
             if callback is not None:
                 callback(epoch, self)
         return self
+
+    def transform(self, X) -> np.ndarray:
+        """The map's representation of ``X``: its best-matching units' grid positions (n, 2), as ``bmu``."""
+        return self.bmu(X)
 
     def bmu(self, X) -> np.ndarray:
         """Grid position ``[row, col]`` of each input's best-matching unit: (n, 2) int64."""

@@ -71,7 +71,7 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 
 def write_json(path: str | Path, objects: list[dict]) -> None:
-    """One object for one notebook, a list for several (DESIGN §7)."""
+    """One object for one notebook, a list for several (docs/architecture.md §7)."""
     payload = objects[0] if len(objects) == 1 else objects
     write_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
 

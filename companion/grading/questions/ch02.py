@@ -1,7 +1,7 @@
 """Practice questions for chapter 2, *Networks and forward propagation*
 (solutions/02_forward_propagation_practice.ipynb).
 
-Conventions (DESIGN §3): examples are rows, ``W^l`` has shape ``(n_l, n_{l-1})``, ``b^l`` has
+Conventions (docs/architecture.md §3): examples are rows, ``W^l`` has shape ``(n_l, n_{l-1})``, ``b^l`` has
 shape ``(n_l,)`` and a layer computes ``Z = A_prev @ W.T + b`` then ``A = f(Z)``.
 """
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Practice questions for chapter 5, *Backpropagation* (solutions/05_backpropagation_practice.ipynb).
 
-The batched equations follow DESIGN §3, for the batch-mean quadratic cost
+The batched equations follow docs/architecture.md §3, for the batch-mean quadratic cost
 ``C = (1/n) Σ_x ½‖y − a^L‖²`` and sigmoid activations in every layer (Δ has one row per example):
 
 * BP1 ``Δ^L = ∇_A C ⊙ σ'(Z^L)`` with ``∇_A C = (A^L − Y)/n``

@@ -110,8 +110,7 @@ def _elman_ref(X, Y, W_xh, W_hh, b_h, W_hy, b_y):
     net.params = {"W_xh": np.array(W_xh, dtype=float), "W_hh": np.array(W_hh, dtype=float),
                   "b_h": np.array(b_h, dtype=float), "W_hy": np.array(W_hy, dtype=float),
                   "b_y": np.array(b_y, dtype=float)}
-    g = net.backprop(X, Y)
-    return g["W_xh"], g["W_hh"], g["b_h"], g["W_hy"], g["b_y"]
+    return tuple(net.backprop(X, Y))          # a list in the order W_xh, W_hh, b_h, W_hy, b_y
 
 
 def _elman_cases() -> list[Case]:
