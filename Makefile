@@ -43,14 +43,15 @@ test: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest
 
 test-fast: $(STAMP)
-	$(TEST_ENV) $(PY) -m pytest -p no:nbval -o addopts="-p no:cacheprovider -rs" -m "not slow" tests
+	$(TEST_ENV) $(PY) -m pytest -p no:nbval -o addopts="-p no:cacheprovider -rs" -m "not slow" tests grader/tests
 
 site: $(STAMP)
 	$(PY) tools/build_site.py _build/site
 	@echo "open _build/site/html/index.html"
 
 exercises: $(STAMP)
-	$(PY) -m companion.exercises
+	$(PY) -m grader.exercises
+	$(PY) -m grader.visible
 
 execute: $(STAMP)
 	$(TEST_ENV) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 $(NB)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from companion.exercises import generate
-from companion.grading import grade_notebook
-from companion.grading.notebook import code_cells_to_run, parse_cells, read_notebook
-from companion.grading.questions import QUESTIONS
+from grader.exercises import generate
+from grader import grade_notebook
+from grader.notebook import code_cells_to_run, parse_cells, read_notebook
+from grader.questions import QUESTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -82,7 +82,7 @@ def test_no_notebook_takes_course_material_from_the_question_specifications(path
     # what a learner uses belongs in a module learners read; the question files only import it
     trees = parse_cells([source for _, source in code_cells_to_run(read_notebook(path))])
     graders = sorted(n for tree in trees for n in _companion_names(tree)
-                     if n.startswith("companion.grading.questions"))
+                     if n.startswith("grader.questions"))
     assert graders == [], f"{path.name} imports from the grader's question files: {graders}"
 
 
