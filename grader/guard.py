@@ -56,8 +56,21 @@ def set_place(cell: int | None, own: bool | None = None) -> None:
         _PLACE["own"] = own
 
 
+def _code_cell() -> int | None:
+    """The notebook cell whose code reached for the key: the innermost ``<cell N>`` frame (a function
+    defined in an answer cell and called from a demo cell belongs to the answer), else the cell
+    running now."""
+    frame = sys._getframe(2)
+    while frame is not None:
+        name = frame.f_code.co_filename
+        if name.startswith("<cell ") and name.endswith(">") and name[6:-1].isdigit():
+            return int(name[6:-1])
+        frame = frame.f_back
+    return _PLACE["cell"]
+
+
 def _record(what: str) -> KeyAccess:
-    HITS.append({"cell": _PLACE["cell"], "what": what[:200], "own": _PLACE["own"]})
+    HITS.append({"cell": _code_cell(), "what": what[:200], "own": _PLACE["own"]})
     return KeyAccess(f"the answer key is not available to your code ({what}); write the answer yourself")
 
 

@@ -191,18 +191,18 @@ def _grade_questions(path: Path, cells: list, plans: list, trees: list, question
 def _key_access(run: SandboxResult, question: Question, needed: set, owners: dict) -> list[str]:
     """What of the answer key this question's answer reached for (empty: nothing).
 
-    An attempt counts against a question when it happened in the question's own process (its
-    function's calls, its extra cells), or in a cell it needs that is its own answer or no
-    question's (set-up cells); an attempt in another question's answer cell costs only that one.
+    An attempt is placed in the cell whose code made it (:func:`grader.guard._code_cell`). It
+    counts against a question when it happened in the question's own process (its function's
+    calls, its extra cells), or in a cell it needs that is its own answer or no question's (set-up
+    cells); an attempt in another question's answer cell costs only that question.
     """
     found = []
     for hit in run.manifest.get("key_access", []) if isinstance(run.manifest, dict) else []:
         if not isinstance(hit, dict):
             continue
         cell = hit.get("cell")
-        own = bool(hit.get("own")) and cell is None
         mine = isinstance(cell, int) and cell in needed and question.id in owners.get(cell, {question.id})
-        if own or mine or (bool(hit.get("own")) and isinstance(cell, int)):
+        if bool(hit.get("own")) or mine:
             place = f"cell {cell}" if isinstance(cell, int) else f"{question.function}()"
             found.append(f"{str(hit.get('what'))[:120]} in {place}")
     return sorted(set(found))

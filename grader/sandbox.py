@@ -130,7 +130,20 @@ def _hide_shared_script() -> str:
     # --rbind: the kept folders are mounts inside the sandbox folder and must come along
     cover = _HIDE_SHARED.replace('mount --bind "$0" /tmp && ', 'mount --rbind "$0" /tmp || exit 95\n'
                                  + "".join(line + "\n" for line in after), 1)
+    cover = cover.replace('exec "$@"', _hide_key_lines() + 'exec "$@"')
     return "\n".join([*before, cover])
+
+
+def _hide_key_lines() -> str:
+    """Shell lines that cover the answer key with an empty folder (the course secret's file with
+    /dev/null), so that inside the sandbox its files are not there at all."""
+    lines = []
+    for path in key_dirs():
+        if os.path.isdir(path):
+            lines.append(f"mount -t tmpfs -o size=4k,mode=000 tmpfs {shlex.quote(path)} || exit 94; ")
+        elif os.path.isfile(path):
+            lines.append(f"mount --bind /dev/null {shlex.quote(path)} || exit 94; ")
+    return "".join(lines)
 
 
 @functools.lru_cache(maxsize=1)
@@ -178,6 +191,8 @@ def isolation_report() -> dict:
         "network isolation": "unshare (no network)" if "-n" in prefix else "unavailable",
         "process isolation": "PID namespace" if "-p" in prefix else "process group only",
         "shared folders": "hidden (/tmp, /var/tmp, /dev/shm)" if hides else "visible",
+        "answer key": ("not mounted in the sandbox, and guarded" if hides else
+                       "guarded (audit hook); its files stay on disk"),
         "user": "nobody (unprivileged)" if ids else
                 ("current user (not root)" if os.geteuid() != 0 else "root (no 'nobody' user!)"),
     }
