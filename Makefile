@@ -12,14 +12,15 @@ PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 # Reproducible notebook outputs (DESIGN §5–6): fixed hash seed, one BLAS thread so float text is stable.
 TEST_ENV := PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_NUM_THREADS=1
 
-.PHONY: help lab test test-fast exercises execute bench site upgrade normalize clean
+.PHONY: help lab test test-fast exercises execute bench site upgrade normalize clean release
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab (LAB_ARGS=--no-browser …)"
 	@echo "make test       set up (first time) and run every test: notebooks, real browser, website"
 	@echo "make test-fast  unit tests only (no notebook re-execution, browser or website)"
 	@echo "make site       build the course as a static website in _build/site/html (offline)"
-	@echo "make exercises  regenerate exercises/ from solutions/"
+	@echo "make exercises  regenerate exercises/ from solutions/ (and check()'s visible cases from the answer key)"
+	@echo "make release    the learner's edition in _build/release/: no solutions, answer key or hidden cases"
 	@echo "make execute NB=chapters/01_neurons.ipynb   re-run a notebook in a fresh kernel and save it"
 	@echo "make normalize  store every notebook the way JupyterLab would (no unsaved-changes dot on open)"
 	@echo "make upgrade    move constraints.txt to the newest releases and re-execute every notebook"
@@ -52,6 +53,9 @@ site: $(STAMP)
 exercises: $(STAMP)
 	$(PY) -m grader.exercises
 	$(PY) -m grader.visible
+
+release: $(STAMP)
+	$(PY) -m grader.release _build/release
 
 execute: $(STAMP)
 	$(TEST_ENV) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 $(NB)
