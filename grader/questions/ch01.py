@@ -155,9 +155,9 @@ QUESTIONS: list[Question] = [
         cases=_perceptron_update_cases,
         reference=_perceptron_update_ref,
         output="tuple",
-        hint="predict with the current weights and bias first; the change is proportional to "
-             "the error (y - y_hat), the learning rate and the input; return new arrays rather"
-             " than changing w",
+        hint=('predict with the current weights and bias first; the change is proportional to the '
+              "prediction's error, the learning rate and the input; return new arrays rather than "
+              'changing w'),
         partial_credit=True,
     ),
     Question(
@@ -183,8 +183,9 @@ QUESTIONS: list[Question] = [
         output="scalar",
         rtol=1e-6,
         atol=1e-12,
-        hint="to first order each weight contributes (d sigma / d w_j) * dw_j and the bias (d "
-             "sigma / d b) * db; by the chain rule both derivatives share the factor sigma'(z)",
+        hint=('use the first-order (linear) approximation of a change in a function of several '
+              'variables, then the chain rule for a sigmoid of a weighted input: which factor do '
+              "the weights' and the bias's terms share?"),
         partial_credit=True,
     ),
 ]

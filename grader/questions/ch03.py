@@ -125,9 +125,9 @@ QUESTIONS: list[Question] = [
         reference=_sigmoid_prime_ref,
         forbidden=("companion.activations.sigmoid_prime",),
         atol=1e-12,
-        hint="write sigma' in terms of sigma itself; compute sigma so that np.exp never "
-             "receives a large positive number (a numerically stable sigmoid branches on the "
-             "sign of z and only uses exp(-|z|))",
+        hint=("write sigma' in terms of sigma itself; compute sigma so that np.exp never receives "
+              'a large positive number (a numerically stable sigmoid treats positive and negative '
+              'z differently)'),
         partial_credit=True,
     ),
     Question(

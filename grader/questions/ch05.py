@@ -206,8 +206,8 @@ QUESTIONS: list[Question] = [
         reference=_bp1_ref,
         atol=1e-12,
         forbidden=("companion.losses.quadratic_grad",),
-        hint="differentiate the batch-mean quadratic cost with respect to A (mind the 1/n), "
-             "then apply BP1: an elementwise product with sigma'(Z)",
+        hint=('differentiate the batch-mean quadratic cost with respect to the output activations '
+              '(mind where the 1/n lands), then apply BP1 from chapter 5'),
         partial_credit=True,
     ),
     Question(

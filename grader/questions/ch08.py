@@ -235,8 +235,9 @@ QUESTIONS: list[Question] = [
         cases=_restarts_needed_cases,
         judge=_restarts_needed_judge,
         output="scalar",
-        hint="set your Q4 expression >= target and isolate k with logarithms; log(1 - p) is negative, so watch "
-             "the inequality's direction; floating point can be off by one, so confirm k and k - 1 with Q4",
+        hint=("set Q4's success probability against the target and solve for k with logarithms; "
+              'mind which way the inequality turns when you divide by a negative number; floating '
+              'point can be off by one, so confirm k and k - 1 with Q4'),
     ),
     Question(
         id="q6",

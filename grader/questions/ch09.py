@@ -162,8 +162,9 @@ QUESTIONS: list[Question] = [
         reference=_step_ref,
         atol=1e-12,
         forbidden=("companion.approximation.step", "companion.approximation.bump"),
-        hint="h * sigmoid(w * (x - s)); compute the sigmoid stably (np.exp of a large positive number "
-             "overflows) — e.g. with companion.activations.sigmoid",
+        hint=('a steep sigmoid is almost a step: decide which parameter sets where it switches, '
+              'which how sharp it is and which how high it goes; compute the sigmoid stably '
+              '(companion.activations.sigmoid is allowed)'),
     ),
     Question(
         id="q2",
@@ -174,7 +175,8 @@ QUESTIONS: list[Question] = [
         reference=_bump_ref,
         atol=1e-12,
         forbidden=("companion.approximation.bump",),
-        hint="h * (sigmoid(w (x − s1)) − sigmoid(w (x − s2))): an up-step at s1 and a down-step at s2",
+        hint=('a bump is an up-step followed by a down-step of the same height: build it from two '
+              "of Q1's steps"),
     ),
     Question(
         id="q3",
@@ -185,8 +187,9 @@ QUESTIONS: list[Question] = [
         reference=_staircase_ref,
         atol=1e-10,
         forbidden=("companion.approximation.staircase",),
-        hint="N = len(values); hidden neurons at i/N for i = 1..N−1 with output weights "
-             "values[i] − values[i−1] (np.diff), and output bias values[0]",
+        hint=("build the staircase from left to right out of Q1's steps: where between two grid "
+              'points must each step sit, how high must it be for the function to move from one '
+              'value to the next, and what is the level at the far left?'),
     ),
     Question(
         id="q4",
@@ -200,8 +203,9 @@ QUESTIONS: list[Question] = [
         atol=0.0,
         rtol=0.0,
         forbidden=("companion.approximation.bumps_needed", "companion.approximation.steepness_factor"),
-        hint="use ω_f(δ) ≤ Lδ in the chapter's bound with w = κN: (L/N)(1 + 2e^{−κ/2}/(1 − e^{−κ})) ≤ ε, "
-             "then solve for the smallest integer N (math.ceil)",
+        hint=("start from the chapter's bound on the error for an L-Lipschitz function, with the "
+              'steepness tied to N as the question states; the bound shrinks as N grows, so solve '
+              'for the first N that brings it down to eps and round up carefully'),
     ),
     Question(
         id="q5",
@@ -213,7 +217,8 @@ QUESTIONS: list[Question] = [
         atol=1e-9,
         forbidden=("companion.approximation.tent_power", "companion.approximation.sawtooth_network",
                    "companion.approximation.relu_network_forward"),
-        hint="apply a ← 2·relu(a) − 4·relu(a − 0.5) k times, starting from a = x",
+        hint=('one layer of two ReLU neurons computes the tent map once (chapter 9 builds it); '
+              'apply that layer k times, starting from x'),
     ),
     Question(
         id="q6",
@@ -225,7 +230,8 @@ QUESTIONS: list[Question] = [
         judge=_units_judge,
         output="scalar",
         atol=0.0,
-        hint="count the kinks of T^k inside (0, 1); then ask where the slope 2^k on the first piece "
-             "can come from: every kink neuron changes the slope by ±2^{k+1}",
+        hint=('count the kinks of T^k inside (0, 1): each needs its own hidden neuron; then '
+              'compare the slope T^k has on its first piece with what the kink neurons alone can '
+              'produce there'),
     ),
 ]

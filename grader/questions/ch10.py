@@ -202,7 +202,8 @@ QUESTIONS: list[Question] = [
         reference=_l2_ref,
         atol=1e-12,
         forbidden=("companion.regularization.l2_gradient",),
-        hint="the penalty (lam/2)·Σ w² has gradient lam·W; add it to the data gradient",
+        hint=('differentiate the L2 penalty exactly as chapter 10 writes it (mind its factor) and '
+              'add the result to the data gradient; return a new array'),
     ),
     Question(
         id="q2",
@@ -213,7 +214,9 @@ QUESTIONS: list[Question] = [
         reference=_soft_ref,
         atol=1e-12,
         forbidden=("companion.regularization.soft_threshold",),
-        hint="sign(v) * max(|v| − t, 0), element-wise: values with |v| ≤ t become exactly 0",
+        hint=('the soft threshold minimizes a squared distance to v plus t times an absolute value'
+              " (chapter 10's L1 section): treat small and large |v| separately, keep the sign of "
+              'v, and work elementwise'),
     ),
     Question(
         id="q3",
@@ -225,7 +228,9 @@ QUESTIONS: list[Question] = [
         output="tuple",
         atol=1e-12,
         forbidden=("companion.layers.Dropout",),
-        hint="out = X * mask / (1 − p_drop) and dX = dout * mask / (1 − p_drop); mask is True where a unit is KEPT",
+        hint=('inverted dropout scales at training time so that evaluation needs nothing: which '
+              "factor keeps each unit's expected value unchanged? The gradient flows back exactly "
+              'where the activation flowed forward; mask is True where a unit is KEPT'),
     ),
     Question(
         id="q4",
@@ -239,8 +244,9 @@ QUESTIONS: list[Question] = [
         rtol=1e-6,
         atol=1e-9,
         forbidden=("companion.layers.BatchNorm",),
-        hint="recompute x̂ = (X − μ)/s with s = sqrt(σ² + eps) (biased variance), then "
-             "dX = γ/s · (dY − mean(dY) − x̂ · mean(dY·x̂)), dγ = Σ dY·x̂, dβ = Σ dY (sums and means over rows)",
+        hint=("recompute the forward pass's normalized values first (biased variance); then follow"
+              " chapter 10's derivation: the batch mean and variance depend on every row, so dX "
+              'has more terms than the direct one; sums and means run over rows'),
     ),
     Question(
         id="q5",
@@ -251,8 +257,9 @@ QUESTIONS: list[Question] = [
         judge=_kfold_judge,
         output="tuple",
         forbidden=("companion.model_selection.kfold_indices", "companion.model_selection.cross_validate"),
-        hint="shuffle np.arange(n) with np.random.default_rng(seed), cut it into k nearly equal parts "
-             "(np.array_split), and pair each part (validation) with the rest (training)",
+        hint=('shuffle the indices 0..n-1 once with a generator made from seed, cut them into k '
+              'nearly equal parts, and let each part be the validation set once while the rest '
+              'trains'),
     ),
     Question(
         id="q6",
@@ -265,7 +272,7 @@ QUESTIONS: list[Question] = [
         timeout=10.0,
         rtol=1e-8,
         atol=1e-10,
-        hint="one step is w ← (1 − ηλ) w − η g, an affine map with fixed point w* = −g/λ; so "
-             "w_t − w* = (1 − ηλ)^t (w_0 − w*). Treat λ = 0 separately (then w_t = w_0 − t η g)",
+        hint=('one step is an affine map of w: find its fixed point, then follow the distance to '
+              'it step by step (it forms a geometric sequence); treat lam = 0 on its own'),
     ),
 ]
