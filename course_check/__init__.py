@@ -10,6 +10,13 @@ It ships in both editions of the course (the full repository and the learner's e
   shared with the sandboxed grader; :mod:`course_check.feedback`: the wording of feedback;
 - :mod:`course_check.spec`: the shape of a question (:class:`Case`, :class:`Question`).
 """
-from course_check.checker import CheckFailed, make_checker, show_hint
-
 __all__ = ["make_checker", "CheckFailed", "show_hint"]
+
+
+def __getattr__(name: str):
+    # Imported on first use: the grader's sandbox needs only course_check.protocol, not the checker.
+    if name in __all__:
+        from course_check import checker
+
+        return getattr(checker, name)
+    raise AttributeError(f"module 'course_check' has no attribute {name!r}")
