@@ -21,7 +21,7 @@ from course_check import feedback
 from course_check.judge import describe_inputs, judge_case, modified_text, warning_hints
 from course_check.protocol import resolve, run_case, uses
 from course_check.spec import Question
-from course_check.visible import VisibleQuestion, load
+from course_check.visible import VisibleQuestion, load, notebooks
 
 __all__ = ["make_checker", "CheckFailed", "show_hint"]
 
@@ -176,18 +176,18 @@ def make_checker(notebook: str, namespace: dict,
         raise ValueError(f"hints must be 'on', 'off' or 'after-N-attempts', got {hints!r}")
     attempts: dict[str, int] = {}
     if questions is None:
-        table = load(notebook)
+        if notebook not in notebooks():
+            raise ValueError(f"notebook must be one of {notebooks()}, got {notebook!r}")
+        table: list = []       # the stored cases are read at the first check(), not before
     elif notebook not in questions:
         raise ValueError(f"notebook must be one of {sorted(questions)}, got {notebook!r}")
     else:
         table = list(questions[notebook])
-    judged: list = []          # property judges looked up at the first check(), not before
 
     def check(qid: str) -> None:
         """Run the visible cases of question ``qid``; raise AssertionError on failure."""
-        if questions is None and not judged:
-            judged.append(True)
-            table[:] = _with_key_judges(notebook, table)
+        if questions is None and not table:
+            table[:] = _with_key_judges(notebook, load(notebook))
         _check(_question(notebook, qid, table), namespace, attempts, hints)
 
     return check

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import threading
 from pathlib import Path
@@ -154,7 +155,10 @@ def _loaded(tree: ast.AST | None) -> set[str]:
     return loads - binds
 
 
+@functools.lru_cache(maxsize=4096)
 def _parse(source: str) -> ast.Module | None:
+    """AST of a cell (None when it does not parse); cached, since every question of a notebook
+    looks at the same cells (the trees are only read, never changed)."""
     try:
         with AST_LOCK:
             return ast.parse(strip_magics(source))
