@@ -12,7 +12,7 @@ PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 # Reproducible notebook outputs (docs/architecture.md §5–6): fixed hash seed, one BLAS thread so float text is stable.
 TEST_ENV := PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_NUM_THREADS=1
 
-.PHONY: help lab test test-fast test-portability exercises execute bench mutants site upgrade normalize clean
+.PHONY: help lab test test-fast test-portability exercises execute bench mutants site upgrade normalize clean release
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab (LAB_ARGS=--no-browser …)"
@@ -20,7 +20,8 @@ help:
 	@echo "make test-fast  unit tests only (no notebook re-execution, browser or website)"
 	@echo "make test-portability  re-run every notebook as on an AVX2-only and an SSE4.2-only CPU (NumPy's SIMD dispatch forced down)"
 	@echo "make site       build the course as a static website in _build/site/html (offline)"
-	@echo "make exercises  regenerate exercises/ from solutions/"
+	@echo "make exercises  regenerate exercises/ from solutions/ (and check()'s visible cases from the answer key)"
+	@echo "make release    the learner's edition in _build/release/: no solutions, answer key or hidden cases"
 	@echo "make execute NB=chapters/01_neurons.ipynb   re-run a notebook in a fresh kernel and save it"
 	@echo "make normalize  store every notebook the way JupyterLab would (no unsaved-changes dot on open)"
 	@echo "make upgrade    move constraints.txt to the newest releases and re-execute every notebook"
@@ -45,7 +46,7 @@ test: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest
 
 test-fast: $(STAMP)
-	$(TEST_ENV) $(PY) -m pytest -p no:nbval -o addopts="-p no:cacheprovider -rs" -m "not slow" tests
+	$(TEST_ENV) $(PY) -m pytest -p no:nbval -o addopts="-p no:cacheprovider -rs" -m "not slow" tests grader/tests
 
 # Every notebook of chapters/ and solutions/ re-run with NumPy's SIMD dispatch forced down (NPY_DISABLE_CPU_FEATURES),
 # once per variant this CPU can emulate, two notebooks at a time; the kernel itself confirms the targets are off.
@@ -58,7 +59,11 @@ site: $(STAMP)
 	@echo "open _build/site/html/index.html"
 
 exercises: $(STAMP)
-	$(PY) -m companion.exercises
+	$(PY) -m grader.exercises
+	$(PY) -m grader.visible
+
+release: $(STAMP)
+	$(PY) -m grader.release _build/release
 
 execute: $(STAMP)
 	$(TEST_ENV) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 $(NB)

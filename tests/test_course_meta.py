@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from companion.exercises import generate
-from companion.grading import grade_notebook
-from companion.grading.notebook import code_cells_to_run, parse_cells, read_notebook
-from companion.grading.questions import QUESTIONS
+from grader.exercises import generate
+from grader import grade_notebook
+from grader.notebook import code_cells_to_run, parse_cells, read_notebook
+from grader.questions import QUESTIONS
+from grader.visible import generate as generate_visible
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
@@ -25,6 +26,11 @@ needs_solutions = pytest.mark.skipif(not SOLUTIONS, reason="solutions/ is empty:
 def test_exercises_are_generated_from_solutions():
     differ = generate(ROOT / "solutions", ROOT / "exercises", check=True)
     assert differ == [], f"exercises/ is out of date, run `make exercises`: {differ}"
+
+
+def test_the_checker_data_is_generated_from_the_key():
+    differ = generate_visible(check=True)
+    assert differ == [], f"course_check/data is out of date, run `make exercises`: {differ}"
 
 
 def _companion_names(tree: ast.Module) -> set[str]:
@@ -79,11 +85,15 @@ def test_every_companion_name_a_notebook_uses_exists(path):
 @pytest.mark.skipif(not NOTEBOOKS, reason="no notebooks in chapters/ or solutions/ yet")
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_no_notebook_takes_course_material_from_the_question_specifications(path):
-    # what a learner uses belongs in a module learners read; the question files only import it
+    # what a learner uses belongs in a module learners read; the grading package (the answer key)
+    # is not in the learner's edition, so no notebook may import it
     trees = parse_cells([source for _, source in code_cells_to_run(read_notebook(path))])
-    graders = sorted(n for tree in trees for n in _companion_names(tree)
-                     if n.startswith("companion.grading.questions"))
-    assert graders == [], f"{path.name} imports from the grader's question files: {graders}"
+    graders = sorted({(node.module if isinstance(node, ast.ImportFrom) else alias.name)
+                      for tree in trees for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                      for alias in node.names
+                      if ((node.module or "") if isinstance(node, ast.ImportFrom) else alias.name).split(".")[0] == "grader"
+                      or ((node.module or "") if isinstance(node, ast.ImportFrom) else alias.name).startswith("companion.grading.")})
+    assert graders == [], f"{path.name} imports from the grading package (the answer key): {graders}"
 
 
 @needs_solutions

@@ -126,7 +126,7 @@ def test_pickles_as_the_grader_sends_it_to_the_sandbox():
 
 
 def test_old_import_location_still_works():
-    from companion.grading.questions.ch06 import RandomFeatureTrainer as Old, ReadoutModel as OldModel
+    from grader.questions.ch06 import RandomFeatureTrainer as Old, ReadoutModel as OldModel
 
     assert Old is RandomFeatureTrainer and OldModel is ReadoutModel
     assert repr(Old(seed=1)) == "RandomFeatureTrainer(seed=1)"

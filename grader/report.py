@@ -1,0 +1,221 @@
+"""Grade reports: the terminal table, the JSON file, the CSV gradebook, its result store, and
+one Markdown feedback file per submission.
+
+Files are written atomically (a temporary file in the same folder, then ``os.replace``), so an
+interrupted batch run never leaves a half-written report and never loses grades already written.
+The full results (every feedback string) are kept beside the CSV in ``<gradebook>.results.jsonl``,
+one line per graded submission, so a re-run or a resume reports them again word for word.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tempfile
+import textwrap
+from pathlib import Path
+
+from grader.results import NotebookResult
+
+__all__ = ["format_table", "write_atomic", "write_json", "Gradebook", "ResultStore", "write_student_report",
+           "report_name", "FIXED"]
+
+FIXED = ["student", "assignment", "notebook", "sha256", "submitted", "days_late", "penalty_percent",
+         "raw_score", "score", "max_score", "percentage", "identical_to", "error"]
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def format_table(result: NotebookResult, width: int = 100) -> str:
+    """A terminal table of one notebook's grade, with feedback under failed questions."""
+    head = f"{result.notebook}"
+    if result.chapter:
+        head += f"  [{result.chapter}]"
+    if result.student:
+        head += f"  student {result.student}"
+    lines = [f"{head}  score {_num(result.score)} / {_num(result.max_score)}"]
+    if result.penalty:
+        lines.append(f"  late by {result.days_late:g} day(s): {100 * result.penalty:g}% off "
+                     f"(before the penalty: {_num(result.raw_score)})")
+    if result.error:
+        lines.append(f"  ! {result.error}")
+    for q in result.questions:
+        mark = "passed" if q.passed else ("partial" if q.score > 0 else "FAILED")
+        title = f"{q.id}  {q.title} — {q.function}()"
+        lines.append(f"  {title:<60.60} {_num(q.score):>5} / {_num(q.max_score):<5} {mark}")
+        show = q.text() if not q.passed else "\n".join(
+            line for line in q.feedback.splitlines() if line.startswith(("hint", "note")))
+        for line in show.splitlines():
+            for part in textwrap.wrap(line, width - 8) or [""]:
+                lines.append(f"        {part}")
+    return "\n".join(lines)
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write ``text`` to ``path`` through a temporary file and ``os.replace``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def write_json(path: str | Path, objects: list[dict]) -> None:
+    """One object for one notebook, a list for several (docs/architecture.md §7)."""
+    payload = objects[0] if len(objects) == 1 else objects
+    write_atomic(path, json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+
+def _key(path: str) -> str:
+    return os.path.realpath(path)
+
+
+class ResultStore:
+    """Every graded submission's full result, keyed by resolved path (and checked by hash).
+
+    An append-only JSON Lines file: one line per graded submission, the last line of a path wins.
+    A line cut short by an interrupt is ignored (that submission is graded again). Each entry also
+    counts the failed attempts per question, for the ``after-N-attempts`` hints policy.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.entries: dict[str, dict] = {}
+        if self.path.is_file():
+            with open(self.path, encoding="utf-8") as fh:
+                for line in fh:
+                    try:
+                        entry = json.loads(line)
+                        self.entries[str(entry["key"])] = entry
+                    except (ValueError, KeyError, TypeError):
+                        continue
+
+    def get(self, notebook: str, sha256: str) -> dict | None:
+        """The stored entry when this exact file (same resolved path and hash) was graded before."""
+        entry = self.entries.get(_key(notebook))
+        return entry if entry is not None and entry.get("sha256") == sha256 else None
+
+    def failed_attempts(self, notebook: str) -> dict[str, int]:
+        entry = self.entries.get(_key(notebook))
+        return dict(entry.get("failed_attempts", {})) if entry else {}
+
+    def add(self, result: NotebookResult, failed_attempts: dict[str, int]) -> None:
+        entry = {"key": _key(result.notebook), "sha256": result.sha256, "result": result.to_json(),
+                 "failed_attempts": failed_attempts}
+        self.entries[entry["key"]] = entry
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+
+
+def question_column(assignment: str, qid: str, title: str, max_score: float) -> str:
+    """Name of a per-question gradebook column, e.g. ``05_backpropagation q1: BP1 … [/2]``."""
+    return f"{assignment} {qid}: {title} [/{_num(max_score)}]"
+
+
+class Gradebook:
+    """A CSV gradebook an LMS can import: one row per submission, keyed by its resolved path.
+
+    Columns: :data:`FIXED` (student, assignment, …, percentage, identical_to, error), then one
+    column per question named by assignment, id, title and maximum. Rows are kept across runs.
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.rows: dict[str, dict[str, str]] = {}
+        self.questions: list[str] = []
+        if self.path.is_file():
+            with open(self.path, newline="", encoding="utf-8") as fh:
+                reader = csv.DictReader(fh)
+                for name in reader.fieldnames or []:
+                    if name not in FIXED and name not in self.questions and name != "chapter":
+                        self.questions.append(name)
+                for row in reader:
+                    if row.get("notebook"):
+                        row.setdefault("assignment", row.get("chapter", ""))
+                        self.rows[_key(row["notebook"])] = row
+
+    @property
+    def store_path(self) -> Path:
+        return self.path.with_name(self.path.stem + ".results.jsonl")
+
+    def add(self, result: NotebookResult) -> None:
+        """Add or replace the notebook's row and rewrite the file atomically."""
+        key = result.notebook if result.notebook.startswith("(") else _key(result.notebook)  # "(missing: …)"
+        row = {"student": result.student, "assignment": result.chapter or "",
+               "notebook": key, "sha256": result.sha256, "submitted": result.submitted,
+               "days_late": _num(result.days_late), "penalty_percent": _num(round(100 * result.penalty, 2)),
+               "raw_score": _num(result.raw_score), "score": _num(result.score),
+               "max_score": _num(result.max_score), "percentage": _num(result.percentage),
+               "error": result.error}
+        for q in result.questions:
+            column = question_column(result.chapter or "", q.id, q.title, q.max_score)
+            if column not in self.questions:
+                self.questions.append(column)
+            row[column] = _num(q.score)
+        self.rows[key] = row
+        self.save()
+
+    def _mark_identical(self) -> None:
+        groups: dict[tuple[str, str], list[dict]] = {}
+        for row in self.rows.values():
+            if row.get("sha256") and not row.get("error"):
+                groups.setdefault((row.get("assignment", ""), row["sha256"]), []).append(row)
+        for row in self.rows.values():
+            same = groups.get((row.get("assignment", ""), row.get("sha256", "")), [])
+            others = [o.get("student") or Path(o["notebook"]).name for o in same if o is not row]
+            row["identical_to"] = ";".join(sorted(others))
+
+    def save(self) -> None:
+        self._mark_identical()
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=FIXED + self.questions, restval="",
+                                extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in sorted(self.rows.values(), key=lambda r: (r.get("assignment", ""), r.get("student", ""),
+                                                            r["notebook"])):
+            writer.writerow(row)
+        write_atomic(self.path, buffer.getvalue())
+
+
+def report_name(result: NotebookResult) -> str:
+    """File name of a submission's feedback report: ``<student>__<assignment>.md`` (safe characters)."""
+    who = result.student or Path(result.notebook).stem
+    name = f"{who}__{result.chapter or 'unknown'}"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name) + ".md"
+
+
+def write_student_report(result: NotebookResult, folder: str | Path) -> Path:
+    """Write one Markdown feedback file for the learner: each question's verdict, feedback and hint."""
+    lines = [f"# Feedback: {result.chapter or 'unknown assignment'}", "",
+             f"- student: {result.student or '(not identified)'}",
+             f"- notebook: `{Path(result.notebook).name}`",
+             f"- score: **{_num(result.score)} / {_num(result.max_score)}** ({_num(result.percentage)}%)"]
+    if result.penalty:
+        lines.append(f"- late by {result.days_late:g} day(s): {100 * result.penalty:g}% off "
+                     f"(before the penalty: {_num(result.raw_score)})")
+    if result.error:
+        lines.append(f"- problem: {result.error}")
+    lines += ["", "| question | points | verdict |", "|---|---|---|"]
+    for q in result.questions:
+        verdict = "passed" if q.passed else ("partly passed" if q.score > 0 else "not passed")
+        lines.append(f"| {q.id} {q.title} | {_num(q.score)} / {_num(q.max_score)} | {verdict} |")
+    for q in result.questions:
+        lines += ["", f"## {q.id}: {q.title} (`{q.function}()`)", "", "```text", q.feedback, "```"]
+        if q.hint:
+            lines += ["", f"**Hint:** {q.hint}"]
+    path = Path(folder) / report_name(result)
+    write_atomic(path, "\n".join(lines) + "\n")
+    return path

@@ -1,0 +1,200 @@
+"""The derivation questions of practice 1–6: their references are checked against independent
+oracles (experiments, finite differences), and typical wrong derivations are rejected.
+
+The references are closed forms written in the question specs; here each one meets something it
+was not derived from: the perceptron's actual mistakes, the forward pass of a linear network, central
+differences of a cost, gradient descent run just below and above the bound, explicit gradients of
+a network with interchangeable hidden units.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from course_check.judge import judge_case
+from grader.questions import ch01, ch02, ch03, ch04, ch05, ch06
+
+
+def _question(module, qid):
+    return next(q for q in module.QUESTIONS if q.id == qid)
+
+
+def _verdict(question, output, case):
+    """None when the output passes the grader's comparison (reference and judge), else the message."""
+    expected = question.reference(*case.args) if question.reference is not None else None
+    return judge_case(output, expected, case, question)
+
+
+# ---------------------------------------------------------------- practice 1
+def test_xor_counterexample_judge_rejects_inputs_the_perceptron_gets_right():
+    q = _question(ch01, "q5")
+    case = q.cases()[0]                                   # OR weights: wrong only at (1, 1)
+    assert q.judge(np.array([1.0, 1.0]), case)[0]
+    ok, message = q.judge(np.array([0.0, 1.0]), case)
+    assert not ok and "not a counterexample" in message
+    ok, message = q.judge(np.array([0.5, 0.5]), case)
+    assert not ok and "is not one of the four inputs" in message
+
+
+def _perceptron_mistakes(X, y, eta):
+    w, b, mistakes = np.zeros(X.shape[1]), 0.0, 0
+    for _ in range(10_000):
+        before = mistakes
+        for x, t in zip(X, y):
+            error = t - int(w @ x + b > 0)
+            mistakes += abs(error)
+            w, b = w + eta * error * x, b + eta * error
+        if mistakes == before:
+            return mistakes
+    raise AssertionError("the perceptron did not converge")
+
+
+def test_mistake_bound_is_never_exceeded_by_the_perceptron():
+    q = _question(ch01, "q6")
+    for case in q.cases():
+        X, y, w, b = case.args
+        bound = q.reference(*case.args)
+        for eta in (1.0, 0.3):
+            assert _perceptron_mistakes(X, y, eta) <= bound
+
+
+def test_mistake_bound_without_the_bias_folded_in_is_rejected():
+    q = _question(ch01, "q6")
+    case = q.cases()[0]                                   # AND, w = (1, 1), b = -1.5
+    X, y, w, b = case.args
+    s = 2 * y - 1
+    u = w / np.linalg.norm(w)
+    gamma = np.min(s * (X @ u + b / np.linalg.norm(w)))
+    wrong = (np.max(np.linalg.norm(X, axis=1)) / gamma) ** 2
+    assert _verdict(q, wrong, case) is not None
+
+
+# ---------------------------------------------------------------- practice 2
+def test_collapsed_layer_reproduces_the_linear_network_on_fresh_inputs():
+    q = _question(ch02, "q5")
+    rng = np.random.default_rng(0)
+    for case in q.cases():
+        weights, biases = case.args
+        X = rng.normal(size=(7, weights[0].shape[1]))
+        A = X
+        for W, b in zip(weights, biases):
+            A = A @ W.T + b
+        W_eff, b_eff = q.reference(weights, biases)
+        assert np.allclose(X @ W_eff.T + b_eff, A, rtol=1e-10, atol=1e-12)
+
+
+# ---------------------------------------------------------------- practice 3
+def test_tanh_prime_reference_matches_central_differences_and_one_minus_tanh_squared():
+    q = _question(ch03, "q6")
+    z = np.linspace(-5, 5, 41)
+    fd = (np.tanh(z + 1e-6) - np.tanh(z - 1e-6)) / 2e-6
+    assert np.allclose(q.reference(z), fd, atol=1e-8)
+    for case in q.cases():
+        assert _verdict(q, 1 - np.tanh(case.args[0]) ** 2, case) is None
+
+
+def test_sigmoid_ce_delta_rejects_the_quadratic_error_and_the_raw_chain_rule():
+    q = _question(ch03, "q7")
+    z, y = q.cases()[1].args
+    a = 1 / (1 + np.exp(-z))
+    quadratic = (a - y) * a * (1 - a) / len(z)
+    assert _verdict(q, quadratic, q.cases()[1]) is not None
+    saturated = q.cases()[3]
+    z, y = saturated.args
+    with np.errstate(all="ignore"):
+        a = 1 / (1 + np.exp(-z))
+        raw = (a - y) / (a * (1 - a)) * a * (1 - a) / len(z)      # 0/0 where a is 0 or 1
+    assert _verdict(q, raw, saturated) is not None
+
+
+# ---------------------------------------------------------------- practice 4
+def test_largest_stable_eta_separates_convergence_from_divergence():
+    q = _question(ch04, "q7")
+    rng = np.random.default_rng(1)
+    for case in q.cases():
+        H = case.args[0]
+        eta_max = q.reference(H)
+        theta0 = rng.normal(size=len(H))
+        for factor, converges in ((0.98, True), (1.02, False)):
+            theta = theta0.copy()
+            for _ in range(3000):
+                theta = theta - factor * eta_max * (H @ theta)
+            assert (np.linalg.norm(theta) < np.linalg.norm(theta0)) == converges
+
+
+def test_gd_rate_is_the_measured_contraction_along_the_worst_direction():
+    q = _question(ch04, "q6")
+    for case in q.cases():
+        H, eta = case.args
+        lam, Q = np.linalg.eigh(H)
+        worst = np.argmax(np.abs(1 - eta * lam))
+        e = Q[:, worst]
+        assert np.isclose(np.linalg.norm(e - eta * H @ e), q.reference(H, eta), rtol=1e-9)
+
+
+def test_largest_stable_eta_from_the_smallest_eigenvalue_is_rejected():
+    q = _question(ch04, "q7")
+    case = q.cases()[0]
+    assert _verdict(q, 2 / np.min(np.linalg.eigvalsh(case.args[0])), case) is not None
+
+
+# ---------------------------------------------------------------- practice 5
+def test_softmax_quadratic_reference_passes_the_finite_difference_judge():
+    q = _question(ch05, "q6")
+    for case in q.cases():
+        ok, message = q.judge(q.reference(*case.args), case)
+        assert ok, message
+
+
+def test_softmax_quadratic_judge_rejects_p_minus_y_and_the_diagonal_only_bp1():
+    q = _question(ch05, "q6")
+    case = q.cases()[1]
+    Z, Y = case.args
+    A = ch05._softmax_rows(Z)
+    for wrong in ((A - Y) / len(Z), (A - Y) / len(Z) * A * (1 - A)):
+        assert _verdict(q, wrong, case) is not None
+        assert not q.judge(wrong, case)[0]
+
+
+# ---------------------------------------------------------------- practice 6
+def _hidden_gradients(X, Y, W1, b1, W2, b2):
+    """Gradients of the batch-mean cross-entropy of a sigmoid-softmax network (explicit backprop)."""
+    A1 = 1 / (1 + np.exp(-(X @ W1.T + b1)))
+    Z2 = A1 @ W2.T + b2
+    P = np.exp(Z2 - Z2.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    D2 = (P - Y) / len(X)
+    D1 = (D2 @ W2) * A1 * (1 - A1)
+    return np.column_stack([D1.T @ X, D1.sum(axis=0)]), D2.T @ A1
+
+
+def test_interchangeable_units_get_equal_gradients_and_the_others_do_not():
+    q = _question(ch06, "q6")
+    rng = np.random.default_rng(2)
+    for case in q.cases():
+        W1, b1, W2 = case.args
+        S = q.reference(W1, b1, W2)
+        X = rng.normal(size=(20, W1.shape[1]))
+        Y = np.eye(W2.shape[0])[rng.integers(0, W2.shape[0], size=20)]
+        g_in, g_out = _hidden_gradients(X, Y, W1, b1, W2, rng.normal(size=W2.shape[0]))
+        for j, k in zip(*np.nonzero(S)):
+            assert np.allclose(g_in[j], g_in[k], atol=1e-14) and np.allclose(g_out[:, j], g_out[:, k], atol=1e-14)
+    W1, b1, W2 = q.cases()[1].args                         # units 1 and 2: same in, different out
+    assert not q.reference(W1, b1, W2)[1, 2]
+    X = rng.normal(size=(20, 3))
+    g_in, _ = _hidden_gradients(X, np.eye(2)[rng.integers(0, 2, size=20)], W1, b1, W2, np.zeros(2))
+    assert not np.allclose(g_in[1], g_in[2])
+
+
+def test_choose_width_rejects_a_width_chosen_by_training_accuracy():
+    q = _question(ch06, "q5")
+    case = q.cases()[0]
+    trainer, X_train, y_train, X_val, y_val, widths = case.args
+    train_acc = [np.mean(trainer(X_train, y_train, w).predict(X_train) == y_train) for w in widths]
+    best_val, val_acc = q.reference(*case.args)
+    # training accuracy reaches 1 at width 60 already and stays there: it cannot tell the widths apart,
+    # and taking the widest of its best (the network with most capacity) overfits
+    by_training = widths[len(widths) - 1 - int(np.argmax(train_acc[::-1]))]
+    assert max(train_acc) == 1.0
+    assert by_training != best_val
+    assert _verdict(q, (by_training, val_acc), case) is not None
+    assert _verdict(q, (best_val, val_acc), case) is None
