@@ -12,7 +12,8 @@ def _sections() -> set[int]:
 
 
 def _sources():
-    for pattern in ("companion/**/*.py", "tests/*.py", "benchmarks/*.py", "*.py", "Makefile", "docs/*.md", "README.md"):
+    for pattern in ("companion/**/*.py", "course_check/**/*.py", "grader/**/*.py", "tests/*.py", "tools/*.py",
+                    "benchmarks/*.py", "*.py", "Makefile", "docs/*.md", "README.md"):
         yield from ROOT.glob(pattern)
 
 

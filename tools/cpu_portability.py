@@ -1,6 +1,6 @@
 """Re-run the notebooks as if on a machine with fewer SIMD features (`make test-portability`).
 
-Stored notebook outputs must not depend on the last bits of a floating-point result (DESIGN §5–6):
+Stored notebook outputs must not depend on the last bits of a floating-point result (docs/architecture.md §5–6):
 another CPU runs other SIMD code paths in NumPy, so a digit that moves with them fails strict nbval
 there. This script re-runs every notebook of chapters/ and solutions/ with NumPy's dispatch forced
 down through `NPY_DISABLE_CPU_FEATURES`:

@@ -1,4 +1,4 @@
-"""The three packages keep to their roles (DESIGN §1): companion teaches, course_check checks without
+"""The three packages keep to their roles (docs/architecture.md §1): companion teaches, course_check checks without
 the key, grader holds the key; the old entry points keep working."""
 from __future__ import annotations
 
