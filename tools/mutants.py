@@ -60,8 +60,10 @@ def run(module: str, repo: Path | None = None) -> dict:
     """Mutate ``module`` in a fresh scratch copy, or carry on an interrupted run in ``repo``."""
     repo = repo or scratch_copy()
     tests = " ".join(f"tests/{t}" for t in TESTS[module])
-    runner = (f"{sys.executable} -m pytest -x -q -p no:nbval "
-              f"-o addopts='-p no:cacheprovider' {tests}")
+    # mutmut 2 counts only exit status 1 as "tests failed": a mutant that breaks the import (pytest
+    # exits 2, a collection error) would pass for a survivor. Every failure is made a 1 here.
+    runner = (f"sh -c \"{sys.executable} -m pytest -x -q -p no:nbval "
+              f"-o addopts='-p no:cacheprovider' {tests} || exit 1\"")
     env = dict(os.environ, HYPOTHESIS_PROFILE="mutants", PYTHONPATH=str(repo), PYTHONHASHSEED="0",
                OPENBLAS_NUM_THREADS="1", MPLBACKEND="Agg")
     with open(repo / "mutmut.log", "a", encoding="utf-8") as log:   # a file, not a pipe that could fill up
