@@ -174,8 +174,11 @@ def test_cross_validate_errors_are_named():
 def test_defaults_are_seed_0_five_folds_and_no_stratification():
     X, Y, y = _blobs()
     assert [va.tolist() for _, va in kfold_indices(10, 2)] == [va.tolist() for _, va in kfold_indices(10, 2, 0)]
-    np.testing.assert_array_equal(cross_validate(ClassMeans, X, Y),
-                                  cross_validate(ClassMeans, X, Y, k=5, seed=0, stratify=False))
+    first = lambda m, Xv, Yv: float(Xv[0, 0])                 # a score that tells the folds apart
+    np.testing.assert_array_equal(cross_validate(ClassMeans, X, Y, score=first),
+                                  cross_validate(ClassMeans, X, Y, k=5, seed=0, stratify=False, score=first))
+    assert not np.array_equal(cross_validate(ClassMeans, X, Y, score=first),
+                              cross_validate(ClassMeans, X, Y, seed=1, score=first))
     assert len(cross_validate(ClassMeans, X, Y)) == 5
     rare = np.array([1] * 5 + [0] * 95)
     plain = [int(rare[va].sum()) for _, va in kfold_indices(100, 5, 0)]
