@@ -312,6 +312,7 @@ def test_regularization_messages_are_exact():
         (lambda: l2_gradient("W", 0.1), TypeError, r"^W must hold real numbers"),
         (lambda: l1_gradient("W", 0.1), TypeError, r"^W must hold real numbers"),
         (lambda: tradeoff_gradient("g", W1, 0.5), TypeError, r"^error_grad must hold real numbers"),
+        (lambda: tradeoff_gradient(W1, "W", 0.5), TypeError, r"^W must hold real numbers"),
         (lambda: tradeoff_gradient(np.zeros((1, 2)), W1, 0.5), ValueError,
          r"^error_grad and W must have the same shape; got error_grad \(1, 2\) and W \(2, 2\)$"),
         (lambda: soft_threshold("v", 0.1), TypeError, r"^v must hold real numbers"),
