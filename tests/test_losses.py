@@ -137,3 +137,15 @@ def test_whole_error_messages_name_the_argument_and_the_output_kind():
     with pytest.raises(ValueError, match=r"\(softmax outputs\)"):
         cross_entropy(np.array([[1.2, -0.2]]), np.array([[1.0, 0.0]]))
     assert np.isfinite(cross_entropy(np.array([[1.0, 0.0]]), np.array([[1.0, 0.0]])))   # 0 and 1 are allowed
+
+
+def test_one_hot_error_messages_are_exact():
+    with pytest.raises(ValueError, match=r"^k must be a positive int \(the number of classes\); got 0$"):
+        one_hot([0], 0)
+    with pytest.raises(ValueError, match=r"^labels must be 1-D with shape \(n,\); got shape \(1, 2\)$"):
+        one_hot([[0, 1]], 2)
+    with pytest.raises(TypeError, match=r"^labels must be integers; got dtype float64$"):
+        one_hot([0.5, 1.0], 3)
+    with pytest.raises(ValueError, match=r"^labels must lie in 0 … 2 for k=3; got values from 0 to 3$"):
+        one_hot([0, 3], 3)
+    np.testing.assert_array_equal(one_hot(np.array([1, 0], dtype=np.uint8), 2), [[0.0, 1.0], [1.0, 0.0]])

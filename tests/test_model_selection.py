@@ -169,3 +169,48 @@ def test_cross_validate_errors_are_named():
         cross_validate(object, X, Y)
     with pytest.raises(ValueError, match="k must be at most n = 60"):
         cross_validate(ClassMeans, X, Y, k=61)
+
+
+def test_defaults_are_seed_0_five_folds_and_no_stratification():
+    X, Y, y = _blobs()
+    assert [va.tolist() for _, va in kfold_indices(10, 2)] == [va.tolist() for _, va in kfold_indices(10, 2, 0)]
+    first = lambda m, Xv, Yv: float(Xv[0, 0])                 # a score that tells the folds apart
+    np.testing.assert_array_equal(cross_validate(ClassMeans, X, Y, score=first),
+                                  cross_validate(ClassMeans, X, Y, k=5, seed=0, stratify=False, score=first))
+    assert not np.array_equal(cross_validate(ClassMeans, X, Y, score=first),
+                              cross_validate(ClassMeans, X, Y, seed=1, score=first))
+    assert len(cross_validate(ClassMeans, X, Y)) == 5
+    rare = np.array([1] * 5 + [0] * 95)
+    plain = [int(rare[va].sum()) for _, va in kfold_indices(100, 5, 0)]
+    assert plain != [1] * 5                                   # the default does not stratify
+
+
+def test_unshuffled_stratified_folds_deal_each_class_in_order():
+    labels = np.array([1, 0, 1, 0, 0, 1])
+    folds = kfold_indices(6, 3, stratify=labels, shuffle=False)
+    assert [sorted(labels[va].tolist()) for _, va in folds] == [[0, 1], [0, 1], [0, 1]]
+
+
+def test_cross_validate_takes_integer_labels_and_scores_with_them():
+    X, Y, y = _blobs()
+    scores = cross_validate(ClassMeans, X, y, k=3, train=lambda m, Xt, yt: m.fit(Xt, np.eye(3)[yt]))
+    np.testing.assert_allclose(scores, cross_validate(ClassMeans, X, Y, k=3))
+
+
+def test_cross_validate_messages_are_exact():
+    X, Y, _ = _blobs()
+    with pytest.raises(ValueError, match=r"^Y must have one row per example of X \(60\); got shape \(10, 3\)$"):
+        cross_validate(ClassMeans, X, Y[:10])
+    with pytest.raises(ValueError, match=r"^X must be 2-D \(n, d\) with examples as rows; got shape \(60,\)$"):
+        cross_validate(ClassMeans, X[:, 0], Y)
+    with pytest.raises(TypeError, match=r"^make_model must be a callable returning a fresh model; got ClassMeans$"):
+        cross_validate(ClassMeans(), X, Y)
+    with pytest.raises(ValueError, match=r"^k must be at most n = 60 \(each fold needs at least one example\); "
+                                         r"got k = 61$"):
+        cross_validate(ClassMeans, X, Y, k=61)
+    with pytest.raises(ValueError, match=r"^stratify must have one label per example, n = 10; got shape \(9,\)$"):
+        kfold_indices(10, 2, stratify=np.zeros(9, dtype=int))
+    with pytest.raises(ValueError, match=r"^stratify must be labels"):
+        kfold_indices(10, 2, stratify=np.zeros((10, 1, 1)))
+    with pytest.raises(ValueError, match=r"^Y "):                 # fractional 1-D targets are not labels
+        cross_validate(ClassMeans, X, np.linspace(0.1, 0.9, 60), train=lambda m, Xt, Yt: None)

@@ -172,3 +172,26 @@ def test_bad_inputs_raise_clear_errors():
     net.weights[0] = np.zeros((4, 5))
     with pytest.raises(ValueError, match=r"weights\[0\] must have shape \(4, 3\) and biases\[0\] shape \(4,\); got \(4, 5\)"):
         net.forward(np.zeros((1, 3)))
+
+
+def test_default_seed_repr_and_predict_on_one_output():
+    import dataclasses
+
+    from companion.network import COSTS
+
+    net = MLP([2, 3, 1])
+    np.testing.assert_array_equal(net.weights[0], MLP([2, 3, 1], seed=0).weights[0])       # seed 0 by default
+    assert not np.array_equal(net.weights[0], MLP([2, 3, 1], seed=1).weights[0])
+    assert repr(net) == "MLP([2, 3, 1], hidden='sigmoid', output='sigmoid', loss='quadratic', dtype=float64)"
+    for W in net.weights:
+        W[...] = 0.0
+    net.biases[-1][...] = [0.0]                                    # output exactly σ(0) = 0.5: label 0
+    assert net.predict(np.zeros((1, 2))).tolist() == [0]
+    net.biases[-1][...] = [0.1]                                    # σ(0.1) > 0.5: label 1
+    assert net.predict(np.zeros((2, 2))).tolist() == [1, 1]
+    two = MLP([2, 2], output="softmax", loss="cross_entropy", seed=0)
+    two.biases[0][...] = [0.0, 1.0]
+    two.weights[0][...] = 0.0
+    assert two.predict(np.zeros((1, 2))).tolist() == [1]             # arg-max of two outputs
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        COSTS["sigmoid", "quadratic"].fn = None                     # the cost table cannot be changed by accident

@@ -479,3 +479,12 @@ def test_float32_parameter_stays_float32_through_100_steps(name):
     assert all(np.isfinite(p).all() for p in params)
     for state in opt.state.values():
         assert all(buf.dtype == np.float32 for buf in state.values() if isinstance(buf, np.ndarray))
+
+
+def test_reprs_show_every_hyper_parameter_with_the_documented_defaults():
+    from companion.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp
+
+    assert [repr(o) for o in (SGD(0.1), Momentum(0.1), Nesterov(0.1), AdaGrad(0.1), RMSProp(0.1), Adam())] == [
+        "SGD(lr=0.1)", "Momentum(lr=0.1, momentum=0.9)", "Nesterov(lr=0.1, momentum=0.9)",
+        "AdaGrad(lr=0.1, eps=1e-08)", "RMSProp(lr=0.1, rho=0.9, eps=1e-08)",
+        "Adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08)"]

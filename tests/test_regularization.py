@@ -289,3 +289,50 @@ def test_soft_threshold_exact_zeros_dtype_and_errors():
     assert v[0] == -2.0                                          # input untouched
     with pytest.raises(ValueError, match="t must be a finite number ≥ 0"):
         soft_threshold(v, -0.1)
+
+
+def test_early_stopping_defaults_repr_and_a_plateau():
+    stopper = EarlyStopping()
+    assert stopper.stopped is False and stopper.wait == 0 and stopper.best_epoch is None
+    assert repr(stopper) == "EarlyStopping(patience=5, min_delta=0.0, restore_best=True)"
+    w = [np.zeros(1)]
+    assert [EarlyStopping(restore_best=False).update(1.0) for _ in range(1)] == [False]
+    plateau = EarlyStopping(patience=5, restore_best=False)
+    # an equal loss is no improvement: the fifth repeat of the best loss stops training
+    assert [plateau.update(1.0) for _ in range(6)] == [False] * 5 + [True]
+    assert plateau.best_epoch == 0
+    assert EarlyStopping(patience=1).update(2.0, w) is False
+
+
+def test_regularization_messages_are_exact():
+    checks = [
+        (lambda: l2_penalty(W1, 0.1), TypeError,
+         r"^weights must be a list of weight arrays; got ndarray \(wrap a single matrix as \[W\]\)$"),
+        (lambda: l2_penalty("W", 0.1), TypeError, r"^weights must be a list of weight arrays; got str$"),
+        (lambda: l2_gradient("W", 0.1), TypeError, r"^W must hold real numbers"),
+        (lambda: l1_gradient("W", 0.1), TypeError, r"^W must hold real numbers"),
+        (lambda: tradeoff_gradient("g", W1, 0.5), TypeError, r"^error_grad must hold real numbers"),
+        (lambda: tradeoff_gradient(W1, "W", 0.5), TypeError, r"^W must hold real numbers"),
+        (lambda: tradeoff_gradient(np.zeros((1, 2)), W1, 0.5), ValueError,
+         r"^error_grad and W must have the same shape; got error_grad \(1, 2\) and W \(2, 2\)$"),
+        (lambda: soft_threshold("v", 0.1), TypeError, r"^v must hold real numbers"),
+        (lambda: EarlyStopping(restore_best=1), TypeError, r"^restore_best must be True or False; got int$"),
+        (lambda: EarlyStopping().update("1", [W1]), TypeError, r"^val_loss must be a number; got str$"),
+        (lambda: EarlyStopping().update(float("nan"), [W1]), ValueError,
+         r"^val_loss must be finite; got nan \(training diverged: lower the learning rate\)$"),
+        (lambda: EarlyStopping().update(1.0), ValueError,
+         r"^params is required when restore_best=True \(pass model.parameters\(\)\)$"),
+        (lambda: EarlyStopping().restore([W1]), ValueError,
+         r"^no best parameters to restore: update\(\) has not been called yet$"),
+        (lambda: EarlyStopping().update(1.0, W1), TypeError, r"^params must be a list of arrays; got ndarray$"),
+        (lambda: EarlyStopping().update(1.0, [1.0]), TypeError, r"^params\[0\] must be an ndarray; got float$"),
+    ]
+    for make, exc, msg in checks:
+        with pytest.raises(exc, match=msg):
+            make()
+    stopper = EarlyStopping()
+    stopper.update(1.0, [W1.copy(), W2.copy()])
+    with pytest.raises(ValueError, match=r"^params must hold the 2 arrays seen by update\(\); got 1$"):
+        stopper.restore([W1.copy()])
+    with pytest.raises(ValueError, match=r"^params\[1\] must have shape \(1, 1\) as in update\(\); got \(2,\)$"):
+        stopper.restore([W1.copy(), np.zeros(2)])

@@ -8,6 +8,7 @@ which ``mutmut show ID`` (run in the printed scratch folder) displays.
 
     python tools/mutants.py                         # every module below
     python tools/mutants.py schedules classic/rbm   # some of them
+    python tools/mutants.py losses=/tmp/companion-mutants-xyz/repo   # carry on an interrupted run there
 
 Not part of the test suite or CI: it takes minutes per module.
 """
@@ -55,16 +56,20 @@ def ids(repo: Path, status: str) -> list[int]:
     return [int(i) for i in out if i.isdigit()]
 
 
-def run(module: str) -> dict:
-    repo = scratch_copy()
+def run(module: str, repo: Path | None = None) -> dict:
+    """Mutate ``module`` in a fresh scratch copy, or carry on an interrupted run in ``repo``."""
+    repo = repo or scratch_copy()
     tests = " ".join(f"tests/{t}" for t in TESTS[module])
-    runner = (f"{sys.executable} -m pytest -x -q -p no:nbval "
-              f"-o addopts='-p no:cacheprovider' {tests}")
+    # mutmut 2 counts only exit status 1 as "tests failed": a mutant that breaks the import (pytest
+    # exits 2, a collection error) would pass for a survivor. Every failure is made a 1 here.
+    runner = (f"sh -c \"{sys.executable} -m pytest -x -q -p no:nbval "
+              f"-o addopts='-p no:cacheprovider' {tests} || exit 1\"")
     env = dict(os.environ, HYPOTHESIS_PROFILE="mutants", PYTHONPATH=str(repo), PYTHONHASHSEED="0",
                OPENBLAS_NUM_THREADS="1", MPLBACKEND="Agg")
-    subprocess.run([sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", f"companion/{module}.py",
-                    "--tests-dir", "tests", "--runner", runner, "--no-progress"],
-                   cwd=repo, env=env, capture_output=True, text=True)
+    with open(repo / "mutmut.log", "a", encoding="utf-8") as log:   # a file, not a pipe that could fill up
+        subprocess.run([sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", f"companion/{module}.py",
+                        "--tests-dir", "tests", "--runner", runner, "--no-progress"],
+                       cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT)
     counts = {s: ids(repo, s) for s in ("killed", "survived", "timeout", "suspicious")}
     total = sum(len(v) for v in counts.values())
     # mutmut's "suspicious" mutants were killed, only slowly; a timeout also means the tests did not pass
@@ -73,12 +78,12 @@ def run(module: str) -> dict:
 
 
 def main() -> None:
-    modules = sys.argv[1:] or list(TESTS)
-    unknown = [m for m in modules if m not in TESTS]
+    jobs = [arg.partition("=")[::2] for arg in sys.argv[1:]] or [(m, "") for m in TESTS]
+    unknown = [m for m, _ in jobs if m not in TESTS]
     if unknown:
         sys.exit(f"unknown module(s) {unknown}; choose from {list(TESTS)}")
-    for module in modules:
-        r = run(module)
+    for module, where in jobs:
+        r = run(module, Path(where) if where else None)
         rate = r["killed"] / r["total"] if r["total"] else float("nan")
         print(f"{module:<18} killed {r['killed']:>4} / {r['total']:<4} ({rate:.0%})  "
               f"survivors {r['survived']}  timeouts {r['timeout']}  in {r['scratch']}", flush=True)

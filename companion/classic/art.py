@@ -161,9 +161,7 @@ class ART1:
     def predict(self, X) -> np.ndarray:
         """Category of each row of ``X`` (n,) without learning; −1 where no category passes."""
         check_fitted(self, "prototypes_")
-        prototypes = self.prototypes_
         labels, _ = self._pass(check_binary("X", X, self.prototypes_.shape[1]), learn=False)
-        self.prototypes_ = prototypes
         return labels
 
     def transform(self, X) -> np.ndarray:
