@@ -281,7 +281,7 @@ def test_the_key_is_root_only_and_a_submission_cannot_open_it(built):
     # a container that may not create mount namespaces (the key's permissions and the guard alone)
     for namespaces in (True, False) if _readable_by_everyone(_base_python()) else (True,):
         results = run_autograder(root, {"01_neurons_practice.ipynb": text}, namespaces=namespaces)
-        scored = {t["number"]: t for t in results["tests"] if t["visibility"] == "visible"}
+        scored = {t["name"].split()[0]: t for t in results["tests"] if t["visibility"] == "visible"}
         assert scored["q1"]["score"] == 0 and "answer key" in scored["q1"]["output"], (namespaces, scored["q1"])
         assert scored["q2"]["score"] == scored["q2"]["max_score"], (namespaces, scored["q2"])
         assert scored["q3"]["score"] == scored["q3"]["max_score"], (namespaces, scored["q3"])
@@ -298,7 +298,7 @@ def test_an_empty_submission_says_so(built):
     results = run_autograder(root, {"notes.txt": "my answers"}, {"assignment": {"title": "Chapter 2 practice"}})
     assert "notes.txt" in results["output"]
     scored = [t for t in results["tests"] if t["visibility"] == "visible"]
-    assert [t["number"] for t in scored] == [q.id for q in QUESTIONS["02_forward_propagation"]]
+    assert [t["name"].split()[0] for t in scored] == [q.id for q in QUESTIONS["02_forward_propagation"]]
     assert all(t["score"] == 0 and "No notebook" in t["output"] for t in scored)
 
 
@@ -307,7 +307,7 @@ def test_an_unreadable_notebook_gets_an_explanation_not_a_crash(built):
     results = run_autograder(root, {"01_neurons_practice.ipynb": b"\x00\xff not a notebook"})
     assert results["score"] == 0 and "01_neurons_practice.ipynb" in results["output"]
     scored = [t for t in results["tests"] if t["visibility"] == "visible"]
-    assert [t["number"] for t in scored] == [q.id for q in QUESTIONS["01_neurons"]]
+    assert [t["name"].split()[0] for t in scored] == [q.id for q in QUESTIONS["01_neurons"]]
     assert all(t["score"] == 0 and "not graded" in t["output"] for t in scored)
     # a notebook of no known assignment, and a link pointing at the key
     nb = untouched("01_neurons")

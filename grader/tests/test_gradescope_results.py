@@ -1,0 +1,79 @@
+"""Gradescope's results.json from the grader, in this process (fast; the built zip is tested in
+test_gradescope.py): schema, one scored test and one after-published test per question, the same
+scores and feedback as the local grader, and a result that explains a submission it cannot grade."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from grader import gradescope, grade_notebook
+from grader.questions import QUESTIONS
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA = json.loads((ROOT / "grader" / "gradescope_files" / "results.schema.json").read_text(encoding="utf-8"))
+
+
+def _run(root: Path, files: dict[str, bytes], title: str | None = None) -> dict:
+    (root / "submission").mkdir(parents=True)
+    for name, content in files.items():
+        (root / "submission" / name).write_bytes(content)
+    if title is not None:
+        (root / "submission_metadata.json").write_text(json.dumps({"assignment": {"title": title}}))
+    gradescope.run(root)
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    jsonschema.validate(results, SCHEMA)
+    return results
+
+
+def test_a_solution_gets_the_local_graders_scores_and_feedback(tmp_path):
+    solution = ROOT / "solutions" / "01_neurons_practice.ipynb"
+    results = _run(tmp_path / "gs", {solution.name: solution.read_bytes()})
+    local = grade_notebook(solution)
+    scored = [t for t in results["tests"] if t["visibility"] == "visible"]
+    details = [t for t in results["tests"] if t["visibility"] == "after_published"]
+    assert [(t["score"], t["max_score"], t["output"]) for t in scored] == \
+        [(q.score, q.max_score, q.text()) for q in local.questions]
+    assert [t["name"] for t in scored] == [f"{q.id} {q.title}" for q in QUESTIONS["01_neurons"]]
+    assert all(t["score"] == t["max_score"] == 0 and "hidden case" in t["output"] for t in details)
+    assert results["score"] == local.score == local.max_score > 0
+    # each question's details follow its scored test
+    assert [t["name"] for t in results["tests"][1::2]] == [f"{t['name']} — hidden cases" for t in scored]
+
+
+@pytest.mark.parametrize("files, title, said", [
+    ({}, None, "it is empty"),
+    ({"answers.py": b"x = 1"}, "Chapter 1: neurons", "answers.py"),
+    ({"01_neurons_practice.ipynb": b"{ broken"}, None, "not a valid notebook"),
+])
+def test_a_submission_that_cannot_be_graded_gets_an_explanation(tmp_path, files, title, said):
+    results = _run(tmp_path / "gs", files, title)
+    assert results["score"] == 0 and said in results["output"]
+    scored = [t for t in results["tests"] if t["visibility"] == "visible"]
+    if files:                            # the assignment is known: its questions are listed with 0
+        assert [t["name"].split()[0] for t in scored] == [q.id for q in QUESTIONS["01_neurons"]]
+        assert all(t["score"] == 0 for t in scored)
+
+
+def test_the_assignment_title_chooses_a_question_set_only_when_it_is_unambiguous(tmp_path):
+    for title, expected in (("05 Backpropagation", "05_backpropagation"), ("Chapter 5", "05_backpropagation"),
+                            ("HW 12", "12_toward_deep_learning"), ("Week 3 and 4", None), ("Practice", None)):
+        folder = tmp_path / title.replace(" ", "_")
+        folder.mkdir()
+        (folder / "submission_metadata.json").write_text(json.dumps({"assignment": {"title": title}}))
+        assert gradescope._assignment_hint(folder, QUESTIONS) == expected, title
+    assert gradescope._assignment_hint(tmp_path / "missing", QUESTIONS) is None
+
+
+def test_a_failure_of_the_autograder_still_writes_a_result(tmp_path, monkeypatch):
+    def broken(root, table=None):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(gradescope, "grade_submission", broken)
+    results = gradescope.run(tmp_path)
+    written = json.loads((tmp_path / "results" / "results.json").read_text(encoding="utf-8"))
+    assert written == results and results["score"] == 0 and "disk full" in results["output"]
+    jsonschema.validate(written, SCHEMA)
+    shutil.rmtree(tmp_path / "results")
