@@ -68,8 +68,9 @@ release: $(STAMP)
 
 # One autograder for the whole course (docs/instructors.md, "Grading on Gradescope"): the grader, the
 # answer key, the course secret if set, and wheels of the dependencies pinned by constraints.txt.
+# GRADESCOPE_PYTHON_VERSION=3.12 builds for another CPython (default 3.11, see grader/gradescope.py).
 gradescope: $(STAMP)
-	$(PY) -m grader.gradescope build _build/gradescope
+	$(PY) -m grader.gradescope build _build/gradescope $(if $(GRADESCOPE_PYTHON_VERSION),--python $(GRADESCOPE_PYTHON_VERSION))
 
 execute: $(STAMP)
 	$(TEST_ENV) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 $(NB)

@@ -70,14 +70,14 @@ def _requirements() -> list[str]:
     return [re.split(r"[<>=!~\[; ]", spec, maxsplit=1)[0] for spec in project["dependencies"]]
 
 
-def _download(wheels: Path, constraints: Path) -> None:
+def _download(wheels: Path, constraints: Path, python: str = PYTHON_VERSION) -> None:
     """The requirements and their dependencies as wheels for Gradescope's Python and Linux.
 
     Wheels already in ``wheels`` are used without an index when they suffice (a rebuild works offline).
     """
     common = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-              "--only-binary=:all:", "--implementation", "cp", "--python-version", PYTHON_VERSION,
-              "--abi", "cp" + PYTHON_VERSION.replace(".", ""), *[a for p in PLATFORMS for a in ("--platform", p)],
+              "--only-binary=:all:", "--implementation", "cp", "--python-version", python,
+              "--abi", "cp" + python.replace(".", ""), *[a for p in PLATFORMS for a in ("--platform", p)],
               "--constraint", str(constraints), "--dest", str(wheels), *_requirements()]
     env = dict(os.environ, PIP_CONFIG_FILE=os.devnull)     # this machine's pip settings are not Gradescope's
     offline = subprocess.run([*common, "--no-index", "--find-links", str(wheels)], env=env,
@@ -110,29 +110,39 @@ def _norm(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _stale_wheels(wheels: Path, constraints: Path) -> None:
-    """Remove cached wheels whose version constraints.txt no longer pins."""
+def _stale_wheels(wheels: Path, constraints: Path, python: str) -> None:
+    """Remove the cached wheels when constraints.txt no longer pins their versions or they are for
+    another Python."""
+    tag = "cp" + python.replace(".", "")
+    other = [w for w in wheels.glob("*.whl") if re.search(r"-cp3\d+-", w.name) and f"-{tag}-" not in w.name
+             and "-abi3-" not in w.name]
     try:
         _pins(wheels, constraints)
     except SystemExit:
+        other.append(wheels)
+    if other:
         shutil.rmtree(wheels)
 
 
-def build(out: Path | str = ROOT / "_build" / "gradescope", constraints: Path | str = ROOT / "constraints.txt") -> Path:
-    """Write ``out/autograder.zip`` (wheels are cached in ``out/wheels``); returns the zip's path."""
+def build(out: Path | str = ROOT / "_build" / "gradescope", constraints: Path | str = ROOT / "constraints.txt",
+          python: str = PYTHON_VERSION) -> Path:
+    """Write ``out/autograder.zip`` for CPython ``python`` (wheels are cached in ``out/wheels``);
+    returns the zip's path."""
+    if not re.fullmatch(r"3\.1[1-9]", python):
+        raise SystemExit(f"the course needs CPython 3.11 or newer, got {python!r}")
     from grader import secret
 
     out, constraints = Path(out), Path(constraints)
     wheels = out / "wheels"
     if wheels.is_dir():
-        _stale_wheels(wheels, constraints)
+        _stale_wheels(wheels, constraints, python)
     wheels.mkdir(parents=True, exist_ok=True)
-    _download(wheels, constraints)
+    _download(wheels, constraints, python)
     stage = out / "autograder"
     shutil.rmtree(stage, ignore_errors=True)
     stage.mkdir(parents=True)
     for name in ("setup.sh", "run_autograder"):
-        text = (FILES / name).read_text(encoding="utf-8").replace("@PYTHON_VERSION@", PYTHON_VERSION)
+        text = (FILES / name).read_text(encoding="utf-8").replace("@PYTHON_VERSION@", python)
         (stage / name).write_text(text, encoding="utf-8")
     (stage / "requirements.txt").write_text("\n".join(_pins(wheels, constraints)) + "\n", encoding="utf-8")
     shutil.copytree(wheels, stage / "wheels")
@@ -311,13 +321,15 @@ def main(argv: list[str] | None = None) -> int:
     b = sub.add_parser("build", help="write FOLDER/autograder.zip (default _build/gradescope)")
     b.add_argument("folder", nargs="?", default=str(ROOT / "_build" / "gradescope"))
     b.add_argument("--constraints", default=str(ROOT / "constraints.txt"))
+    b.add_argument("--python", default=PYTHON_VERSION, metavar="3.X",
+                   help=f"the CPython setup.sh installs and the wheels are for (default {PYTHON_VERSION})")
     r = sub.add_parser("run", help="grade $AUTOGRADER_ROOT/submission into results/results.json")
     r.add_argument("--root", default=None, help=f"Gradescope's root (default ${ROOT_ENV} or /autograder)")
     args = parser.parse_args(argv)
     if args.command == "build":
         from grader import secret
 
-        path = build(args.folder, args.constraints)
+        path = build(args.folder, args.constraints, args.python)
         if secret.secret() is None:
             print("no course secret is set: the hidden cases are those of the key's own seeds "
                   "(see docs/instructors.md, 'The course secret')")
@@ -325,7 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             n = len(zf.namelist())
             wheels = sum(1 for name in zf.namelist() if name.startswith("wheels/"))
         print(f"{path}: {path.stat().st_size / 2**20:.1f} MiB, {n} files ({wheels} wheels for CPython "
-              f"{PYTHON_VERSION}, manylinux x86-64); upload it as the assignment's autograder")
+              f"{args.python}, manylinux x86-64); upload it as the assignment's autograder")
         return 0
     try:      # for the instructor, in Gradescope's (hidden) stdout: which protections this container allows
         from grader.sandbox import isolation_report
