@@ -19,10 +19,14 @@ python_ok() { "$1" -c 'import sys, ensurepip; sys.exit(0 if sys.version_info[:2]
 PY="${GRADESCOPE_PYTHON:-}"
 if [ -z "$PY" ]; then
     PY="python$VERSION"
+    export DEBIAN_FRONTEND=noninteractive
+    if command -v "$PY" >/dev/null 2>&1 && ! python_ok "$PY"; then
+        # the image's own Python of this version, without its venv package (Ubuntu 24.04 and 3.12)
+        apt-get update -q && apt-get install -y -q --no-install-recommends "python$VERSION-venv" || true
+    fi
     if ! command -v "$PY" >/dev/null 2>&1 || ! python_ok "$PY"; then
         # Gradescope's Ubuntu images ship an older Python: add it from the deadsnakes PPA (Ubuntu's
         # own package servers and Launchpad, no Python package index).
-        export DEBIAN_FRONTEND=noninteractive
         apt-get update -q
         apt-get install -y -q --no-install-recommends software-properties-common gpg-agent ca-certificates
         add-apt-repository -y ppa:deadsnakes/ppa

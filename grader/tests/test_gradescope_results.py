@@ -77,3 +77,49 @@ def test_a_failure_of_the_autograder_still_writes_a_result(tmp_path, monkeypatch
     assert written == results and results["score"] == 0 and "disk full" in results["output"]
     jsonschema.validate(written, SCHEMA)
     shutil.rmtree(tmp_path / "results")
+
+
+@pytest.mark.slow       # builds a virtual environment (10–20 s)
+def test_setup_sh_installs_python_from_the_deadsnakes_ppa_when_the_image_has_none(tmp_path):
+    """setup.sh's apt branch, with apt-get and add-apt-repository stubbed (no network, no root change):
+    it asks for the PPA and the Python, then builds the environment with that Python."""
+    import os
+    import subprocess
+    import sys
+
+    real = Path("/usr/bin/python3.11")
+    if not (real.is_file() and subprocess.run([str(real), "-c", "import ensurepip"]).returncode == 0):
+        real = Path(os.path.realpath(getattr(sys, "_base_executable", sys.executable)))
+    if gradescope.PYTHON_VERSION != "%d.%d" % sys.version_info[:2]:
+        pytest.skip("this Python is not the one the autograder is built for")
+    stubs, root = tmp_path / "bin", tmp_path / "autograder"
+    stubs.mkdir()
+    log = tmp_path / "apt.log"
+    stub = f"""#!/bin/bash
+echo "${{0##*/}} $*" >> {log}
+if [[ "${{0##*/}}" == apt-get && " $* " == *" python{gradescope.PYTHON_VERSION} "* ]]; then
+    /bin/ln -sf {real} {stubs}/python{gradescope.PYTHON_VERSION}
+fi
+"""
+    for name in ("apt-get", "add-apt-repository"):
+        (stubs / name).write_text(stub)
+        (stubs / name).chmod(0o755)
+    (stubs / "chmod").symlink_to(shutil.which("chmod"))
+    source = root / "source"
+    (source / "course" / "grader" / "questions").mkdir(parents=True)
+    (source / "wheels").mkdir()
+    (source / "requirements.txt").write_text("# nothing: the stubbed image has no wheels to install\n")
+    (source / "run_autograder").write_text("")
+    text = (gradescope.FILES / "setup.sh").read_text().replace("@PYTHON_VERSION@", gradescope.PYTHON_VERSION)
+    (source / "setup.sh").write_text(text)
+    env = {"PATH": str(stubs), "AUTOGRADER_ROOT": str(root), "HOME": str(tmp_path)}
+    done = subprocess.run(["/bin/bash", str(source / "setup.sh")], cwd=source, env=env, capture_output=True,
+                          text=True, timeout=300)
+    calls = log.read_text().splitlines()
+    v = gradescope.PYTHON_VERSION
+    assert calls[0] == "apt-get update -q" and calls[-1].startswith("apt-get install") and \
+        calls[-1].endswith(f" python{v} python{v}-venv"), calls
+    assert "add-apt-repository -y ppa:deadsnakes/ppa" in calls, calls
+    # the environment was built with the installed Python; the final check then finds no NumPy
+    assert (root / "venv" / "bin" / "python").exists(), done.stderr[-2000:]
+    assert done.returncode != 0 and "numpy" in done.stderr, done.stderr[-2000:]
