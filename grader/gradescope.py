@@ -292,7 +292,30 @@ def grade_submission(root: Path, table=None) -> dict:
         if result.chapter is None and hint is not None and not result.questions:
             result = grade_notebook(path, questions=table, assignment=hint)
         graded.append(result)
-    return results_for(graded, table, prefix_names=len(graded) > 1)
+    counted, notes = _one_per_assignment(graded)
+    results = results_for(counted, table, prefix_names=len(counted) > 1)
+    results["output"] = "\n".join([results["output"], *notes]).strip()
+    return results
+
+
+def _one_per_assignment(graded: list) -> tuple[list, list[str]]:
+    """Each assignment counts once: of several notebooks of the same chapter (a copy, an older
+    version), the best scored one (the first among equals); the others are named in the output."""
+    best: dict[str, object] = {}
+    for result in graded:
+        if result.chapter and not result.error and (result.chapter not in best
+                                                    or result.score > best[result.chapter].score):
+            best[result.chapter] = result
+    counted, notes = [], []
+    for result in graded:
+        keep = best.get(result.chapter)
+        if keep is None or keep is result:
+            counted.append(result)
+        else:
+            notes.append(f"{Path(result.notebook).name} ({result.score:g} / {result.max_score:g}) is not counted: "
+                         f"{Path(keep.notebook).name} is of the same assignment, {result.chapter}, and scored "
+                         f"{'more' if keep.score > result.score else 'as much'}")
+    return counted, notes
 
 
 def run(root: Path | str | None = None) -> dict:

@@ -123,3 +123,14 @@ fi
     # the environment was built with the installed Python; the final check then finds no NumPy
     assert (root / "venv" / "bin" / "python").exists(), done.stderr[-2000:]
     assert done.returncode != 0 and "numpy" in done.stderr, done.stderr[-2000:]
+
+
+def test_two_notebooks_of_one_assignment_count_once(tmp_path):
+    solution = ROOT / "solutions" / "01_neurons_practice.ipynb"
+    untouched = ROOT / "exercises" / "01_neurons_practice.ipynb"
+    results = _run(tmp_path / "gs", {"a_01_neurons_practice.ipynb": untouched.read_bytes(),
+                                     "b_01_neurons_practice.ipynb": solution.read_bytes()})
+    full = sum(q.points for q in QUESTIONS["01_neurons"])
+    assert results["score"] == full
+    assert len([t for t in results["tests"] if t["visibility"] == "visible"]) == len(QUESTIONS["01_neurons"])
+    assert f"a_01_neurons_practice.ipynb (0 / {full:g}) is not counted" in results["output"]
