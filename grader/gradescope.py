@@ -34,6 +34,7 @@ never fails on a submission: whatever happens, results.json is written.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import os
 import re
@@ -44,6 +45,7 @@ import sys
 import time
 import tomllib
 import traceback
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -195,9 +197,6 @@ def _hidden_details(question, result) -> str:
         for k, case in hidden:
             line = f"hidden case {k + 1}: {question.function}{describe_inputs(case)}"
             if question.reference is not None:
-                import copy
-                import warnings
-
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     expected = question.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
