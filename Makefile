@@ -12,7 +12,7 @@ PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 # Reproducible notebook outputs (docs/architecture.md §5–6): fixed hash seed, one BLAS thread so float text is stable.
 TEST_ENV := PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_NUM_THREADS=1
 
-.PHONY: help lab test test-fast test-portability exercises execute bench mutants site upgrade normalize clean release
+.PHONY: help lab test test-fast test-portability exercises execute bench mutants site upgrade normalize clean release gradescope
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab (LAB_ARGS=--no-browser …)"
@@ -22,6 +22,7 @@ help:
 	@echo "make site       build the course as a static website in _build/site/html (offline)"
 	@echo "make exercises  regenerate exercises/ from solutions/ (and check()'s visible cases from the answer key)"
 	@echo "make release    the learner's edition in _build/release/: no solutions, answer key or hidden cases"
+	@echo "make gradescope the Gradescope autograder, _build/gradescope/autograder.zip (holds the answer key)"
 	@echo "make execute NB=chapters/01_neurons.ipynb   re-run a notebook in a fresh kernel and save it"
 	@echo "make normalize  store every notebook the way JupyterLab would (no unsaved-changes dot on open)"
 	@echo "make upgrade    move constraints.txt to the newest releases and re-execute every notebook"
@@ -64,6 +65,12 @@ exercises: $(STAMP)
 
 release: $(STAMP)
 	$(PY) -m grader.release _build/release
+
+# One autograder for the whole course (docs/instructors.md, "Grading on Gradescope"): the grader, the
+# answer key, the course secret if set, and wheels of the dependencies pinned by constraints.txt.
+# GRADESCOPE_PYTHON_VERSION=3.12 builds for another CPython (default 3.11, see grader/gradescope.py).
+gradescope: $(STAMP)
+	$(PY) -m grader.gradescope build _build/gradescope $(if $(GRADESCOPE_PYTHON_VERSION),--python $(GRADESCOPE_PYTHON_VERSION))
 
 execute: $(STAMP)
 	$(TEST_ENV) $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.timeout=300 $(NB)
