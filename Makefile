@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# `make site` needs only the `site` extra (Sphinx, myst-nb, the theme, MathJax): its own small venv,
+# not the 689 MB of the full dev set.
+SITE_VENV  ?= .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed-stamp
 
 # Exact, tested versions of every dependency (see `make upgrade`). `make test CONSTRAINTS=` tests the
 # open ranges of pyproject.toml instead (CI's optional job does).
@@ -45,8 +49,15 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest -p no:nbval -o addopts="-p no:cacheprovider -rs" -m "not slow" tests
 
-site: $(STAMP)
-	$(PY) tools/build_site.py _build/site
+$(SITE_STAMP): pyproject.toml $(CONSTRAINTS)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.12 …")'
+	$(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SITE_VENV)/bin/python -m pip install --quiet $(PIP_CONSTRAINTS) -e ".[site]"
+	@touch $(SITE_STAMP)
+
+site: $(SITE_STAMP)
+	$(SITE_VENV)/bin/python tools/build_site.py _build/site
 	@echo "open _build/site/html/index.html"
 
 exercises: $(STAMP)
@@ -83,4 +94,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/conv_speed.py
 
 clean:
-	rm -rf $(VENV) build _build test-output *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(SITE_VENV) build _build test-output *.egg-info .pytest_cache .hypothesis
