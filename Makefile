@@ -3,8 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
-# `make site` needs only the `site` extra (Sphinx, myst-nb, the theme, MathJax): its own small venv,
-# not the 689 MB of the full dev set.
+# `make site` needs only the `site` extra (Sphinx, myst-nb, the theme, MathJax): its own small venv with
+# those alone (the build imports neither the course package nor NumPy), not the 689 MB of the dev set.
 SITE_VENV  ?= .venv-site
 SITE_STAMP := $(SITE_VENV)/.installed-stamp
 
@@ -53,7 +53,8 @@ $(SITE_STAMP): pyproject.toml $(CONSTRAINTS)
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.12 …")'
 	$(PYTHON) -m venv $(SITE_VENV)
 	$(SITE_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(SITE_VENV)/bin/python -m pip install --quiet $(PIP_CONSTRAINTS) -e ".[site]"
+	$(PYTHON) tools/pins.py extra site > $(SITE_VENV)/requirements.txt
+	$(SITE_VENV)/bin/python -m pip install --quiet $(PIP_CONSTRAINTS) -r $(SITE_VENV)/requirements.txt
 	@touch $(SITE_STAMP)
 
 site: $(SITE_STAMP)

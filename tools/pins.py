@@ -2,6 +2,9 @@
 
     python tools/pins.py freeze PYTHON   print a constraints file of what PYTHON's environment holds
     python tools/pins.py environment     print environment.yml pinned to the versions in constraints.txt
+    python tools/pins.py extra NAME      print the requirements of the extra NAME, one a line (`make site`
+                                         installs the `site` extra alone, without the package and its
+                                         runtime dependencies, which the website build does not import)
     python tools/pins.py check           exit 1 (and say what differs) when environment.yml and
                                          constraints.txt disagree
 
@@ -84,6 +87,9 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "freeze" and len(sys.argv) == 3:
         sys.stdout.write(freeze(sys.argv[2]))
+    elif command == "extra" and len(sys.argv) == 3:
+        project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+        print("\n".join(project["optional-dependencies"][sys.argv[2]]))
     elif command == "environment":
         sys.stdout.write(environment())
     elif command == "check":
