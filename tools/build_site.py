@@ -13,7 +13,7 @@ OUT/html/_sources/ for the ".ipynb" download button. Warnings are errors by defa
 (tests/test_site.py builds it this way).
 
 Figures are described in the notebooks themselves: a code cell's `metadata.mystnb.image.alt` is the
-alt text of the figure it draws (myst-nb reads it; tools/figure_alt.py lists and checks them).
+alt text of the figure it draws (myst-nb reads it; tests/test_site.py checks that every figure has one).
 """
 from __future__ import annotations
 
