@@ -43,7 +43,7 @@
     });
   };
 
-  /* Search result snippets: the article's text only (not the page's buttons and contents list), and a
+  /* Search result snippets: the article's prose only (not the page's buttons, contents list or code), and a
      formula as its TeX without the \( \) delimiters, or "(formula)" when it is more than a symbol. */
   const cleanSnippets = () => {
     if (typeof Search === "undefined" || Search.courseSnippets) return;
@@ -51,7 +51,7 @@
     Search.htmlToText = (htmlString, anchor) => {
       const doc = new DOMParser().parseFromString(htmlString, "text/html");
       const chrome = [".headerlink", "script", "style", ".bd-header-article", ".bd-sidebar-secondary",
-                      ".prev-next-area", ".bd-footer-article", ".course-run", "button", ".cell_output img"];
+                      ".prev-next-area", ".bd-footer-article", ".course-run", "button", ".cell_input", ".cell_output"];
       doc.querySelectorAll(chrome.join(",")).forEach((el) => el.remove());
       doc.querySelectorAll(".math").forEach((el) => {
         const tex = el.textContent.replace(/^\s*(\\\(|\\\[|\$\$?)|(\\\)|\\\]|\$\$?)\s*$/g, "").trim();
