@@ -36,10 +36,7 @@
      reachable from the keyboard (WCAG 2.1.1), so each one that overflows is focusable. */
   const focusableScrollers = () => {
     document.querySelectorAll("div.math, .bd-article table, div.cell_output pre, div.highlight pre").forEach((el) => {
-      if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) {
-        el.setAttribute("tabindex", "0");
-        if (el.matches("div.math") && !el.getAttribute("aria-label")) el.setAttribute("role", "group");
-      }
+      if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", "0");
     });
   };
 
@@ -68,6 +65,10 @@
   const ready = () => { forwardToggles(); nameButtons(); cleanSnippets(); };
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", ready);
   else ready();
-  window.addEventListener("load", () => setTimeout(focusableScrollers, 1500));
-  if (window.MathJax && MathJax.Hub) MathJax.Hub.Queue(focusableScrollers);
+  // after MathJax has typeset every formula (its queue runs in order), and again on a narrowed window
+  window.addEventListener("load", () => {
+    if (window.MathJax && MathJax.Hub) MathJax.Hub.Queue(focusableScrollers);
+    setTimeout(focusableScrollers, 1500);
+  });
+  window.addEventListener("resize", () => setTimeout(focusableScrollers, 300));
 })();
