@@ -173,9 +173,11 @@ def test_math_renders_no_raw_tex_in_prose(built_site, notebook):
 
 
 class Images(html.parser.HTMLParser):
+    """The attributes of every notebook figure (an image under _images/) of a page."""
+
     def __init__(self, text: str):
         super().__init__()
-        self.figures, self.depth = [], []
+        self.figures = []
         self.feed(text)
 
     def handle_starttag(self, tag, attrs):
