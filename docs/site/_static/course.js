@@ -67,8 +67,12 @@
   else ready();
   // after MathJax has typeset every formula (its queue runs in order), and again on a narrowed window
   window.addEventListener("load", () => {
-    if (window.MathJax && MathJax.Hub) MathJax.Hub.Queue(focusableScrollers);
+    if (window.MathJax && MathJax.Hub) {
+      MathJax.Hub.Register.StartupHook("End", () => MathJax.Hub.Queue(focusableScrollers));
+      MathJax.Hub.Queue(focusableScrollers);
+    }
     setTimeout(focusableScrollers, 1500);
+    setTimeout(focusableScrollers, 6000);
   });
   window.addEventListener("resize", () => setTimeout(focusableScrollers, 300));
 })();
