@@ -3,6 +3,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
+# `make site` needs only the `site` extra (Sphinx, myst-nb, the theme, MathJax): its own small venv with
+# those alone (the build imports neither the course package nor NumPy), not the 689 MB of the dev set.
+SITE_VENV  ?= .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed-stamp
 
 # Exact, tested versions of every dependency (see `make upgrade`). `make test CONSTRAINTS=` tests the
 # open ranges of pyproject.toml instead (CI's optional job does).
@@ -55,8 +59,16 @@ test-fast: $(STAMP)
 test-portability: $(STAMP)
 	$(TEST_ENV) $(PY) tools/cpu_portability.py $(if $(PYTEST_ARGS),-- $(PYTEST_ARGS))
 
-site: $(STAMP)
-	$(PY) tools/build_site.py _build/site
+$(SITE_STAMP): pyproject.toml $(CONSTRAINTS)
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; run: make PYTHON=python3.12 …")'
+	$(PYTHON) -m venv $(SITE_VENV)
+	$(SITE_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PYTHON) tools/pins.py extra site > $(SITE_VENV)/requirements.txt
+	$(SITE_VENV)/bin/python -m pip install --quiet $(PIP_CONSTRAINTS) -r $(SITE_VENV)/requirements.txt
+	@touch $(SITE_STAMP)
+
+site: $(SITE_STAMP)
+	$(SITE_VENV)/bin/python tools/build_site.py _build/site
 	@echo "open _build/site/html/index.html"
 
 exercises: $(STAMP)
@@ -110,4 +122,4 @@ mutants: $(STAMP)
 	$(TEST_ENV) nice -n 5 $(PY) tools/mutants.py $(MODULES)
 
 clean:
-	rm -rf $(VENV) build _build test-output *.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) $(SITE_VENV) build _build test-output *.egg-info .pytest_cache .hypothesis

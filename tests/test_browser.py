@@ -449,3 +449,123 @@ def test_practice_link_opens_the_exercise_in_a_tab_of_its_own_name(lab_page):
     finally:
         page.wait_for_function(f"() => !!{CURRENT}")
         close_and_shutdown(page)                      # the chapter
+
+
+# ------------------------------------------------------------------------ website: phone, axe, search
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    """The built website served over http on localhost (search fetches pages, which file:// forbids)."""
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1",
+                               "--directory", str(built_site)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        end = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(url, timeout=2).close()
+                break
+            except OSError:
+                if time.monotonic() > end or server.poll() is not None:
+                    pytest.fail("the website could not be served on localhost")
+                time.sleep(0.2)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+# MathJax 2 first shows a fast preview, then typesets each formula (class MathJax_Processing meanwhile):
+# done when every formula holds typeset output of some width.
+MATH_DONE = ("() => !document.querySelector('.MathJax_Processing') && document.querySelectorAll('article .MathJax, "
+             "article .MathJax_Display').length > 0 && !document.querySelector('article .math.notranslate:not(:has("
+             ".MathJax, .MathJax_Display))') && [...document.querySelectorAll('article div.math')].every(d => "
+             "[...d.querySelectorAll('.MathJax span')].some(s => s.getBoundingClientRect().width > 0))")
+# A display formula is clipped when part of it lies left of its box (no scrolling reaches there), or right
+# of it while the box does not scroll that far.
+CLIPPED_FORMULAS = """() => [...document.querySelectorAll('article div.math')].filter(d => {
+    const box = d.getBoundingClientRect(), style = getComputedStyle(d);
+    const parts = [...d.querySelectorAll('.MathJax span')].map(s => s.getBoundingClientRect()).filter(r => r.width > 0);
+    if (!parts.length) return true;
+    const left = Math.min(...parts.map(r => r.left)), right = Math.max(...parts.map(r => r.right));
+    const scrolls = ['auto', 'scroll'].includes(style.overflowX) && d.scrollWidth >= right - box.left - 1;
+    return left < box.left - 1 || (right > box.right + 1 && !scrolls);
+}).map(d => d.textContent.trim().slice(0, 50))"""
+
+
+def test_site_on_a_phone(browser, site_url):
+    """390 px wide: the ☰ menu and the contents button open their panels, and no display formula is cut off
+    (wide ones scroll sideways)."""
+    page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        page.goto(f"{site_url}/chapters/05_backpropagation.html")
+        page.wait_for_function(MATH_DONE, timeout=120_000)
+        time.sleep(1)
+        clipped = page.evaluate(CLIPPED_FORMULAS)
+        total = page.evaluate("() => document.querySelectorAll('article div.math').length")
+        assert total and not clipped, f"{len(clipped)} of {total} display formulas are cut off at 390 px: {clipped[:3]}"
+        page.locator("#bp1-the-error-of-the-output-layer").scroll_into_view_if_needed()
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(OUTPUT / "site_phone_05_bp1.png"))
+        visible = page.locator(".primary-toggle:visible").first
+        visible.click()
+        page.wait_for_selector("#pst-primary-sidebar-modal[open]", timeout=10_000)
+        links = page.locator("#pst-primary-sidebar-modal[open] a.reference.internal:visible")
+        chapters = len([p for p in ROOT.glob("chapters/[0-9][0-9]_*.ipynb") if not p.name.startswith("00_")])
+        assert links.count() >= chapters, f"the menu shows {links.count()} links, fewer than the {chapters} chapters"
+        page.screenshot(path=str(OUTPUT / "site_phone_menu.png"))
+        page.keyboard.press("Escape")
+        page.wait_for_selector("#pst-primary-sidebar-modal[open]", state="detached", timeout=10_000)
+        page.locator(".secondary-toggle:visible").first.click()
+        page.wait_for_selector("#pst-secondary-sidebar-modal[open]", timeout=10_000)
+        assert page.locator("#pst-secondary-sidebar-modal[open] a[href^='#']").count() > 3, "the contents panel is empty"
+    finally:
+        page.close()
+
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "rules": {"label-content-name-mismatch": {"enabled": True}}}
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_site_has_no_serious_accessibility_violation(browser, site_url, width):
+    """axe-core (bundled by axe-playwright-python) on the index, a chapter and a practice page, with the
+    page scrolled so that "Back to top" shows: no serious or critical WCAG 2.1 A/AA violation."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.skip("axe-playwright-python is not installed: `pip install -e '.[dev]'` (make test does)")
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    found = []
+    try:
+        for name in ("index.html", "chapters/05_backpropagation.html", "exercises/05_backpropagation_practice.html"):
+            page.goto(f"{site_url}/{name}")
+            if name != "index.html":
+                page.wait_for_function(MATH_DONE, timeout=120_000)
+            page.mouse.wheel(0, 3000)
+            time.sleep(0.3)
+            page.mouse.wheel(0, -400)
+            time.sleep(1.0)
+            for v in Axe().run(page, options=AXE_OPTIONS).response["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    targets = [" ".join(map(str, n["target"])) for n in v["nodes"][:3]]
+                    found.append(f"{name}: {v['id']} ({v['impact']}, {len(v['nodes'])} nodes) {v['help']}: {targets}")
+    finally:
+        page.close()
+    assert not found, f"axe at {width} px:\n  " + "\n  ".join(found)
+
+
+def test_site_search_snippets_are_clean(browser, site_url):
+    """Search results show the article's own text around the word, without the page's buttons or raw TeX."""
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    try:
+        page.goto(f"{site_url}/search.html?q=softmax")
+        page.wait_for_selector("#search-results li p.context", timeout=60_000)
+        time.sleep(1)
+        snippets = page.locator("#search-results li p.context").all_inner_texts()
+        assert snippets, "no search results for 'softmax'"
+        bad = [s[:80] for s in snippets if re.search(r"\\[(\[)\]]|\\[A-Za-z]{2,}|Download|Repository|Binder|Contents", s)]
+        assert not bad, f"search snippets with raw TeX or the theme's button text: {bad[:3]}"
+    finally:
+        page.close()

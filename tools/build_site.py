@@ -4,10 +4,16 @@
 
 OUT/src is a staging folder: docs/site/ (Sphinx configuration and styles), an index page made from
 the README's introduction and course map, and copies of chapters/ and exercises/ with live widget
-views dropped (a static page has no kernel; every explorer has a static figure next to it). Sphinx
-with myst-nb and sphinx-book-theme then writes OUT/html; MathJax is copied in from the
-jupyter-server-mathjax package so formulas render without a network. Warnings are errors by
-default (tests/test_site.py builds it this way).
+views dropped (a static page has no kernel; every explorer has a static figure next to it) and a
+"run this notebook" box put after the title (how to open it locally, on Binder or on Colab, the
+install line Colab needs first, and on practice pages how to check answers). Sphinx with myst-nb
+and sphinx-book-theme then writes OUT/html; MathJax is copied in from the jupyter-server-mathjax
+package so formulas render without a network, and the repository's own notebooks are put in
+OUT/html/_sources/ for the ".ipynb" download button. Warnings are errors by default
+(tests/test_site.py builds it this way).
+
+Figures are described in the notebooks themselves: a code cell's `metadata.mystnb.image.alt` is the
+alt text of the figure it draws (myst-nb reads it; tests/test_site.py checks that every figure has one).
 """
 from __future__ import annotations
 
@@ -42,10 +48,50 @@ def index_page(chapters: list[str], exercises: list[str]) -> str:
             + toc("Chapters", chapters) + "\n" + toc("Practice", exercises))
 
 
+def site_settings() -> dict:
+    """REPOSITORY_URL, REPOSITORY_BRANCH and COLAB_INSTALL as docs/site/conf.py sets them (set once, there)."""
+    namespace: dict = {"__file__": str(ROOT / "docs" / "site" / "conf.py")}
+    exec((ROOT / "docs" / "site" / "conf.py").read_text(encoding="utf-8"), namespace)
+    return {k: namespace[k] for k in ("REPOSITORY_URL", "REPOSITORY_BRANCH", "COLAB_INSTALL")}
+
+
+def run_box(notebook: pathlib.Path) -> str:
+    """The "run this notebook" box (a MyST admonition) for a chapter or practice page."""
+    settings, path = site_settings(), f"{notebook.parent.name}/{notebook.name}"
+    practice = notebook.parent.name == "exercises"
+    binder = (f"https://mybinder.org/v2/gh/{settings['REPOSITORY_URL'].split('github.com/')[-1]}/"
+              f"{settings['REPOSITORY_BRANCH']}?urlpath=lab/tree/{path}")
+    colab = (f"https://colab.research.google.com/github/{settings['REPOSITORY_URL'].split('github.com/')[-1]}/"
+             f"blob/{settings['REPOSITORY_BRANCH']}/{path}")
+    lines = [
+        f"```{{admonition}} Run this {'practice notebook' if practice else 'chapter'}",
+        ":class: tip course-run",
+        "",
+        f"- **On your computer:** clone the [course repository]({settings['REPOSITORY_URL']}) and run "
+        f"`make lab`; then open `{path}` in JupyterLab.",
+        f"- **On [Binder]({binder}):** the whole course in JupyterLab in your browser, nothing to install "
+        "(the first start takes a few minutes).",
+        f"- **On [Colab]({colab}):** the notebook installs nothing itself, so first add a code cell at the top "
+        f"with `{settings['COLAB_INSTALL']}` and run it; then run the notebook.",
+    ]
+    if practice:
+        lines.append("- **Check your answers:** run the notebook from the top; after each answer, its cell "
+                     "`check(\"qN\")` runs the visible test cases and says what is expected where an answer is "
+                     "off. It is a quick check, not a grade: your instructor grades with "
+                     "`python -m companion.grade`.")
+    else:
+        lines.append("- The ⬇ button above downloads this notebook; the 🚀 button opens it on Binder or Colab.")
+    return "\n".join(lines + ["```", ""])
+
+
 def static_copy(src: pathlib.Path, dst: pathlib.Path) -> None:
-    """Copy a notebook without live widget views or saved widget state (they need a kernel)."""
+    """Copy a notebook without live widget views or saved widget state (they need a kernel), with the
+    "run this notebook" box after its title cell."""
     nb = json.loads(src.read_text(encoding="utf-8"))
     nb.get("metadata", {}).pop("widgets", None)
+    first_markdown = next((i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "markdown"), -1)
+    nb["cells"].insert(first_markdown + 1, {"cell_type": "markdown", "id": "course-run-box", "metadata": {},
+                                            "source": run_box(src)})
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"] = [o for o in cell.get("outputs", []) if WIDGET_VIEW not in o.get("data", {})]
@@ -72,6 +118,14 @@ def copy_mathjax(html: pathlib.Path) -> None:
                     dirs_exist_ok=True)
 
 
+def copy_notebooks(html: pathlib.Path) -> None:
+    """The ".ipynb" download button links to _sources/<page>.ipynb: put the repository's notebook there
+    (as a learner would get it from the repository), not the staged copy."""
+    for folder in ("chapters", "exercises"):
+        for target in (html / "_sources" / folder).glob("*.ipynb"):
+            shutil.copyfile(ROOT / folder / target.name, target)
+
+
 def build(out: pathlib.Path, warnings_as_errors: bool = True) -> pathlib.Path:
     """Stage and build the site under `out`; returns the folder holding index.html."""
     src, html = out / "src", out / "html"
@@ -81,6 +135,7 @@ def build(out: pathlib.Path, warnings_as_errors: bool = True) -> pathlib.Path:
         command[3:3] = ["-W", "--keep-going"]
     subprocess.run(command, check=True)
     copy_mathjax(html)
+    copy_notebooks(html)
     return html
 
 
