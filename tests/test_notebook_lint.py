@@ -93,7 +93,19 @@ def cell_problems(i, cell):
                      f"between runs; add the cell tag '{IGNORE_TAG}'")
     for out in cell.get("outputs", []):
         found += output_problems(where, out, tags)
+    if any("image/png" in o.get("data", {}) for o in cell.get("outputs", [])):
+        alt = cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt", "")
+        if not is_a_sentence(alt):
+            found.append(f"{where}: draws a figure without alt text; give the cell metadata "
+                         "{'mystnb': {'image': {'alt': '…'}}}: a sentence of 12 words or more on what the "
+                         "figure shows and what to notice (the website's img alt, WCAG 1.1.1)")
     return found
+
+
+def is_a_sentence(alt: str) -> bool:
+    """The website's rule for alt text (tests/test_site.py): a real sentence, not a file name."""
+    return (len(alt.split()) >= 12 and alt[:1].isupper() and alt.rstrip().endswith((".", ")"))
+            and not re.search(r"\.(png|jpe?g|svg)\b|_images/", alt))
 
 
 def output_problems(where, out, tags):
@@ -136,14 +148,16 @@ def test_the_lint_catches_what_it_should(tmp_path):
     cell = {"cell_type": "code", "execution_count": 1, "metadata": {}, "source": "plt.plot(x);\nw = widgets.IntSlider()",
             "outputs": [{"output_type": "stream", "name": "stderr", "text": "RuntimeWarning: overflow"},
                         {"output_type": "execute_result", "execution_count": 1, "metadata": {},
-                         "data": {"text/plain": "<Line2D at 0x7f00deadbeef> /work/x"}}]}
+                         "data": {"text/plain": "<Line2D at 0x7f00deadbeef> /work/x"}},
+                        {"output_type": "display_data", "metadata": {}, "data": {"image/png": "iVBOR"}}]}
     nb = {"cells": [cell, dict(cell, execution_count=3)], "metadata": {"kernelspec": {"name": "py"}},
           "nbformat": 4, "nbformat_minor": 5}
     path = tmp_path / "bad.ipynb"
     path.write_text(json.dumps(nb))
     text = "\n".join(problems_of(path))
     for expected in ("kernel name", "%matplotlib inline", "unsaved-changes dot", "not run top to bottom",
-                     "ends with ';'", "nbval-ignore-output", "stderr", "memory address", "path of the machine"):
+                     "ends with ';'", "nbval-ignore-output", "stderr", "memory address", "path of the machine",
+                     "without alt text"):
         assert expected in text
 
 
