@@ -68,6 +68,50 @@ def test_mistake_bound_without_the_bias_folded_in_is_rejected():
     assert _verdict(q, wrong, case) is not None
 
 
+def _perceptron_mistakes_from(X, y, w0, b0, eta):
+    w, b, mistakes = np.array(w0, dtype=float), float(b0), 0
+    for _ in range(10_000):
+        before = mistakes
+        for x, t in zip(X, y):
+            error = t - int(w @ x + b > 0)
+            mistakes += abs(error)
+            w, b = w + eta * error * x, b + eta * error
+        if mistakes == before:
+            return mistakes
+    raise AssertionError("the perceptron did not converge")
+
+
+def test_mistake_bound_from_a_start_is_never_exceeded_and_reduces_to_q6_from_zero():
+    q, q6 = _question(ch01, "q7"), _question(ch01, "q6")
+    for case in q.cases():
+        X, y, w, b, w0, b0, eta = case.args
+        assert _perceptron_mistakes_from(X, y, w0, b0, eta) <= q.reference(*case.args) + 1e-9
+        assert np.isclose(q.reference(X, y, w, b, np.zeros_like(w0), 0.0, eta), q6.reference(X, y, w, b))
+
+
+def _start_bound_parts(X, y, w, b, w0, b0):
+    X_aug = np.column_stack([X, np.ones(len(X))])
+    u = np.append(w, b) / np.linalg.norm(np.append(w, b))
+    v0 = np.append(w0, b0)
+    return u @ v0, v0 @ v0, np.min((2 * y - 1) * (X_aug @ u)), np.max(np.linalg.norm(X_aug, axis=1))
+
+
+def test_mistake_bound_from_a_start_rejects_q6s_bound_a_forgotten_rate_and_the_smaller_root():
+    q = _question(ch01, "q7")
+    for case in q.cases()[:2]:
+        X, y, w, b, w0, b0, eta = case.args
+        a, c, gamma, R = _start_bound_parts(X, y, w, b, w0, b0)
+        ignores_start = (R / gamma) ** 2
+        def root(a, c, sign):
+            p = R**2 - 2 * a * gamma
+            return (p + sign * np.sqrt(p**2 - 4 * gamma**2 * (a**2 - c))) / (2 * gamma**2)
+        forgets_eta = root(a, c, +1)                      # as if eta were 1
+        smaller_root = root(a / eta, c / eta**2, -1)
+        for wrong in (ignores_start, smaller_root) + ((forgets_eta,) if eta != 1 else ()):
+            assert _verdict(q, wrong, case) is not None
+        assert _verdict(q, root(a / eta, c / eta**2, +1), case) is None
+
+
 # ---------------------------------------------------------------- practice 2
 def test_collapsed_layer_reproduces_the_linear_network_on_fresh_inputs():
     q = _question(ch02, "q5")
