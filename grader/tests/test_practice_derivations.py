@@ -242,3 +242,31 @@ def test_choose_width_rejects_a_width_chosen_by_training_accuracy():
     assert by_training != best_val
     assert _verdict(q, (by_training, val_acc), case) is not None
     assert _verdict(q, (best_val, val_acc), case) is None
+
+
+def test_preconditioned_bound_separates_convergence_from_divergence():
+    q = _question(ch04, "q8")
+    rng = np.random.default_rng(2)
+    for case in q.cases():
+        H, P = case.args
+        eta_max = q.reference(H, P)
+        theta0 = rng.normal(size=len(H))
+        for factor, converges in ((0.98, True), (1.02, False)):
+            theta = theta0.copy()
+            for _ in range(4000):
+                theta = theta - factor * eta_max * (P @ (H @ theta))
+            assert (np.linalg.norm(theta) < 1e-3 * np.linalg.norm(theta0)) == converges
+
+
+def test_preconditioned_bound_rejects_q7s_bound_a_product_bound_and_eigvalsh_of_pH():
+    q = _question(ch04, "q8")
+    for case in q.cases()[:2]:
+        H, P = case.args
+        lam_H, lam_P = np.linalg.eigvalsh(H), np.linalg.eigvalsh(P)
+        wrongs = [2 / lam_H.max(),                                   # the preconditioner ignored
+                  2 / (lam_H.max() * lam_P.max())]                   # safe, but not the largest stable rate
+        if not np.allclose(P @ H, (P @ H).T):
+            wrongs.append(2 / np.linalg.eigvalsh(P @ H).max())        # eigvalsh reads half of a non-symmetric matrix
+        for wrong in wrongs:
+            assert _verdict(q, wrong, case) is not None
+        assert _verdict(q, 2 / np.linalg.eigvals(P @ H).real.max(), case) is None
