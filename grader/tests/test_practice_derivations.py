@@ -150,6 +150,37 @@ def test_sigmoid_ce_delta_rejects_the_quadratic_error_and_the_raw_chain_rule():
     assert _verdict(q, raw, saturated) is not None
 
 
+def test_poisson_cost_has_gradient_a_minus_y_and_is_the_poisson_nll_up_to_a_constant():
+    from math import lgamma
+    q = _question(ch03, "q8")
+    for case in q.cases():
+        a, y = case.args
+        z = np.log(a)
+        h = 1e-6
+        for idx in np.ndindex(z.shape):
+            up, down = z.copy(), z.copy()
+            up[idx] += h
+            down[idx] -= h
+            fd = (q.reference(np.exp(up), y) - q.reference(np.exp(down), y)) / (2 * h)
+            assert abs(fd - (a[idx] - y[idx]) / len(a)) < 1e-6 * (1 + abs(fd))
+        log_fact = np.vectorize(lgamma)(y + 1)
+        gaps = [np.sum(s * a - y * np.log(s * a) + log_fact) / len(a) - q.reference(s * a, y) for s in (0.5, 1, 3)]
+        assert np.ptp(gaps) < 1e-8
+        assert q.reference(y + (y == 0), y + (y == 0)) == 0 or np.isclose(q.reference(y + (y == 0), y + (y == 0)), 0)
+
+
+def test_poisson_cost_rejects_the_missing_constant_the_quadratic_cost_and_nan_at_zero_counts():
+    q = _question(ch03, "q8")
+    case = q.cases()[1]                                   # has a zero count
+    a, y = case.args
+    with np.errstate(all="ignore"):
+        wrongs = [np.sum(a - y * np.log(a)) / len(a),                     # constant of integration forgotten
+                  np.sum(0.5 * (a - y) ** 2) / len(a),                     # the quadratic cost
+                  np.sum(a - y + y * np.log(y / a)) / len(a)]              # 0 ln 0 left as nan
+    for wrong in wrongs:
+        assert _verdict(q, wrong, case) is not None
+
+
 # ---------------------------------------------------------------- practice 4
 def test_largest_stable_eta_separates_convergence_from_divergence():
     q = _question(ch04, "q7")
