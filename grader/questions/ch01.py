@@ -289,3 +289,59 @@ QUESTIONS += [
         partial_credit=True,
     ),
 ]
+
+
+# ---------------------------------------------------------------- q7 mistake_bound_from_start
+def _mistake_bound_from_start_ref(X, y, w, b, w0, b0, eta):
+    """Largest M with (u·w̃0 + Mηγ)² ≤ |w̃0|² + Mη²R² (the two halves of Novikoff's proof from w̃0 ≠ 0)."""
+    X_aug = np.column_stack([np.asarray(X, dtype=np.float64), np.ones(len(X))])
+    u = np.append(np.asarray(w, dtype=np.float64), float(b))
+    u = u / np.linalg.norm(u)
+    v0 = np.append(np.asarray(w0, dtype=np.float64), float(b0))
+    gamma = np.min((2.0 * np.asarray(y) - 1.0) * (X_aug @ u))
+    R = np.max(np.linalg.norm(X_aug, axis=1))
+    a, c = float(u @ v0) / eta, float(v0 @ v0) / eta**2
+    # γ²M² − (R² − 2aγ)M + (a² − c) ≤ 0: M is at most the larger root
+    p = R**2 - 2.0 * a * gamma
+    return np.float64((p + np.sqrt(p**2 - 4.0 * gamma**2 * (a**2 - c))) / (2.0 * gamma**2))
+
+
+def _mistake_bound_from_start_cases() -> list[Case]:
+    cases = [
+        # AND from a start that already points the right way, and from one that points the wrong way
+        Case((_GATE_X, np.array([0, 0, 0, 1]), np.array([1.0, 1.0]), -1.5, np.array([0.5, 0.5]), -0.5, 1.0)),
+        Case((_GATE_X, np.array([0, 0, 0, 1]), np.array([1.0, 1.0]), -1.5, np.array([-1.0, -1.0]), 1.0, 0.5)),
+        Case((_GATE_X, np.array([0, 0, 0, 1]), np.array([1.0, 1.0]), -1.5, np.zeros(2), 0.0, 1.0)),  # zero start
+    ]
+    for seed, n, d, hidden in ((110, 30, 2, False), (111, 50, 3, True), (112, 80, 4, True)):
+        rng = np.random.default_rng(seed)
+        w = rng.normal(size=d)
+        b = float(rng.normal(scale=0.2))
+        X = rng.uniform(-1, 1, size=(4 * n, d))
+        z = X @ w + b
+        keep = np.abs(z) > 0.3 * np.linalg.norm(w)
+        X, z = X[keep][:n], z[keep][:n]
+        cases.append(Case((X, (z > 0).astype(np.int64), w, b, rng.normal(size=d), float(rng.normal()),
+                           float(rng.choice([0.1, 1.0, 3.0]))), hidden=hidden))
+    cases.append(Case((_GATE_X, np.array([1, 1, 1, 0]), np.array([-1.0, -1.0]), 1.5,
+                       np.array([2.0, 2.0]), -1.0, 0.25), hidden=True))   # NAND from an OR-like start
+    return cases
+
+
+QUESTIONS += [
+    Question(
+        id="q7",
+        title="The mistake bound from a nonzero start, derived",
+        function="mistake_bound_from_start",
+        points=5,
+        cases=_mistake_bound_from_start_cases,
+        reference=_mistake_bound_from_start_ref,
+        output="scalar",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="redo Q6's two inequalities starting from the given weights instead of zero; the learning "
+             "rate no longer cancels, and combining them gives a quadratic inequality in M whose larger "
+             "root is the bound",
+        partial_credit=True,
+    ),
+]

@@ -134,7 +134,7 @@ QUESTIONS: list[Question] = [
         id="q2",
         title="A numerically stable softmax",
         function="softmax",
-        points=3,
+        points=2,
         cases=_softmax_cases,
         reference=_softmax_ref,
         forbidden=("companion.activations.softmax",),
@@ -264,7 +264,7 @@ QUESTIONS += [
         id="q7",
         title="Sigmoid + cross-entropy: sigma' cancels",
         function="sigmoid_ce_delta",
-        points=4,
+        points=3,
         cases=_sigmoid_ce_delta_cases,
         reference=_sigmoid_ce_delta_ref,
         judge=_sigmoid_ce_delta_judge,
@@ -272,6 +272,46 @@ QUESTIONS += [
         forbidden=("companion.losses.cross_entropy_grad",),
         hint="multiply dC/da by da/dz on paper first and simplify before writing code: a saturated "
              "neuron must not make you divide by zero; remember the cost is a batch mean",
+        partial_credit=True,
+    ),
+]
+
+
+# ---------------------------------------------------------------- q8 poisson_cost
+def _poisson_cost_ref(a, y):
+    """The cost whose derivative through a = e^z is a - y, zero at a = y: mean over rows of sum_j a - y + y ln(y/a)."""
+    a = np.asarray(a, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    safe_y = np.where(y > 0, y, 1.0)
+    log_term = np.where(y > 0, y * np.log(safe_y / a), 0.0)          # y ln(y/a), with 0 ln 0 = 0
+    return np.float64(np.sum(a - y + log_term) / a.shape[0])
+
+
+def _poisson_cost_cases() -> list[Case]:
+    rng = case_rng(308)
+    return [
+        Case((np.array([[1.0, 2.0, 0.5]]), np.array([[1.0, 2.0, 0.5]]))),        # a = y: cost 0
+        Case((np.array([[2.0, 0.5], [3.0, 1.0]]), np.array([[1.0, 0.0], [4.0, 2.0]]))),
+        Case((np.exp(rng.normal(size=(5, 3))), rng.poisson(2.0, size=(5, 3)).astype(np.float64)), hidden=True),
+        Case((np.exp(2 * rng.normal(size=(8, 4))), rng.poisson(0.7, size=(8, 4)).astype(np.float64)), hidden=True),
+        Case((np.array([[1e-3, 50.0, 7.0]]), np.array([[0.0, 0.0, 30.0]])), hidden=True),
+    ]
+
+
+QUESTIONS += [
+    Question(
+        id="q8",
+        title="The cost that cancels the exponential output's derivative, derived",
+        function="poisson_cost",
+        points=5,
+        cases=_poisson_cost_cases,
+        reference=_poisson_cost_ref,
+        output="scalar",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="write the derivative you want with respect to z, divide by da/dz to get dc/da, and "
+             "integrate in a; the constant of integration may depend on y and is fixed by the cost "
+             "being 0 where a = y; decide what a target of 0 contributes",
         partial_credit=True,
     ),
 ]

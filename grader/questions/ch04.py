@@ -143,7 +143,7 @@ QUESTIONS: list[Question] = [
         id="q2",
         title="Gradient descent on a quadratic bowl",
         function="gradient_descent",
-        points=3,
+        points=2,
         cases=_gradient_descent_cases,
         reference=_gradient_descent_ref,
         rtol=1e-9,
@@ -252,7 +252,7 @@ QUESTIONS += [
         id="q7",
         title="The largest stable learning rate, from the Hessian",
         function="largest_stable_eta",
-        points=4,
+        points=3,
         cases=_largest_stable_eta_cases,
         reference=_largest_stable_eta_ref,
         output="scalar",
@@ -260,6 +260,49 @@ QUESTIONS += [
         atol=1e-12,
         hint="use the per-direction factor of the previous question: for which eta does every "
              "direction shrink, and which eigenvalue limits eta first?",
+        partial_credit=True,
+    ),
+]
+
+
+# ---------------------------------------------------------------- q8 largest_stable_eta_preconditioned
+# theta <- theta - eta P grad C multiplies the error by I - eta P H; with P = L L^T and f = L^{-1} e the
+# step is f <- (I - eta L^T H L) f, a symmetric matrix with the eigenvalues of P H.
+def _largest_stable_eta_preconditioned_ref(H, P):
+    L = np.linalg.cholesky(np.asarray(P, dtype=np.float64))
+    M = L.T @ np.asarray(H, dtype=np.float64) @ L
+    return np.float64(2.0 / np.max(np.linalg.eigvalsh((M + M.T) / 2)))
+
+
+def _largest_stable_eta_preconditioned_cases() -> list[Case]:
+    rng = case_rng(408)
+    H_tilted = np.array([[4.0 / 3.0, 1.0], [1.0, 1.0]])          # a line fit on inputs uniform in [0, 2]
+    H3 = _spd(rng, 3, 30.0)
+    H5 = _spd(rng, 5, 200.0)
+    return [
+        Case((np.diag([2.0, 20.0]), np.diag([0.5, 0.05]))),          # P = H^{-1}: every direction alike
+        Case((H_tilted, np.diag(1.0 / np.diag(H_tilted)))),          # the diagonal (Jacobi) preconditioner
+        Case((H_tilted, np.eye(2)), hidden=True),                    # P = I: Q7's bound
+        Case((H3, _spd(rng, 3, 5.0)), hidden=True),
+        Case((H5, np.diag(1.0 / np.diag(H5))), hidden=True),
+        Case((H5, _spd(rng, 5, 20.0)), hidden=True),
+    ]
+
+
+QUESTIONS += [
+    Question(
+        id="q8",
+        title="The largest stable learning rate with a preconditioner, derived",
+        function="largest_stable_eta_preconditioned",
+        points=5,
+        cases=_largest_stable_eta_preconditioned_cases,
+        reference=_largest_stable_eta_preconditioned_ref,
+        output="scalar",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="the matrix that multiplies the error is no longer symmetric: change variables with a "
+             "square root of the preconditioner so that it becomes symmetric again, then reuse Q7; "
+             "the eigenvalues do not change under that change of variables",
         partial_credit=True,
     ),
 ]

@@ -68,6 +68,50 @@ def test_mistake_bound_without_the_bias_folded_in_is_rejected():
     assert _verdict(q, wrong, case) is not None
 
 
+def _perceptron_mistakes_from(X, y, w0, b0, eta):
+    w, b, mistakes = np.array(w0, dtype=float), float(b0), 0
+    for _ in range(10_000):
+        before = mistakes
+        for x, t in zip(X, y):
+            error = t - int(w @ x + b > 0)
+            mistakes += abs(error)
+            w, b = w + eta * error * x, b + eta * error
+        if mistakes == before:
+            return mistakes
+    raise AssertionError("the perceptron did not converge")
+
+
+def test_mistake_bound_from_a_start_is_never_exceeded_and_reduces_to_q6_from_zero():
+    q, q6 = _question(ch01, "q7"), _question(ch01, "q6")
+    for case in q.cases():
+        X, y, w, b, w0, b0, eta = case.args
+        assert _perceptron_mistakes_from(X, y, w0, b0, eta) <= q.reference(*case.args) + 1e-9
+        assert np.isclose(q.reference(X, y, w, b, np.zeros_like(w0), 0.0, eta), q6.reference(X, y, w, b))
+
+
+def _start_bound_parts(X, y, w, b, w0, b0):
+    X_aug = np.column_stack([X, np.ones(len(X))])
+    u = np.append(w, b) / np.linalg.norm(np.append(w, b))
+    v0 = np.append(w0, b0)
+    return u @ v0, v0 @ v0, np.min((2 * y - 1) * (X_aug @ u)), np.max(np.linalg.norm(X_aug, axis=1))
+
+
+def test_mistake_bound_from_a_start_rejects_q6s_bound_a_forgotten_rate_and_the_smaller_root():
+    q = _question(ch01, "q7")
+    for case in q.cases()[:2]:
+        X, y, w, b, w0, b0, eta = case.args
+        a, c, gamma, R = _start_bound_parts(X, y, w, b, w0, b0)
+        ignores_start = (R / gamma) ** 2
+        def root(a, c, sign):
+            p = R**2 - 2 * a * gamma
+            return (p + sign * np.sqrt(p**2 - 4 * gamma**2 * (a**2 - c))) / (2 * gamma**2)
+        forgets_eta = root(a, c, +1)                      # as if eta were 1
+        smaller_root = root(a / eta, c / eta**2, -1)
+        for wrong in (ignores_start, smaller_root) + ((forgets_eta,) if eta != 1 else ()):
+            assert _verdict(q, wrong, case) is not None
+        assert _verdict(q, root(a / eta, c / eta**2, +1), case) is None
+
+
 # ---------------------------------------------------------------- practice 2
 def test_collapsed_layer_reproduces_the_linear_network_on_fresh_inputs():
     q = _question(ch02, "q5")
@@ -104,6 +148,37 @@ def test_sigmoid_ce_delta_rejects_the_quadratic_error_and_the_raw_chain_rule():
         a = 1 / (1 + np.exp(-z))
         raw = (a - y) / (a * (1 - a)) * a * (1 - a) / len(z)      # 0/0 where a is 0 or 1
     assert _verdict(q, raw, saturated) is not None
+
+
+def test_poisson_cost_has_gradient_a_minus_y_and_is_the_poisson_nll_up_to_a_constant():
+    from math import lgamma
+    q = _question(ch03, "q8")
+    for case in q.cases():
+        a, y = case.args
+        z = np.log(a)
+        h = 1e-6
+        for idx in np.ndindex(z.shape):
+            up, down = z.copy(), z.copy()
+            up[idx] += h
+            down[idx] -= h
+            fd = (q.reference(np.exp(up), y) - q.reference(np.exp(down), y)) / (2 * h)
+            assert abs(fd - (a[idx] - y[idx]) / len(a)) < 1e-6 * (1 + abs(fd))
+        log_fact = np.vectorize(lgamma)(y + 1)
+        gaps = [np.sum(s * a - y * np.log(s * a) + log_fact) / len(a) - q.reference(s * a, y) for s in (0.5, 1, 3)]
+        assert np.ptp(gaps) < 1e-8
+        assert q.reference(y + (y == 0), y + (y == 0)) == 0 or np.isclose(q.reference(y + (y == 0), y + (y == 0)), 0)
+
+
+def test_poisson_cost_rejects_the_missing_constant_the_quadratic_cost_and_nan_at_zero_counts():
+    q = _question(ch03, "q8")
+    case = q.cases()[1]                                   # has a zero count
+    a, y = case.args
+    with np.errstate(all="ignore"):
+        wrongs = [np.sum(a - y * np.log(a)) / len(a),                     # constant of integration forgotten
+                  np.sum(0.5 * (a - y) ** 2) / len(a),                     # the quadratic cost
+                  np.sum(a - y + y * np.log(y / a)) / len(a)]              # 0 ln 0 left as nan
+    for wrong in wrongs:
+        assert _verdict(q, wrong, case) is not None
 
 
 # ---------------------------------------------------------------- practice 4
@@ -198,3 +273,31 @@ def test_choose_width_rejects_a_width_chosen_by_training_accuracy():
     assert by_training != best_val
     assert _verdict(q, (by_training, val_acc), case) is not None
     assert _verdict(q, (best_val, val_acc), case) is None
+
+
+def test_preconditioned_bound_separates_convergence_from_divergence():
+    q = _question(ch04, "q8")
+    rng = np.random.default_rng(2)
+    for case in q.cases():
+        H, P = case.args
+        eta_max = q.reference(H, P)
+        theta0 = rng.normal(size=len(H))
+        for factor, converges in ((0.98, True), (1.02, False)):
+            theta = theta0.copy()
+            for _ in range(4000):
+                theta = theta - factor * eta_max * (P @ (H @ theta))
+            assert (np.linalg.norm(theta) < 1e-3 * np.linalg.norm(theta0)) == converges
+
+
+def test_preconditioned_bound_rejects_q7s_bound_a_product_bound_and_eigvalsh_of_pH():
+    q = _question(ch04, "q8")
+    for case in q.cases()[:2]:
+        H, P = case.args
+        lam_H, lam_P = np.linalg.eigvalsh(H), np.linalg.eigvalsh(P)
+        wrongs = [2 / lam_H.max(),                                   # the preconditioner ignored
+                  2 / (lam_H.max() * lam_P.max())]                   # safe, but not the largest stable rate
+        if not np.allclose(P @ H, (P @ H).T):
+            wrongs.append(2 / np.linalg.eigvalsh(P @ H).max())        # eigvalsh reads half of a non-symmetric matrix
+        for wrong in wrongs:
+            assert _verdict(q, wrong, case) is not None
+        assert _verdict(q, 2 / np.linalg.eigvals(P @ H).real.max(), case) is None
