@@ -236,7 +236,7 @@ def _expected(question: Question, cases: list[Case]) -> list:
         return [question.reference(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs)) for c in cases]
 
 
-def _result(question: Question, feedback: str, n_passed: int, n_cases: int, hinted: bool) -> QuestionResult:
+def _result(question: Question, feedback_text: str, n_passed: int, n_cases: int, hinted: bool) -> QuestionResult:
     passed = n_cases > 0 and n_passed == n_cases
     points = float(question.points)
     if passed:
@@ -245,9 +245,9 @@ def _result(question: Question, feedback: str, n_passed: int, n_cases: int, hint
         score = round(points * n_passed / n_cases, 2)
     else:
         score = 0.0
-    hint = question.hint if hinted and not passed else ""
+    hint = feedback.pick_hint(question, feedback_text) if hinted and not passed else ""
     return QuestionResult(question.id, question.title, question.function, score, points, passed,
-                          feedback[:MAX_FEEDBACK], hint, n_passed, n_cases)
+                          feedback_text[:MAX_FEEDBACK], hint, n_passed, n_cases)
 
 
 # ------------------------------------------------------------------ verdicts
@@ -301,9 +301,19 @@ def _case_verdicts(run: SandboxResult, question: Question, cases: list[Case], ex
     n_passed = len(cases) - len(problems)
     if problems and all(p == feedback.NOT_IMPLEMENTED for p in problems):
         return feedback.NOT_IMPLEMENTED, 0, False
+    if not problems and question.together is not None:
+        outputs = [decode(entry.get("value"), run.arrays) for entry in run.manifest["cases"]]
+        try:
+            ok, message = question.together(outputs, cases)
+        except Exception as exc:  # noqa: BLE001 - the outputs may be of any (wrong) kind
+            ok, message = False, f"the outputs could not be checked together ({type(exc).__name__}: {exc})"
+        if not ok:
+            problems, n_passed = [f"the cases together: {message}"], 0
     if problems:
         text = problems[0] if len(problems) == 1 and len(cases) == 1 else \
             f"{len(problems)} of {len(cases)} cases failed; first: {problems[0]}"
+        if problems[0].startswith("the cases together"):
+            text = problems[0]
         return "\n".join([text, *notes, *hints]), n_passed, True
     return "\n".join([f"all {len(cases)} cases passed", *notes, *hints]), n_passed, False
 

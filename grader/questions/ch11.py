@@ -211,8 +211,12 @@ QUESTIONS: list[Question] = [
         id="q7", title="RBM free energy", function="rbm_free_energy", points=1,
         cases=_free_energy_cases, reference=_free_energy_ref, rtol=1e-10, atol=1e-10,
         forbidden=("companion.classic.RBM", "companion.classic.rbm.RBM"),
-        hint="log(1 + e^z) overflows for large z if written as is; NumPy has a stable function "
-             "for log(e^a + e^b) (what are a and b here?); the result has one value per row of V",
+        hint="check the signs: both terms of the free energy enter with a minus, and each bias belongs "
+             "to its own layer (b to the visible units, c to the hidden ones); one value per row of V",
+        hints=(("nonfinite", "log(1 + e^z) overflows for large z if written as is; NumPy has a stable "
+                "function for log(e^a + e^b) (what are a and b here?)"),
+               ("shape", "one free energy per row of V: sum over the hidden units (and the visible "
+                "units for the b·v term), not over the examples")),
     ),
     Question(
         id="q8", title="RBM: one CD-1 gradient", function="rbm_cd1", points=3,
