@@ -143,7 +143,8 @@ def identify_student(path: Path, roots: list[Path], assignment: str | None, rost
     """Who submitted ``path``: ``--student-pattern``, else a roster id found among the folder names
     and the words of the file name, else the first folder under the class folder, else the file
     name without the assignment's name (and without ``_practice``, the practice notebooks' suffix:
-    ``alice_01_neurons_practice.ipynb`` and ``alice_01_neurons.ipynb`` are both alice's). ``known``,
+    ``alice_01_neurons_practice.ipynb`` and ``alice_01_neurons.ipynb`` are both alice's), else the
+    name of the folder holding a notebook named only by its assignment. ``known``,
     the id the gradebook holds for this notebook, comes before the folder and file names."""
     if pattern:
         match = re.search(pattern, str(path))
@@ -165,7 +166,10 @@ def identify_student(path: Path, roots: list[Path], assignment: str | None, rost
     if not assignment or assignment not in path.stem:
         return ""
     name = f"{assignment}_practice" if f"{assignment}_practice" in path.stem else assignment
-    return path.stem.replace(name, "").strip("_- .")
+    who = path.stem.replace(name, "").strip("_- .")
+    # A notebook named only by its assignment, given directly (one student's folder, or the file
+    # itself), belongs to the student whose folder holds it.
+    return who or path.resolve().parent.name
 
 
 def _submitted(path: Path, times: dict[str, datetime]) -> datetime:
