@@ -39,6 +39,8 @@ def format_table(result: NotebookResult, width: int = 100) -> str:
                      f"(before the penalty: {_num(result.raw_score)})")
     if result.error:
         lines.append(f"  ! {result.error}")
+    for warning in result.warnings:
+        lines.append(f"  warning: {warning}")
     for q in result.questions:
         mark = "passed" if q.passed else ("partial" if q.score > 0 else "FAILED")
         title = f"{q.id}  {q.title} — {q.function}()"
@@ -134,6 +136,8 @@ def write_student_report(result: NotebookResult, folder: str | Path) -> Path:
                      f"(before the penalty: {_num(result.raw_score)})")
     if result.error:
         lines.append(f"- problem: {result.error}")
+    for warning in result.warnings:
+        lines.append(f"- note: {warning}")
     lines += ["", "| question | points | verdict |", "|---|---|---|"]
     for q in result.questions:
         verdict = "passed" if q.passed else ("partly passed" if q.score > 0 else "not passed")

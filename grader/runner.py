@@ -66,12 +66,30 @@ def _open(path: Path, table: dict, assignment: str | None) -> tuple[NotebookResu
         result.questions = [_zero(q, f"not graded: {exc}") for q in table.get(result.chapter, [])]
         return result, None
     result.chapter = assignment or nbmod.chapter_of(nb, path, list(table))
+    warning = question_set_warning(nb, result.chapter, table)
+    if warning:
+        result.warnings.append(warning)
     if result.chapter is None:
         result.error = (f"no questions are defined for {path.name}: name it like one of "
                         f"{', '.join(sorted(table))}, set metadata.companion.chapter, or grade it "
                         f"with --assignment NN")
         return result, None
     return result, nb
+
+
+def question_set_warning(nb: dict, chapter: str | None, table) -> str:
+    """A warning when the submission was made from another version of the question set ('' otherwise)."""
+    from grader.questions import QUESTIONS, version
+
+    if not chapter or table is not QUESTIONS:
+        return ""
+    companion = (nb.get("metadata") or {}).get("companion") or {}
+    made_from = str(companion.get("question_set", "1")) if isinstance(companion, dict) else "1"
+    current = version(chapter)
+    if not current or made_from == current:
+        return ""
+    return (f"this notebook was made from version {made_from} of the {chapter} questions; it is graded with "
+            f"version {current} (see docs/question-changes.md for what changed)")
 
 
 def grade_notebook(path: str | Path, timeout: float | None = None,

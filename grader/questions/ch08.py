@@ -176,6 +176,9 @@ def _cooling_factor_cases() -> list[Case]:
     ]
 
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "2"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1",

@@ -156,6 +156,9 @@ def _units_judge(output, case: Case):
     return True, "the minimal number of neurons"
 
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "2"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1",

@@ -213,6 +213,9 @@ def _sgd_l2_ref(w0, g, eta, lam, t):
     return _sgd_l2_simulated(w0, g, eta, lam, t)
 
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "2"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1",

@@ -162,6 +162,9 @@ def _rbm_cases(seed: int, with_seed: bool) -> list[Case]:
     return cases
 
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "2"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1", title="RBF hidden-layer activations", function="rbf_activations", points=2,

@@ -13,6 +13,7 @@ property is about the gradebook, the student ids and the feedback files only. Af
 from __future__ import annotations
 
 import csv
+import io
 import hashlib
 import json
 from pathlib import Path
@@ -158,3 +159,34 @@ def test_property_run_count_is_reported(capsys):
     """Prints how many grading runs the property test made (read by the issue's closing note)."""
     with capsys.disabled():
         print(f"\ngradebook property test: {RUNS['count']} grading runs checked")
+
+
+def test_lms_exports_one_row_per_student(stub_grading, tmp_path):
+    from grader import lms
+    from grader.gradebook import Gradebook
+
+    root, book = tmp_path / "submissions", tmp_path / "grades.csv"
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,email,name\n" + "".join(f"{s},{s}@example.org,{s.title()}\n" for s in ROSTER),
+                      encoding="utf-8")
+    _layout(root, {(s, ASSIGNMENTS[0]): 0 for s in STUDENTS} | {("alice", ASSIGNMENTS[1]): 0})
+    assert cli.main([str(root), "--csv", str(book), "--roster", str(roster), "--jobs", "1"]) == 0
+    rows = {(r["student"], r["assignment"]): r for r in _rows(book)}
+    moodle = list(csv.reader(io.StringIO(lms.moodle_csv(Gradebook(book), lms._read(roster)))))
+    assert moodle[0] == ["ID number", "Email address"] + ASSIGNMENTS
+    assert [r[0] for r in moodle[1:]] == sorted(ROSTER)
+    alice = moodle[1]
+    assert alice[1] == "alice@example.org" and alice[2] == rows[("alice", ASSIGNMENTS[0])]["score"]
+    eve = moodle[-1]
+    assert eve[2:] == ["0", "0"]            # rostered, nothing handed in
+    assert moodle[2][3] == "0"              # bob did not hand in 08: a roster row
+    out = tmp_path / "canvas.csv"
+    assert lms.main([str(book), "--format", "canvas", "-o", str(out), "--roster", str(roster)]) == 0
+    canvas = list(csv.reader(io.StringIO(out.read_text())))
+    assert canvas[0][5:] == [f"{a} ({lms.PLACEHOLDER})" for a in ASSIGNMENTS]
+    assert canvas[1][0] == "Points Possible" and canvas[1][5:] == ["4", "4"]
+    assert canvas[2][:4] == ["Alice", "", "", "alice"]
+    ids = tmp_path / "ids.csv"
+    ids.write_text(f"assignment,canvas_id\n{ASSIGNMENTS[0]},101\n{ASSIGNMENTS[1]},102\n", encoding="utf-8")
+    assert lms.main([str(book), "--format", "canvas", "--canvas-ids", str(ids), "-o", str(out)]) == 0
+    assert out.read_text().splitlines()[0].endswith(f"{ASSIGNMENTS[0]} (101),{ASSIGNMENTS[1]} (102)")

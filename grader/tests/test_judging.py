@@ -164,3 +164,34 @@ def test_arrays_print_on_one_line_without_broken_numbers():
         float(piece)   # every number whole
     short = describe_inputs(Case((np.array([[1.0, -2.0], [3.0, 4.5]]),)))
     assert short == "([[1., -2.], [3., 4.5]])"
+
+
+# ------------------------------------------------------------------ question-set versions
+def test_every_question_set_has_a_version_in_key_and_notebook():
+    import json
+    from pathlib import Path
+
+    from grader.questions import version
+
+    root = Path(__file__).resolve().parents[2]
+    changelog = (root / "docs" / "question-changes.md").read_text(encoding="utf-8")
+    for stem in QUESTIONS:
+        assert version(stem)
+        for folder in ("exercises", "solutions"):
+            nb = json.loads((root / folder / f"{stem}_practice.ipynb").read_text(encoding="utf-8"))
+            assert nb["metadata"]["companion"]["question_set"] == version(stem), (folder, stem)
+        if version(stem) != "1":
+            assert f"## Version {version(stem)}" in changelog and stem in changelog
+
+
+def test_a_submission_from_another_version_is_graded_with_a_warning():
+    from grader.questions import version
+    from grader.runner import question_set_warning
+
+    stem = "10_regularization"
+    current = {"metadata": {"companion": {"chapter": stem, "question_set": version(stem)}}}
+    old = {"metadata": {"companion": {"chapter": stem, "question_set": "1"}}}
+    assert question_set_warning(current, stem, QUESTIONS) == ""
+    warning = question_set_warning(old, stem, QUESTIONS)
+    assert "version 1" in warning and f"version {version(stem)}" in warning
+    assert "question-changes.md" in warning
