@@ -43,9 +43,11 @@ def failure_kind(text: str) -> str:
     ``"nonfinite"`` (inf or NaN in the output, or an overflow/invalid-value warning), ``"shape"``,
     ``"dtype"``, ``"error"`` (the call raised or was stopped) or ``"values"`` (wrong numbers).
     """
+    import re
+
     low = text.lower()
-    if "nan" in low.split() or "contains nan" in low or "overflow" in low or " inf" in low \
-            or "invalid value" in low or "infinity" in low:
+    if re.search(r"(?<![a-z])(nan|[-+]?inf|infinity)(?![a-z])", low) or "overflow" in low \
+            or "invalid value" in low:
         return "nonfinite"
     if "expected shape" in low or "expected a tuple" in low or " items, got " in low:
         return "shape"

@@ -135,7 +135,14 @@ def _rbm(W, b, c):
 
 
 def _free_energy_cases() -> list[Case]:
-    return _rbm_cases(1107, with_seed=False)
+    # The question says F must stay finite for large weights: one hidden case has W·v + c far beyond
+    # 710, where e^z overflows float64, so log(1 + e^z) written as is gives inf.
+    rng = np.random.default_rng(11070)
+    V = (rng.random((6, 12)) < 0.5).astype(float)
+    V[0] = 1.0
+    large = Case((V, 400.0 * np.abs(rng.normal(size=(5, 12))) + 100.0, rng.normal(size=12), rng.normal(size=5)),
+                 hidden=True)
+    return _rbm_cases(1107, with_seed=False) + [large]
 
 
 def _cd1_cases() -> list[Case]:

@@ -195,3 +195,20 @@ def test_a_submission_from_another_version_is_graded_with_a_warning():
     warning = question_set_warning(old, stem, QUESTIONS)
     assert "version 1" in warning and f"version {version(stem)}" in warning
     assert "question-changes.md" in warning
+
+
+def test_rbm_free_energy_must_stay_finite_for_large_weights():
+    """The question says so: a hidden case overflows a log(1 + e^z) written as is, and the hint says why."""
+    question = _question("11_classic_networks", "q7")
+    naive = lambda V, W, b, c: -V @ b - np.log(1 + np.exp(V @ W.T + c)).sum(axis=1)   # noqa: E731
+    failed = []
+    for case in question.cases():
+        with np.errstate(all="ignore"):
+            got = naive(*case.args)
+        problem = judge_case(got, question.reference(*case.args), case, question)
+        if problem:
+            failed.append(problem)
+    assert failed and all(feedback.failure_kind(p) == "nonfinite" for p in failed)
+    assert "overflow" in feedback.pick_hint(question, failed[0])
+    assert feedback.failure_kind("expected 1.5, got -inf") == "nonfinite"
+    assert feedback.failure_kind("the information is wrong") == "values"
