@@ -190,8 +190,10 @@ QUESTIONS: list[Question] = [
         rtol=1e-10,
         atol=1e-300,
         forbidden=("companion.search.metropolis_acceptance",),
-        hint="for a downhill move (delta <= 0) the answer is known without any exponential; arrange "
-             "things so that np.exp never receives a large positive argument, and keep the shape of delta",
+        hint="for a downhill move (delta <= 0) the answer is known without any exponential; "
+             "keep the shape of delta",
+        hints=(("nonfinite", "arrange things so that np.exp never receives a large positive argument "
+                "(an uphill move has delta > 0, so exp(-delta / T) is at most 1)"),),
     ),
     Question(
         id="q2",
