@@ -91,6 +91,8 @@ class Gradebook:
 
     def _put(self, row: dict) -> list[dict]:
         """Store ``row`` under its identity; return the rows it replaces (same pair or same notebook)."""
+        if not row.get("student") and not is_missing(row):
+            row["student"] = self.student_of(row["notebook"], row.get("assignment"))   # keep a known id
         key = _identity(row)
         old = self.rows.get(key)
         if old is not None and is_missing(row) and not is_missing(old):

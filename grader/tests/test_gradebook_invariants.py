@@ -190,3 +190,32 @@ def test_lms_exports_one_row_per_student(stub_grading, tmp_path):
     ids.write_text(f"assignment,canvas_id\n{ASSIGNMENTS[0]},101\n{ASSIGNMENTS[1]},102\n", encoding="utf-8")
     assert lms.main([str(book), "--format", "canvas", "--canvas-ids", str(ids), "-o", str(out)]) == 0
     assert out.read_text().splitlines()[0].endswith(f"{ASSIGNMENTS[0]} (101),{ASSIGNMENTS[1]} (102)")
+
+
+def test_a_gradebook_damaged_by_earlier_versions_is_repaired_on_load(tmp_path):
+    """Rows an earlier grader wrote (an empty id beside the student's row, a roster 0 beside a grade)
+    collapse to one row per student × assignment, the graded one."""
+    from grader.gradebook import FIXED, Gradebook
+
+    book = tmp_path / "grades.csv"
+    nb = str(tmp_path / "alice" / "07_optimizers_practice.ipynb")
+    rows = [{"student": "", "assignment": "07_optimizers", "notebook": nb, "score": "9"},
+            {"student": "alice", "assignment": "07_optimizers", "notebook": nb, "score": "9"},
+            {"student": "alice", "assignment": "07_optimizers", "notebook": "(missing: alice 07_optimizers)",
+             "score": "0", "error": MISSING},
+            {"student": "bob", "assignment": "07_optimizers", "notebook": "(missing: bob 07_optimizers)",
+             "score": "0", "error": MISSING}]
+    with open(book, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=FIXED, restval="")
+        writer.writeheader()
+        writer.writerows(rows)
+    for order in (rows, rows[::-1], rows[1:] + rows[:1]):
+        with open(book, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=FIXED, restval="")
+            writer.writeheader()
+            writer.writerows(order)
+        Gradebook(book).save()
+        repaired = {(r["student"], r["assignment"]): r for r in _rows(book)}
+        assert set(repaired) == {("alice", "07_optimizers"), ("bob", "07_optimizers")}, order
+        assert repaired[("alice", "07_optimizers")]["score"] == "9"
+        assert repaired[("bob", "07_optimizers")]["error"] == MISSING
