@@ -48,6 +48,9 @@ def _art_cases(seed: int) -> list[Case]:
         x = (rng.random(d) < 0.5).astype(int)
         x[rng.integers(d)] = 1                                    # never all zero
         cases.append(Case((x, P, rho), hidden=True))
+    # a tie: categories 1 and 2 have equal choice values and both pass; the lowest index wins
+    cases.append(Case((np.array([1, 1, 0, 0]), np.array([[0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]]), 0.4),
+                      hidden=True))
     return cases
 
 

@@ -212,3 +212,21 @@ def test_rbm_free_energy_must_stay_finite_for_large_weights():
     assert "overflow" in feedback.pick_hint(question, failed[0])
     assert feedback.failure_kind("expected 1.5, got -inf") == "nonfinite"
     assert feedback.failure_kind("the information is wrong") == "values"
+
+
+def test_art1_update_has_a_tie_the_lowest_index_wins():
+    question = _question("11_classic_networks", "q3")
+
+    def highest_index_wins(x, P, rho, alpha):
+        x, P = np.asarray(x), np.array(P, dtype=int)
+        overlap = (P & x).sum(axis=1)
+        T = np.where(overlap / x.sum() >= rho, overlap / (alpha + P.sum(axis=1)), -np.inf)
+        if not np.isfinite(T).any():
+            return np.vstack([P, x])
+        j = len(T) - 1 - int(np.argmax(T[::-1]))
+        P[j] &= x
+        return P
+
+    cases = question.cases()
+    assert any(judge_case(highest_index_wins(*c.args), question.reference(*c.args), c, question)
+               for c in cases)
