@@ -104,6 +104,17 @@ def show_hint(policy: str, failed_attempts: int) -> bool:
     return failed_attempts > n
 
 
+def _parameters(function) -> list[str]:
+    """The learner's positional parameter names (feedback names inputs by them)."""
+    import inspect
+
+    try:
+        return [p.name for p in inspect.signature(function).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return []
+
+
 def _check(question: Question, namespace: dict, attempts: dict, hints: str) -> None:
     function = namespace.get(question.function)
     if not callable(function):
@@ -124,7 +135,8 @@ def _check(question: Question, namespace: dict, attempts: dict, hints: str) -> N
             return
         if problem:
             warned = "".join(f"\n  {h}" for h in warning_hints(caught))
-            _fail(f"{question.id} {question.title}: case {k + 1} {describe_inputs(case)}: {problem}{warned}",
+            inputs = describe_inputs(case, names=_parameters(function))
+            _fail(f"{question.id} {question.title}: case {k + 1} {inputs}: {problem}{warned}",
                   attempts, question, hints)
         outputs.append(value)
     together = getattr(question, "together", None)

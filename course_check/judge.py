@@ -96,8 +96,12 @@ def modified_text(names: list) -> str | None:
     return changed_text([str(n) for n in names])
 
 
-def describe_inputs(case: Case, limit: int = 3) -> str:
-    """Short description of a case's inputs: arrays by shape and dtype, small values shown."""
+def describe_inputs(case: Case, limit: int = 3, names: list[str] | None = None) -> str:
+    """Short description of a case's inputs: arrays by shape and dtype, small values shown.
+
+    With ``names`` (the function's parameter names) each positional input is shown as
+    ``name=value``, e.g. ``(theta=[1., -2.], lr=0.1)``.
+    """
     def one(value) -> str:
         if isinstance(value, np.ndarray):
             if value.size <= 6:
@@ -109,7 +113,9 @@ def describe_inputs(case: Case, limit: int = 3) -> str:
             return "[" + ", ".join(one(v) for v in value) + "]"
         text = no_negative_zero(repr(value + 0.0 if isinstance(value, float) else value))
         return text if len(text) <= 40 else type(value).__name__
-    parts = [one(a) for a in case.args] + [f"{k}={one(v)}" for k, v in case.kwargs.items()]
+    names = list(names or [])
+    parts = [f"{names[i]}={one(a)}" if i < len(names) else one(a) for i, a in enumerate(case.args)]
+    parts += [f"{k}={one(v)}" for k, v in case.kwargs.items()]
     return "(" + ", ".join(parts) + ")"
 
 

@@ -230,3 +230,15 @@ def test_art1_update_has_a_tie_the_lowest_index_wins():
     cases = question.cases()
     assert any(judge_case(highest_index_wins(*c.args), question.reference(*c.args), c, question)
                for c in cases)
+
+
+def test_check_names_the_inputs_by_parameter():
+    def momentum_step(theta, v, grad, lr, mu):
+        return theta, v          # wrong: no step
+
+    check = make_checker("07_optimizers", {"momentum_step": momentum_step})
+    with pytest.raises(CheckFailed) as info:
+        check("q1")
+    text = str(info.value)
+    assert "theta=[1., -2.]" in text and "lr=0.1" in text and "mu=0.9" in text
+    assert describe_inputs(Case((np.array([1.0]), 0.5)), names=["w"]) == "(w=[1.], 0.5)"
