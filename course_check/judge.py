@@ -297,7 +297,7 @@ def judge_case(got, expected, case: Case, question: Question) -> str | None:
         except Exception as exc:  # noqa: BLE001 - the output may be of any (wrong) kind
             return f"the output could not be checked ({type(exc).__name__}: {exc})"
         if not ok:
-            return message or "the output does not have the required property"
+            return no_negative_zero(message or "the output does not have the required property")
     return None
 
 

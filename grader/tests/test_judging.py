@@ -242,3 +242,8 @@ def test_check_names_the_inputs_by_parameter():
     text = str(info.value)
     assert "theta=[1., -2.]" in text and "lr=0.1" in text and "mu=0.9" in text
     assert describe_inputs(Case((np.array([1.0]), 0.5)), names=["w"]) == "(w=[1.], 0.5)"
+
+
+def test_property_judges_never_print_negative_zero():
+    q = Question("q", "t", "f", 1, lambda: [Case(())], judge=lambda out, case: (False, f"got {-0.0:.4f} and -0"))
+    assert judge_case(1.0, None, Case(()), q) == "got 0.0000 and 0"
