@@ -347,7 +347,8 @@ def _case_problem(entry: dict, case: Case, exp, question: Question, run: Sandbox
     if problem is None:
         return None, precision_note(got, exp) if question.reference is not None else None
     if not case.hidden:
-        return f"{label} {describe_inputs(case)}: {problem}", None
+        names = [str(n)[:40] for n in run.manifest.get("parameters") or [] if str(n).isidentifier()]
+        return f"{label} {describe_inputs(case, names=names)}: {problem}", None
     return f"{label}: {problem}", None
 
 

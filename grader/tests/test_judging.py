@@ -247,3 +247,21 @@ def test_check_names_the_inputs_by_parameter():
 def test_property_judges_never_print_negative_zero():
     q = Question("q", "t", "f", 1, lambda: [Case(())], judge=lambda out, case: (False, f"got {-0.0:.4f} and -0"))
     assert judge_case(1.0, None, Case(()), q) == "got 0.0000 and 0"
+
+
+def test_the_grader_names_a_visible_case_inputs_by_parameter(tmp_path):
+    """The sandboxed grader reads the parameter names in the learner's process and words feedback with them."""
+    import json as _json
+    from pathlib import Path
+
+    from grader.runner import grade_notebook
+
+    root = Path(__file__).resolve().parents[2]
+    nb = _json.loads((root / "solutions" / "07_optimizers_practice.ipynb").read_text(encoding="utf-8"))
+    for cell in nb["cells"]:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "q1-answer":
+            cell["source"] = "def momentum_step(theta, v, grad, lr, mu):\n    return theta, v\n"
+    path = tmp_path / "07_optimizers_practice.ipynb"
+    path.write_text(_json.dumps(nb), encoding="utf-8")
+    q1 = next(q for q in grade_notebook(path).questions if q.id == "q1")
+    assert not q1.passed and "theta=[1., -2.]" in q1.feedback and "mu=0.9" in q1.feedback, q1.feedback
