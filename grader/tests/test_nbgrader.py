@@ -140,10 +140,8 @@ def test_nbgrader_round_trip_for_every_practice_notebook(nbgrader_bin, tmp_path)
             folder = course / "submitted" / student / assignment
             folder.mkdir(parents=True)
             (folder / path.name).write_text(json.dumps(nb, indent=1), encoding="utf-8")
-    for assignment in assignments:
-        nbgrader("autograde", assignment, "--create")
-    for assignment in assignments:
-        nbgrader("generate_feedback", assignment)
+    nbgrader("autograde", "ps*", "--create")       # nbgrader globs assignment ids: one process for all
+    nbgrader("generate_feedback", "ps*")
     nbgrader("export")
     seconds = time.perf_counter() - start
 
