@@ -62,20 +62,22 @@ def _expected(question: Question, k: int, case):
         return question.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
 
 
-def _run_case(function, k: int, case, question: Question) -> tuple[str | None, list[str]]:
+def _run_case(function, k: int, case, question: Question) -> tuple[str | None, list[str], object]:
+    """(problem or None, warnings, output) of one case."""
     args, kwargs = copy.deepcopy(case.args), copy.deepcopy(case.kwargs)
     entry = run_case(function, args, kwargs)
     if not entry["ok"]:
         err = entry["error"]
         if err["type"] == "NotImplementedError":
-            return feedback.NOT_IMPLEMENTED, []
+            return feedback.NOT_IMPLEMENTED, [], None
         if err["type"] in ("KeyboardInterrupt", "SystemExit"):
             raise KeyboardInterrupt
-        return f"raised {err['type']}: {err['message']}", entry["warnings"]
+        return f"raised {err['type']}: {err['message']}", entry["warnings"], None
     modified = modified_text(entry["modified"])
     if modified:
-        return modified, []
-    return judge_case(entry["value"], _expected(question, k, case), case, question), entry["warnings"]
+        return modified, [], None
+    value = entry["value"]
+    return judge_case(value, _expected(question, k, case), case, question), entry["warnings"], value
 
 
 def _strict() -> bool:
@@ -86,8 +88,9 @@ def _strict() -> bool:
 def _fail(message: str, attempts: dict, question: Question, hints: str) -> None:
     """A wrong attempt: counted, and answered with the hint when the policy allows it."""
     attempts[question.id] = attempts.get(question.id, 0) + 1
-    if question.hint and show_hint(hints, attempts[question.id]):
-        message = feedback.with_hint(message, question.hint)
+    hint = feedback.pick_hint(question, message)
+    if hint and show_hint(hints, attempts[question.id]):
+        message = feedback.with_hint(message, hint)
     raise CheckFailed(message)
 
 
@@ -101,6 +104,17 @@ def show_hint(policy: str, failed_attempts: int) -> bool:
     return failed_attempts > n
 
 
+def _parameters(function) -> list[str]:
+    """The learner's positional parameter names (feedback names inputs by them)."""
+    import inspect
+
+    try:
+        return [p.name for p in inspect.signature(function).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return []
+
+
 def _check(question: Question, namespace: dict, attempts: dict, hints: str) -> None:
     function = namespace.get(question.function)
     if not callable(function):
@@ -110,8 +124,9 @@ def _check(question: Question, namespace: dict, attempts: dict, hints: str) -> N
         raise CheckFailed(f"{question.id}: " + feedback.forbidden(question.function, used))
     cases = [c for c in question.cases() if not c.hidden]
     messages: list[str] = []
+    outputs: list = []
     for k, case in enumerate(cases):
-        problem, caught = _run_case(function, k, case, question)
+        problem, caught, value = _run_case(function, k, case, question)
         messages += caught
         if problem == feedback.NOT_IMPLEMENTED:
             if _strict():        # nbgrader scores it as failed; nothing was tried, so no hint
@@ -119,8 +134,17 @@ def _check(question: Question, namespace: dict, attempts: dict, hints: str) -> N
             print(feedback.not_implemented_line(question.id, question.title))
             return
         if problem:
-            _fail(f"{question.id} {question.title}: case {k + 1} {describe_inputs(case)}: {problem}",
+            warned = "".join(f"\n  {h}" for h in warning_hints(caught))
+            inputs = describe_inputs(case, names=_parameters(function))
+            _fail(f"{question.id} {question.title}: case {k + 1} {inputs}: {problem}{warned}",
                   attempts, question, hints)
+        outputs.append(value)
+    together = getattr(question, "together", None)
+    if together is not None and outputs:
+        ok, message = together(outputs, cases)
+        if not ok:
+            _fail(f"{question.id} {question.title}: the visible cases together: {message}", attempts, question,
+                  hints)
     hints_text = "".join(f"\n  {h}" for h in warning_hints(messages))
     note = ("\n  (the grader also checks properties of your answer on more cases)"
             if getattr(question, "property_judged", False) and question.judge is None else "")
@@ -138,11 +162,12 @@ def _with_key_judges(stem: str, questions: list[VisibleQuestion]) -> list[Questi
         return questions
     try:
         from grader.questions import QUESTIONS as key
-        judges = {q.id: q.judge for q in key[stem]}
+        judges = {q.id: (q.judge, q.together) for q in key[stem]}
     except (ImportError, KeyError):
         return questions
     from dataclasses import replace
-    return [replace(q, judge=judges.get(q.id)) if q.property_judged else q for q in questions]
+    return [replace(q, judge=judges[q.id][0], together=judges[q.id][1])
+            if q.property_judged and q.id in judges else q for q in questions]
 
 
 def make_checker(notebook: str, namespace: dict,
@@ -183,6 +208,7 @@ def make_checker(notebook: str, namespace: dict,
         raise ValueError(f"notebook must be one of {sorted(questions)}, got {notebook!r}")
     else:
         table = list(questions[notebook])
+    _guard_demo_cells(notebook, table)
 
     def check(qid: str) -> None:
         """Run the visible cases of question ``qid``; raise AssertionError on failure."""
@@ -191,6 +217,24 @@ def make_checker(notebook: str, namespace: dict,
         _check(_question(notebook, qid, table), namespace, attempts, hints)
 
     return check
+
+
+def _guard_demo_cells(notebook: str, table: list) -> None:
+    """In a notebook, a demo cell that needs an unanswered function prints one line (Run All goes on)."""
+    import json
+
+    from course_check import demo
+    from course_check.visible import DATA
+
+    if table:
+        functions = {q.function: q.id for q in table}
+    else:
+        try:
+            spec = json.loads((DATA / f"{notebook}.json").read_text(encoding="utf-8"))
+            functions = {q["function"]: q["id"] for q in spec["questions"]}
+        except (OSError, ValueError, KeyError):
+            functions = {}
+    demo.install(functions)
 
 
 def _valid_policy(text: str) -> bool:

@@ -8,7 +8,8 @@ from __future__ import annotations
 import signal
 
 __all__ = ["NOT_IMPLEMENTED", "not_implemented_line", "define_function", "forbidden", "key_access",
-           "missing_function", "case_error", "sandbox_failure", "with_hint", "changed_input"]
+           "missing_function", "case_error", "sandbox_failure", "with_hint", "changed_input",
+           "failure_kind", "pick_hint"]
 
 NOT_IMPLEMENTED = "not implemented yet"
 
@@ -34,6 +35,34 @@ def key_access(function: str, attempts: list[str]) -> str:
     return (f"no points: the code behind {function}() reached for the course's answer key "
             f"({listed}). The grader's reference answers and hidden cases are not available to "
             f"submissions; write the answer yourself.")
+
+
+def failure_kind(text: str) -> str:
+    """What kind of failure a feedback text describes, for choosing a hint.
+
+    ``"nonfinite"`` (inf or NaN in the output, or an overflow/invalid-value warning), ``"shape"``,
+    ``"dtype"``, ``"error"`` (the call raised or was stopped) or ``"values"`` (wrong numbers).
+    """
+    import re
+
+    low = text.lower()
+    if re.search(r"(?<![a-z])(nan|[-+]?inf|infinity)(?![a-z])", low) or "overflow" in low \
+            or "invalid value" in low:
+        return "nonfinite"
+    if "expected shape" in low or "expected a tuple" in low or " items, got " in low:
+        return "shape"
+    if "expected floating" in low or "expected integers" in low or "expected booleans" in low \
+            or "your result is float" in low:
+        return "dtype"
+    if " raised " in low or "time limit" in low or "memory limit" in low:
+        return "error"
+    return "values"
+
+
+def pick_hint(question, text: str) -> str:
+    """The question's hint for the kind of failure ``text`` describes (its general hint otherwise)."""
+    specific = dict(getattr(question, "hints", ()) or ())
+    return specific.get(failure_kind(text), question.hint)
 
 
 def with_hint(message: str, hint: str) -> str:

@@ -6,6 +6,7 @@ Used by both the sandboxed grader (outputs decoded from the child's files) and t
 from __future__ import annotations
 
 import ast
+import re
 import warnings
 
 import numpy as np
@@ -13,7 +14,7 @@ import numpy as np
 from course_check.spec import Case, Question
 
 __all__ = ["compare", "judge_case", "warning_hints", "describe_inputs", "forbidden_in_source",
-           "modified_text", "precision_note", "format_pair", "KIND_NAMES"]
+           "modified_text", "precision_note", "format_pair", "KIND_NAMES", "show", "no_negative_zero"]
 
 KIND_NAMES = {"b": "booleans", "i": "integers", "u": "integers", "f": "floating-point numbers",
               "c": "complex numbers"}
@@ -54,9 +55,33 @@ def warning_hints(messages: list[str]) -> list[str]:
     return hints
 
 
+_NEGATIVE_ZERO = re.compile(r"(?<![\w.])-(0(?:\.0*)?)(?![\w.])")
+
+
+def no_negative_zero(text: str) -> str:
+    """``text`` with every printed ``-0``, ``-0.`` or ``-0.000`` written without its sign."""
+    return _NEGATIVE_ZERO.sub(r"\1", text)
+
+
+def show(value, precision: int = 6) -> str:
+    """A value as one readable line: arrays in full rows (never wrapped), no ``-0``."""
+    if isinstance(value, np.ndarray) or (isinstance(value, (list, tuple)) and value
+                                         and all(isinstance(v, (int, float, np.number)) for v in value)):
+        array = _as_array(value)
+        if array is not None:
+            with np.printoptions(precision=precision, linewidth=10**6, threshold=50, edgeitems=3):
+                text = np.array2string(array + 0 if array.dtype.kind == "f" else array, separator=", ")
+            text = re.sub(r"\[\s+", "[", re.sub(r"\s+\]", "]", " ".join(text.split())))
+            return no_negative_zero(text.replace(" ,", ","))
+    if isinstance(value, (float, np.floating)):
+        return no_negative_zero(f"{float(value) + 0.0:.{precision}g}")
+    text = repr(value)
+    return no_negative_zero(" ".join(text.split()))
+
+
 def _fmt(value) -> str:
     if isinstance(value, (float, np.floating)):
-        return f"{float(value):.6g}"
+        return no_negative_zero(f"{float(value) + 0.0:.6g}")
     return str(value)
 
 
@@ -71,20 +96,26 @@ def modified_text(names: list) -> str | None:
     return changed_text([str(n) for n in names])
 
 
-def describe_inputs(case: Case, limit: int = 3) -> str:
-    """Short description of a case's inputs: arrays by shape and dtype, small values shown."""
+def describe_inputs(case: Case, limit: int = 3, names: list[str] | None = None) -> str:
+    """Short description of a case's inputs: arrays by shape and dtype, small values shown.
+
+    With ``names`` (the function's parameter names) each positional input is shown as
+    ``name=value``, e.g. ``(theta=[1., -2.], lr=0.1)``.
+    """
     def one(value) -> str:
         if isinstance(value, np.ndarray):
             if value.size <= 6:
-                return np.array2string(value, precision=4, separator=", ").replace("\n", "")
+                return show(value, precision=4)
             return f"array{value.shape} {value.dtype}"
         if isinstance(value, (list, tuple)) and len(value) > limit:
             return f"{type(value).__name__} of {len(value)}"
         if isinstance(value, (list, tuple)):
             return "[" + ", ".join(one(v) for v in value) + "]"
-        text = repr(value)
+        text = no_negative_zero(repr(value + 0.0 if isinstance(value, float) else value))
         return text if len(text) <= 40 else type(value).__name__
-    parts = [one(a) for a in case.args] + [f"{k}={one(v)}" for k, v in case.kwargs.items()]
+    names = list(names or [])
+    parts = [f"{names[i]}={one(a)}" if i < len(names) else one(a) for i, a in enumerate(case.args)]
+    parts += [f"{k}={one(v)}" for k, v in case.kwargs.items()]
     return "(" + ", ".join(parts) + ")"
 
 
@@ -104,8 +135,8 @@ FLOAT32_SLACK = 100   # a lower-precision answer may differ by this many of its 
 def _pair(e, g) -> tuple[str, str]:
     """Expected and got as text, with just enough digits to see them differ (6 to 17)."""
     for digits in range(6, 18):
-        a, b = f"{complex(e) if np.iscomplexobj(e) else float(e):.{digits}g}", \
-            f"{complex(g) if np.iscomplexobj(g) else float(g):.{digits}g}"
+        a, b = (no_negative_zero(f"{complex(e) if np.iscomplexobj(e) else float(e) + 0.0:.{digits}g}"),
+                no_negative_zero(f"{complex(g) if np.iscomplexobj(g) else float(g) + 0.0:.{digits}g}"))
         if a != b:
             return a, b
     return a, b
@@ -126,18 +157,23 @@ def _kind_ok(dtype: np.dtype, required: str) -> bool:
         return True   # an unknown requirement is a specification error: do not punish the learner
 
 
-def _dtype_problem(array: np.ndarray, expected: np.ndarray, required: str | None, what: str) -> str | None:
+def _dtype_problem(array: np.ndarray, expected: np.ndarray, required: str | None, what: str,
+                   scalar: bool = False) -> str | None:
     ek, gk = expected.dtype.kind, array.dtype.kind
     if required is not None:
         if _kind_ok(array.dtype, required):
             return None
+        if scalar and gk in "iu" and _kind_ok(np.dtype(np.float64), required):
+            return None   # "a number": an exact integer is a number too (13 as well as 13.0)
         if gk == "f" and ek == "f" and array.dtype != expected.dtype:
             return (f"{what}your result is {array.dtype}; the reference is {expected.dtype}: keep the "
                     f"computation in {expected.dtype} (no astype({array.dtype}) or {array.dtype} inputs)")
         return (f"{what}expected {KIND_NAMES.get(ek, ek)} ({required}), "
                 f"got {KIND_NAMES.get(gk, gk)} ({array.dtype})")
     integral = gk == "f" and bool(np.all(np.isfinite(array)) and np.all(array == np.round(array)))
-    lenient = {ek, gk} <= {"b", "i", "u"} or (ek in "biu" and integral)
+    # Integers and booleans are interchangeable; an integral float answers an integer question, and an
+    # integer answers a question asking for "a number" (13 as well as 13.0; arrays keep their kind).
+    lenient = {ek, gk} <= {"b", "i", "u"} or (ek in "biu" and integral) or (scalar and ek == "f" and gk in "iu")
     if ek != gk and not lenient:
         return (f"{what}expected {KIND_NAMES.get(ek, ek)} ({expected.dtype}), "
                 f"got {KIND_NAMES.get(gk, gk)} ({array.dtype})")
@@ -182,7 +218,7 @@ def _compare_arrays(got, expected, rtol: float, atol: float, label: str, scalar:
         array, expected = array.reshape(()), expected.reshape(())
     if array.shape != expected.shape:
         return f"{what}expected shape {expected.shape}, got shape {array.shape}"
-    problem = _dtype_problem(array, expected, required, what)
+    problem = _dtype_problem(array, expected, required, what, array.ndim == 0)
     if problem or array.size == 0:
         return problem
     rtol, atol = _tolerances(array, expected, rtol, atol)
@@ -261,7 +297,7 @@ def judge_case(got, expected, case: Case, question: Question) -> str | None:
         except Exception as exc:  # noqa: BLE001 - the output may be of any (wrong) kind
             return f"the output could not be checked ({type(exc).__name__}: {exc})"
         if not ok:
-            return message or "the output does not have the required property"
+            return no_negative_zero(message or "the output does not have the required property")
     return None
 
 

@@ -76,8 +76,30 @@ def snapshot(value, depth: int = 0):
 
 def _label(path: str) -> str:
     head, _, rest = path.partition("[")
-    name = f"argument {int(head) + 1}" if head.isdigit() else f"argument {head!r}"
+    name = f"argument {int(head) + 1}" if head.isdigit() else f"`{head}`"
     return name + (f"[{rest}" if rest else "")
+
+
+def parameter_names(function, names: list[str]) -> list[str]:
+    """Changed-argument paths with positions replaced by the function's parameter names.
+
+    ``"0"`` becomes ``"theta"`` and ``"2[0]"`` becomes ``"grads[0]"`` for ``def f(theta, v, grads)``;
+    a position the signature cannot name (``*args``) stays a number.
+    """
+    import inspect
+
+    try:
+        params = [p.name for p in inspect.signature(function).parameters.values()
+                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    except (TypeError, ValueError):
+        return names
+    out = []
+    for path in names:
+        head, bracket, rest = path.partition("[")
+        if head.isdigit() and int(head) < len(params):
+            head = params[int(head)]
+        out.append(head + bracket + rest)
+    return out
 
 
 def _differs(before, value) -> list[str]:
@@ -132,7 +154,8 @@ def run_case(function, args: tuple, kwargs: dict, seconds: float | None = None) 
         try:
             with np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"), time_limit(seconds):
                 value = function(*args, **kwargs)
-            entry = {"ok": True, "value": value, "modified": changed(before, args, kwargs)}
+            entry = {"ok": True, "value": value,
+                     "modified": parameter_names(function, changed(before, args, kwargs))}
         except TimeLimit:
             entry = {"ok": False, "error": {"type": "TimeLimit", "message": f"{seconds:g} s", "where": ""}}
         except BaseException as exc:  # noqa: BLE001 - learner code may raise anything

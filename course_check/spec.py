@@ -64,6 +64,14 @@ class Question:
         ``"int64"``) or a kind (``"float"``, ``"int"``, ``"bool"``). ``None`` (default): integers
         and booleans are interchangeable, and a float32 answer to a float64 reference is judged
         with float32 precision (see :func:`course_check.judge.compare`).
+    hints : tuple of (kind, hint) pairs
+        Hints for one kind of failure, shown instead of ``hint`` when the failure is of that kind
+        (see :func:`course_check.feedback.failure_kind`): ``"nonfinite"`` (inf, NaN or an overflow
+        warning), ``"shape"``, ``"dtype"``, ``"error"`` (the call raised) or ``"values"``.
+    together : callable or None
+        ``together(outputs, cases) -> (ok, message)``: a judge of all outputs at once, for what no
+        single case can show (a different seed must give a different shuffle). Runs once every
+        case passed, on the cases that were run.
     partial_credit : bool
         ``False`` (default): all cases must pass for the points. ``True``: each passing case earns
         ``points / len(cases)`` (an answer that uses a forbidden name still earns nothing).
@@ -84,3 +92,5 @@ class Question:
     output: str = "array"
     dtype: str | None = None
     partial_credit: bool = False
+    hints: tuple = ()
+    together: Callable | None = None

@@ -111,7 +111,8 @@ def load(stem: str) -> list[VisibleQuestion]:
         questions.append(VisibleQuestion(
             id=q["id"], title=q["title"], function=q["function"], points=q["points"],
             cases=(lambda cases=cases: list(cases)), rtol=q["rtol"], atol=q["atol"],
-            forbidden=tuple(q["forbidden"]), hint=q["hint"], output=q["output"], dtype=q["dtype"],
+            forbidden=tuple(q["forbidden"]), hint=q["hint"],
+            hints=tuple((kind, text) for kind, text in q.get("hints", [])), output=q["output"], dtype=q["dtype"],
             partial_credit=q["partial_credit"], expected=expected, compared=q["compared"],
             property_judged=q["property_judged"]))
     return questions

@@ -187,6 +187,17 @@ def _install_tripwires(forbidden: list, calls: set) -> dict:
     return originals
 
 
+def _parameters(function) -> list:
+    """The function's positional parameter names, for feedback that names the inputs."""
+    import inspect
+
+    try:
+        return [p.name for p in inspect.signature(function).parameters.values()
+                if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][:20]
+    except Exception:  # noqa: BLE001 - any object may stand in for a function
+        return []
+
+
 def _call_cases(function, cases: list, calls: set, seconds: float | None, status: str) -> tuple[list, list]:
     """Every case in turn, all of them within ``seconds``; cases after a time-out are not run."""
     results, store = [], []
@@ -234,6 +245,7 @@ def _answer(question: dict, cells: list, namespace: dict, errors: list, clock: _
         manifest["not_callable"] = type(function).__name__
     else:
         manifest["uses"] = uses(function, {k: v for k, v in originals.items() if k in question.forbidden})
+        manifest["parameters"] = _parameters(function)
         guard.set_place(None)
         manifest["cases"], store = _call_cases(function, question.cases, calls,
                                                question.case_seconds, status)

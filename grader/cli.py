@@ -139,11 +139,13 @@ def _tokens(path: Path, roots: list[Path]) -> list[str]:
 
 
 def identify_student(path: Path, roots: list[Path], assignment: str | None, roster: list[str],
-                     pattern: str | None = None) -> str:
+                     pattern: str | None = None, known: str = "") -> str:
     """Who submitted ``path``: ``--student-pattern``, else a roster id found among the folder names
     and the words of the file name, else the first folder under the class folder, else the file
     name without the assignment's name (and without ``_practice``, the practice notebooks' suffix:
-    ``alice_01_neurons_practice.ipynb`` and ``alice_01_neurons.ipynb`` are both alice's)."""
+    ``alice_01_neurons_practice.ipynb`` and ``alice_01_neurons.ipynb`` are both alice's), else the
+    name of the folder holding a notebook named only by its assignment. ``known``,
+    the id the gradebook holds for this notebook, comes before the folder and file names."""
     if pattern:
         match = re.search(pattern, str(path))
         if match and match.group("student"):
@@ -152,6 +154,8 @@ def identify_student(path: Path, roots: list[Path], assignment: str | None, rost
     for student in roster:
         if student.lower() in tokens:
             return student
+    if known:          # graded before under this id (a later run given one student's folder can't tell)
+        return known
     for root in roots:
         try:
             parts = path.resolve().relative_to(root.resolve()).parts
@@ -162,7 +166,10 @@ def identify_student(path: Path, roots: list[Path], assignment: str | None, rost
     if not assignment or assignment not in path.stem:
         return ""
     name = f"{assignment}_practice" if f"{assignment}_practice" in path.stem else assignment
-    return path.stem.replace(name, "").strip("_- .")
+    who = path.stem.replace(name, "").strip("_- .")
+    # A notebook named only by its assignment, given directly (one student's folder, or the file
+    # itself), belongs to the student whose folder holds it.
+    return who or path.resolve().parent.name
 
 
 def _submitted(path: Path, times: dict[str, datetime]) -> datetime:
@@ -238,7 +245,8 @@ def _hints(result: NotebookResult, policy: str, attempts: dict[str, int]) -> Non
 
 def _finish(path, result, fresh, args, store, book, times, roots, roster) -> dict:
     result.notebook = str(path)
-    result.student = identify_student(path, roots, result.chapter, roster, args.student_pattern)
+    known = book.student_of(path, result.chapter) if book else ""
+    result.student = identify_student(path, roots, result.chapter, roster, args.student_pattern, known)
     if not result.error:
         apply_deadline(result, _submitted(path, times), args.due, args.late_penalty, args.late_limit)
     if fresh:
@@ -249,22 +257,21 @@ def _finish(path, result, fresh, args, store, book, times, roots, roster) -> dic
     else:
         attempts = dict(store.entries[os.path.realpath(path)].get("failed_attempts", {}))
     _hints(result, args.hints, attempts)
-    if book:
-        book.add(result)
+    stale = book.add(result) if book else []
     if args.reports:
         write_student_report(result, args.reports)
+        for name in stale:           # the replaced row's feedback, under its old name
+            Path(args.reports, name).unlink(missing_ok=True)
     return result.to_json()
 
 
 def _missing_rows(book, roster_rows, results) -> None:
-    """Roster students without a submission get a row (score 0, error) per assignment graded."""
-    seen = {(r.student, r.chapter) for r in results}
+    """Roster students without a graded row get a "no submission found" row per assignment graded
+    (a pair graded in this run or any earlier one keeps its grade)."""
     for assignment in sorted({r.chapter for r in results if r.chapter}):
         for row in roster_rows:
-            if (row["student"], assignment) not in seen:
-                missing = NotebookResult(notebook=f"(missing: {row['student']} {assignment})", chapter=assignment,
-                                         student=row["student"], error="no submission found")
-                book.add(missing)
+            book.add_missing(row["student"], assignment, save=False)
+    book.save()
 
 
 class _Context:

@@ -86,6 +86,12 @@ def make_exercise(nb: dict, name: str = "notebook") -> dict:
     out = copy.deepcopy(nb)
     out["cells"] = [_cell_exercise(c, f"{name}, cell {i}") for i, c in enumerate(nb["cells"], 1)]
     out.get("metadata", {}).pop("widgets", None)
+    companion = out.get("metadata", {}).get("companion")
+    if isinstance(companion, dict) and companion.get("chapter"):
+        from grader.questions import version
+
+        if version(companion["chapter"]):
+            companion["question_set"] = version(companion["chapter"])
     return out
 
 

@@ -8,11 +8,8 @@ one line per graded submission, so a re-run or a resume reports them again word 
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 import os
-import re
 import tempfile
 import textwrap
 from pathlib import Path
@@ -22,8 +19,7 @@ from grader.results import NotebookResult
 __all__ = ["format_table", "write_atomic", "write_json", "Gradebook", "ResultStore", "write_student_report",
            "report_name", "FIXED"]
 
-FIXED = ["student", "assignment", "notebook", "sha256", "submitted", "days_late", "penalty_percent",
-         "raw_score", "score", "max_score", "percentage", "identical_to", "error"]
+from grader.gradebook import FIXED, Gradebook, question_column  # noqa: E402,F401 - the gradebook's home
 
 
 def _num(x: float) -> str:
@@ -43,6 +39,8 @@ def format_table(result: NotebookResult, width: int = 100) -> str:
                      f"(before the penalty: {_num(result.raw_score)})")
     if result.error:
         lines.append(f"  ! {result.error}")
+    for warning in result.warnings:
+        lines.append(f"  warning: {warning}")
     for q in result.questions:
         mark = "passed" if q.passed else ("partial" if q.score > 0 else "FAILED")
         title = f"{q.id}  {q.title} — {q.function}()"
@@ -120,81 +118,11 @@ class ResultStore:
             os.fsync(fh.fileno())
 
 
-def question_column(assignment: str, qid: str, title: str, max_score: float) -> str:
-    """Name of a per-question gradebook column, e.g. ``05_backpropagation q1: BP1 … [/2]``."""
-    return f"{assignment} {qid}: {title} [/{_num(max_score)}]"
-
-
-class Gradebook:
-    """A CSV gradebook an LMS can import: one row per submission, keyed by its resolved path.
-
-    Columns: :data:`FIXED` (student, assignment, …, percentage, identical_to, error), then one
-    column per question named by assignment, id, title and maximum. Rows are kept across runs.
-    """
-
-    def __init__(self, path: str | Path):
-        self.path = Path(path)
-        self.rows: dict[str, dict[str, str]] = {}
-        self.questions: list[str] = []
-        if self.path.is_file():
-            with open(self.path, newline="", encoding="utf-8") as fh:
-                reader = csv.DictReader(fh)
-                for name in reader.fieldnames or []:
-                    if name not in FIXED and name not in self.questions and name != "chapter":
-                        self.questions.append(name)
-                for row in reader:
-                    if row.get("notebook"):
-                        row.setdefault("assignment", row.get("chapter", ""))
-                        self.rows[_key(row["notebook"])] = row
-
-    @property
-    def store_path(self) -> Path:
-        return self.path.with_name(self.path.stem + ".results.jsonl")
-
-    def add(self, result: NotebookResult) -> None:
-        """Add or replace the notebook's row and rewrite the file atomically."""
-        key = result.notebook if result.notebook.startswith("(") else _key(result.notebook)  # "(missing: …)"
-        row = {"student": result.student, "assignment": result.chapter or "",
-               "notebook": key, "sha256": result.sha256, "submitted": result.submitted,
-               "days_late": _num(result.days_late), "penalty_percent": _num(round(100 * result.penalty, 2)),
-               "raw_score": _num(result.raw_score), "score": _num(result.score),
-               "max_score": _num(result.max_score), "percentage": _num(result.percentage),
-               "error": result.error}
-        for q in result.questions:
-            column = question_column(result.chapter or "", q.id, q.title, q.max_score)
-            if column not in self.questions:
-                self.questions.append(column)
-            row[column] = _num(q.score)
-        self.rows[key] = row
-        self.save()
-
-    def _mark_identical(self) -> None:
-        groups: dict[tuple[str, str], list[dict]] = {}
-        for row in self.rows.values():
-            if row.get("sha256") and not row.get("error"):
-                groups.setdefault((row.get("assignment", ""), row["sha256"]), []).append(row)
-        for row in self.rows.values():
-            same = groups.get((row.get("assignment", ""), row.get("sha256", "")), [])
-            others = [o.get("student") or Path(o["notebook"]).name for o in same if o is not row]
-            row["identical_to"] = ";".join(sorted(others))
-
-    def save(self) -> None:
-        self._mark_identical()
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=FIXED + self.questions, restval="",
-                                extrasaction="ignore", lineterminator="\n")
-        writer.writeheader()
-        for row in sorted(self.rows.values(), key=lambda r: (r.get("assignment", ""), r.get("student", ""),
-                                                            r["notebook"])):
-            writer.writerow(row)
-        write_atomic(self.path, buffer.getvalue())
-
-
 def report_name(result: NotebookResult) -> str:
     """File name of a submission's feedback report: ``<student>__<assignment>.md`` (safe characters)."""
-    who = result.student or Path(result.notebook).stem
-    name = f"{who}__{result.chapter or 'unknown'}"
-    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name) + ".md"
+    from grader import gradebook
+
+    return gradebook.report_name(result.student, result.chapter or "", result.notebook)
 
 
 def write_student_report(result: NotebookResult, folder: str | Path) -> Path:
@@ -208,6 +136,8 @@ def write_student_report(result: NotebookResult, folder: str | Path) -> Path:
                      f"(before the penalty: {_num(result.raw_score)})")
     if result.error:
         lines.append(f"- problem: {result.error}")
+    for warning in result.warnings:
+        lines.append(f"- note: {warning}")
     lines += ["", "| question | points | verdict |", "|---|---|---|"]
     for q in result.questions:
         verdict = "passed" if q.passed else ("partly passed" if q.score > 0 else "not passed")

@@ -67,6 +67,7 @@ class NotebookResult:
     submitted: str = ""
     days_late: float = 0.0
     penalty: float = 0.0
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def raw_score(self) -> float:
@@ -89,7 +90,8 @@ class NotebookResult:
                 "questions": [q.to_json() for q in self.questions], "error": self.error,
                 "assignment": self.chapter or "", "student": self.student, "sha256": self.sha256,
                 "raw_score": self.raw_score, "percentage": self.percentage,
-                "submitted": self.submitted, "days_late": self.days_late, "penalty": self.penalty}
+                "submitted": self.submitted, "days_late": self.days_late, "penalty": self.penalty,
+                "warnings": list(self.warnings)}
 
     @classmethod
     def from_json(cls, data: dict) -> "NotebookResult":
@@ -97,4 +99,4 @@ class NotebookResult:
                    [QuestionResult.from_json(q) for q in data.get("questions", [])],
                    str(data.get("error", "")), str(data.get("sha256", "")), str(data.get("student", "")),
                    str(data.get("submitted", "")), float(data.get("days_late", 0.0)),
-                   float(data.get("penalty", 0.0)))
+                   float(data.get("penalty", 0.0)), [str(w) for w in data.get("warnings", [])])

@@ -66,12 +66,30 @@ def _open(path: Path, table: dict, assignment: str | None) -> tuple[NotebookResu
         result.questions = [_zero(q, f"not graded: {exc}") for q in table.get(result.chapter, [])]
         return result, None
     result.chapter = assignment or nbmod.chapter_of(nb, path, list(table))
+    warning = question_set_warning(nb, result.chapter, table)
+    if warning:
+        result.warnings.append(warning)
     if result.chapter is None:
         result.error = (f"no questions are defined for {path.name}: name it like one of "
                         f"{', '.join(sorted(table))}, set metadata.companion.chapter, or grade it "
                         f"with --assignment NN")
         return result, None
     return result, nb
+
+
+def question_set_warning(nb: dict, chapter: str | None, table) -> str:
+    """A warning when the submission was made from another version of the question set ('' otherwise)."""
+    from grader.questions import QUESTIONS, version
+
+    if not chapter or table is not QUESTIONS:
+        return ""
+    companion = (nb.get("metadata") or {}).get("companion") or {}
+    made_from = str(companion.get("question_set", "1")) if isinstance(companion, dict) else "1"
+    current = version(chapter)
+    if not current or made_from == current:
+        return ""
+    return (f"this notebook was made from version {made_from} of the {chapter} questions; it is graded with "
+            f"version {current} (see docs/question-changes.md for what changed)")
 
 
 def grade_notebook(path: str | Path, timeout: float | None = None,
@@ -236,7 +254,7 @@ def _expected(question: Question, cases: list[Case]) -> list:
         return [question.reference(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs)) for c in cases]
 
 
-def _result(question: Question, feedback: str, n_passed: int, n_cases: int, hinted: bool) -> QuestionResult:
+def _result(question: Question, feedback_text: str, n_passed: int, n_cases: int, hinted: bool) -> QuestionResult:
     passed = n_cases > 0 and n_passed == n_cases
     points = float(question.points)
     if passed:
@@ -245,9 +263,9 @@ def _result(question: Question, feedback: str, n_passed: int, n_cases: int, hint
         score = round(points * n_passed / n_cases, 2)
     else:
         score = 0.0
-    hint = question.hint if hinted and not passed else ""
+    hint = feedback.pick_hint(question, feedback_text) if hinted and not passed else ""
     return QuestionResult(question.id, question.title, question.function, score, points, passed,
-                          feedback[:MAX_FEEDBACK], hint, n_passed, n_cases)
+                          feedback_text[:MAX_FEEDBACK], hint, n_passed, n_cases)
 
 
 # ------------------------------------------------------------------ verdicts
@@ -301,9 +319,19 @@ def _case_verdicts(run: SandboxResult, question: Question, cases: list[Case], ex
     n_passed = len(cases) - len(problems)
     if problems and all(p == feedback.NOT_IMPLEMENTED for p in problems):
         return feedback.NOT_IMPLEMENTED, 0, False
+    if not problems and question.together is not None:
+        outputs = [decode(entry.get("value"), run.arrays) for entry in run.manifest["cases"]]
+        try:
+            ok, message = question.together(outputs, cases)
+        except Exception as exc:  # noqa: BLE001 - the outputs may be of any (wrong) kind
+            ok, message = False, f"the outputs could not be checked together ({type(exc).__name__}: {exc})"
+        if not ok:
+            problems, n_passed = [f"the cases together: {message}"], 0
     if problems:
         text = problems[0] if len(problems) == 1 and len(cases) == 1 else \
             f"{len(problems)} of {len(cases)} cases failed; first: {problems[0]}"
+        if problems[0].startswith("the cases together"):
+            text = problems[0]
         return "\n".join([text, *notes, *hints]), n_passed, True
     return "\n".join([f"all {len(cases)} cases passed", *notes, *hints]), n_passed, False
 
@@ -319,7 +347,8 @@ def _case_problem(entry: dict, case: Case, exp, question: Question, run: Sandbox
     if problem is None:
         return None, precision_note(got, exp) if question.reference is not None else None
     if not case.hidden:
-        return f"{label} {describe_inputs(case)}: {problem}", None
+        names = [str(n)[:40] for n in run.manifest.get("parameters") or [] if str(n).isidentifier()]
+        return f"{label} {describe_inputs(case, names=names)}: {problem}", None
     return f"{label}: {problem}", None
 
 

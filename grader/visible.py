@@ -39,7 +39,8 @@ def _question_data(question, store: list) -> dict:
     return {"id": question.id, "title": question.title, "function": question.function,
             "points": question.points, "rtol": question.rtol, "atol": question.atol,
             "output": question.output, "dtype": question.dtype, "forbidden": list(question.forbidden),
-            "hint": question.hint, "partial_credit": question.partial_credit,
+            "hint": question.hint, "hints": [list(pair) for pair in question.hints],
+            "partial_credit": question.partial_credit,
             "compared": question.reference is not None, "property_judged": question.judge is not None,
             "cases": entries}
 

@@ -569,3 +569,29 @@ def test_site_search_snippets_are_clean(browser, site_url):
         assert not bad, f"search snippets with raw TeX or the theme's button text: {bad[:3]}"
     finally:
         page.close()
+
+
+# ---------------------------------------------------------------------------- a practice notebook
+PRACTICE = ROOT / "exercises" / "07_optimizers_practice.ipynb"
+
+
+@pytest.mark.skipif(not PRACTICE.is_file(), reason="no exercises/07_optimizers_practice.ipynb")
+def test_untouched_practice_notebook_runs_to_the_end(lab_page):
+    """A learner's Run All on an untouched exercise: the last cell runs and no cell shows an error;
+    each demo cell that needs an unanswered function says which question to answer first."""
+    page = lab_page
+    open_from_file_browser(page, PRACTICE.relative_to(ROOT))
+    try:
+        page.wait_for_function(KERNEL_IDLE, timeout=120_000)
+        menu(page, "Run", "Run All Cells")
+        page.wait_for_function(RUN_FINISHED, timeout=RUN_TIMEOUT_S * 1000, polling=500)
+        cells = [c for c in page.evaluate(OUTPUTS) if c["source"].strip()]
+        assert cells[-1]["count"] is not None, "Run All did not reach the last cell"
+        assert all(c["count"] is not None for c in cells), [c["source"] for c in cells if c["count"] is None]
+        problems = output_problems(cells)
+        assert not problems, "\n".join(problems)
+        text = "".join("".join(o.get("text", "")) for c in cells for o in c["outputs"])
+        assert "not written yet: answer Q1" in text and "Traceback" not in text
+        page.screenshot(path=str(OUTPUT / "practice_run_all.png"))
+    finally:
+        close_and_shutdown(page)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 from course_check.spec import Question
 
-__all__ = ["QUESTIONS", "NOTEBOOKS"]
+__all__ = ["QUESTIONS", "NOTEBOOKS", "version"]
 
 #: chapter module -> assignment key (the chapter's stem; its practice notebook is <key>_practice.ipynb)
 NOTEBOOKS: dict[str, str] = {
@@ -59,3 +59,16 @@ def _load() -> Mapping[str, list[Question]]:
 
 
 QUESTIONS: Mapping[str, list[Question]] = _load()
+
+
+def version(stem: str) -> str:
+    """The version of notebook ``stem``'s question set (its module's ``VERSION``; "1" when unset).
+
+    Raised whenever a question's cases, judging or points change in a way that can change a score;
+    the exercise generator writes it to the notebook's ``metadata.companion.question_set``, and the
+    grader warns about a submission made from another version (docs/question-changes.md lists them).
+    """
+    module = {v: k for k, v in NOTEBOOKS.items()}.get(stem)
+    if module is None:
+        return ""
+    return str(getattr(importlib.import_module(f"{__name__}.{module}"), "VERSION", "1"))

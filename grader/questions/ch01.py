@@ -133,6 +133,9 @@ def _sigmoid_neuron_delta_cases() -> list[Case]:
     return cases
 
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "2"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1",

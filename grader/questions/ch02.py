@@ -119,6 +119,9 @@ def _xor_network_judge(output, case: Case):
     return True, f"XOR reproduced, worst miss {worst:.3g}"
 
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "2"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1",

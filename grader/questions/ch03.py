@@ -115,6 +115,9 @@ def _softmax_ce_grad_cases() -> list[Case]:
     ]
 
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "2"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1",
@@ -125,9 +128,9 @@ QUESTIONS: list[Question] = [
         reference=_sigmoid_prime_ref,
         forbidden=("companion.activations.sigmoid_prime",),
         atol=1e-12,
-        hint=("write sigma' in terms of sigma itself; compute sigma so that np.exp never receives "
-              'a large positive number (a numerically stable sigmoid treats positive and negative '
-              'z differently)'),
+        hint="write sigma' in terms of sigma itself, then check it at z = 0, where it is 1/4",
+        hints=(("nonfinite", "compute sigma so that np.exp never receives a large positive number (a "
+                "numerically stable sigmoid treats positive and negative z differently)"),),
         partial_credit=True,
     ),
     Question(
@@ -257,7 +260,9 @@ QUESTIONS += [
         atol=1e-12,
         forbidden=("companion.activations.tanh_prime",),
         hint="differentiate the definition with the quotient rule and simplify until only tanh(z) "
-             "itself appears; make sure |z| = 1000 gives no overflow warning",
+             "itself appears",
+        hints=(("nonfinite", "make sure |z| = 1000 gives no overflow warning: once the derivative is written "
+                "with tanh(z) alone, np.tanh never overflows"),),
         partial_credit=True,
     ),
     Question(

@@ -196,6 +196,9 @@ def _numerical_gradient_cases() -> list[Case]:
     ]
 
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "1"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1",

@@ -121,6 +121,9 @@ def _train_and_predict_judge(output, case: Case):
     return True, f"test accuracy {acc:.1%} (target {TARGET_ACCURACY:.0%})"
 
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "1"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1",

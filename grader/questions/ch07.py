@@ -135,6 +135,9 @@ def _momentum_position_cases() -> list[Case]:
 _LOOPS_HINT = ("k can be as large as 10^12, so a loop cannot finish: write the velocity after j steps "
                "as a geometric series, then sum the positions in closed form")
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "1"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1",

@@ -13,6 +13,7 @@ import math
 import numpy as np
 
 from course_check.fixtures import Wells, WellsGradient
+from course_check.judge import show
 from course_check.spec import Case, Question
 from grader.secret import case_rng
 
@@ -137,6 +138,10 @@ def _restarts_needed_cases() -> list[Case]:
         Case((0.9, 0.5), hidden=True),         # one start is already enough
         Case((1e-3, 0.95), hidden=True),
         Case((0.2, 0.8), hidden=True),
+        # whole-number ratios log(1 - target) / log(1 - p) (exactly 2 and 3 in floating point): the
+        # smallest k is the ratio itself, so floor(ratio) + 1 is one too many
+        Case((0.5, 0.75), hidden=True),
+        Case((0.5, 0.875), hidden=True),
     ]
 
 
@@ -144,7 +149,7 @@ def _restarts_needed_judge(output, case: Case):
     p, target = case.args
     value = np.asarray(output)
     if value.size != 1 or not np.isfinite(value.astype(float)).all() or float(value) != round(float(value)):
-        return False, f"expected one whole number of restarts, got {output!r}"
+        return False, f"expected one whole number of restarts, got {show(output)}"
     k = int(round(float(value)))
     if k < 1:
         return False, f"at least one start is needed, got k = {k}"
@@ -171,6 +176,9 @@ def _cooling_factor_cases() -> list[Case]:
     ]
 
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "2"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1",
@@ -182,8 +190,10 @@ QUESTIONS: list[Question] = [
         rtol=1e-10,
         atol=1e-300,
         forbidden=("companion.search.metropolis_acceptance",),
-        hint="for a downhill move (delta <= 0) the answer is known without any exponential; arrange "
-             "things so that np.exp never receives a large positive argument, and keep the shape of delta",
+        hint="for a downhill move (delta <= 0) the answer is known without any exponential; "
+             "keep the shape of delta",
+        hints=(("nonfinite", "arrange things so that np.exp never receives a large positive argument "
+                "(an uphill move has delta > 0, so exp(-delta / T) is at most 1)"),),
     ),
     Question(
         id="q2",

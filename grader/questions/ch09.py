@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from course_check.judge import show
 from course_check.spec import Case, Question
 from grader.secret import case_rng
 
@@ -81,14 +82,17 @@ def _bumps_needed_ref(L, eps, kappa):
 def _bumps_needed_cases() -> list[Case]:
     return [Case((1.0, 0.1, 20.0)), Case((2 * math.pi, 0.01, 10.0)),
             Case((3.0, 0.07, 4.0), hidden=True), Case((50.0, 1e-3, 2.0), hidden=True),
-            Case((0.5, 0.9, 30.0), hidden=True)]
+            Case((0.5, 0.9, 30.0), hidden=True),
+            # a whole-number L(1 + …)/ε (the steepness term vanishes in float64 at κ = 1000): N = 4 exactly,
+            # so a "floor + 1" rounding is one too many
+            Case((1.0, 0.25, 1000.0), hidden=True)]
 
 
 def _bumps_needed_judge(output, case: Case):
     L, eps, kappa = case.args
     value = np.asarray(output, dtype=np.float64).reshape(-1)
     if value.size != 1 or value[0] != round(value[0]) or value[0] < 1:
-        return False, f"expected one whole number N ≥ 1, got {output!r}"
+        return False, f"expected one whole number N ≥ 1, got {show(output)}"
     N = int(value[0])
     if _bound(L, kappa, N) > eps:
         return False, f"N = {N} is too small: the bound (L/N)(1 + steepness) is {_bound(L, kappa, N):.4g} > ε"
@@ -143,7 +147,7 @@ def _units_judge(output, case: Case):
     (k,) = case.args
     value = np.asarray(output, dtype=np.float64).reshape(-1)
     if value.size != 1 or value[0] != round(value[0]):
-        return False, f"expected one whole number, got {output!r}"
+        return False, f"expected one whole number, got {show(output)}"
     m = int(value[0])
     if not _exact_with(m, k):
         return False, f"{m} neurons cannot represent T^{k} exactly on [0, 1]"
@@ -151,6 +155,9 @@ def _units_judge(output, case: Case):
         return False, f"{m - 1} neurons already suffice"
     return True, "the minimal number of neurons"
 
+
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "2"
 
 QUESTIONS: list[Question] = [
     Question(

@@ -128,8 +128,29 @@ def _bn_judge(output, case: Case):
 
 # ---------------------------------------------------------------- q5 k-fold indices
 def _kfold_cases() -> list[Case]:
-    return [Case((10, 3, 0)), Case((12, 4, 1)), Case((7, 7, 2), hidden=True), Case((101, 5, 3), hidden=True),
-            Case((2, 2, 4), hidden=True)]
+    # (10, 3, ·) twice with different seeds: the question says the seed shuffles, so the folds must differ;
+    # n % k = 0, n % k ≠ 0 (the last fold is the short or long one), k = n, and the smallest split.
+    return [Case((10, 3, 0)), Case((12, 4, 1)), Case((10, 3, 5)), Case((7, 7, 2), hidden=True),
+            Case((101, 5, 3), hidden=True), Case((2, 2, 4), hidden=True), Case((12, 4, 8), hidden=True),
+            Case((12, 4, 1), hidden=True)]
+
+
+def _kfold_together(outputs, cases):
+    """The seed shuffles: same (n, k) with another seed gives other folds; the same seed, the same folds."""
+    seen: dict = {}
+    for output, case in zip(outputs, cases):
+        n, k, seed = case.args
+        folds = tuple(tuple(sorted(int(i) for i in np.asarray(va).ravel())) for _, va in output)
+        seen.setdefault((n, k), {}).setdefault(seed, []).append(folds)
+    for (n, k), by_seed in seen.items():
+        for seed, runs in by_seed.items():
+            if any(r != runs[0] for r in runs):
+                return False, (f"kfold_indices({n}, {k}, {seed}) gave different folds on two calls: make the "
+                               "generator from seed inside the function (np.random.default_rng(seed))")
+        if len(by_seed) > 1 and len({runs[0] for runs in by_seed.values()}) == 1:
+            return False, (f"kfold_indices({n}, {k}, seed) gives the same folds for the seeds "
+                           f"{sorted(by_seed)}: shuffle the indices with np.random.default_rng(seed)")
+    return True, "the seed decides the shuffle"
 
 
 def _kfold_judge(output, case: Case):
@@ -191,6 +212,9 @@ def _sgd_l2_judge(output, case: Case):
 def _sgd_l2_ref(w0, g, eta, lam, t):
     return _sgd_l2_simulated(w0, g, eta, lam, t)
 
+
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "2"
 
 QUESTIONS: list[Question] = [
     Question(
@@ -255,6 +279,7 @@ QUESTIONS: list[Question] = [
         points=2,
         cases=_kfold_cases,
         judge=_kfold_judge,
+        together=_kfold_together,
         output="tuple",
         forbidden=("companion.model_selection.kfold_indices", "companion.model_selection.cross_validate"),
         hint=('shuffle the indices 0..n-1 once with a generator made from seed, cut them into k '

@@ -48,6 +48,9 @@ def _art_cases(seed: int) -> list[Case]:
         x = (rng.random(d) < 0.5).astype(int)
         x[rng.integers(d)] = 1                                    # never all zero
         cases.append(Case((x, P, rho), hidden=True))
+    # a tie: categories 1 and 2 have equal choice values and both pass; the lowest index wins
+    cases.append(Case((np.array([1, 1, 0, 0]), np.array([[0, 0, 1, 1], [1, 0, 1, 0], [0, 1, 0, 1]]), 0.4),
+                      hidden=True))
     return cases
 
 
@@ -135,7 +138,14 @@ def _rbm(W, b, c):
 
 
 def _free_energy_cases() -> list[Case]:
-    return _rbm_cases(1107, with_seed=False)
+    # The question says F must stay finite for large weights: one hidden case has W·v + c far beyond
+    # 710, where e^z overflows float64, so log(1 + e^z) written as is gives inf.
+    rng = np.random.default_rng(11070)
+    V = (rng.random((6, 12)) < 0.5).astype(float)
+    V[0] = 1.0
+    large = Case((V, 400.0 * np.abs(rng.normal(size=(5, 12))) + 100.0, rng.normal(size=12), rng.normal(size=5)),
+                 hidden=True)
+    return _rbm_cases(1107, with_seed=False) + [large]
 
 
 def _cd1_cases() -> list[Case]:
@@ -161,6 +171,9 @@ def _rbm_cases(seed: int, with_seed: bool) -> list[Case]:
         cases.append(Case(args + ((int(rng.integers(1000)),) if with_seed else ()), hidden=hidden))
     return cases
 
+
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "2"
 
 QUESTIONS: list[Question] = [
     Question(
@@ -211,8 +224,12 @@ QUESTIONS: list[Question] = [
         id="q7", title="RBM free energy", function="rbm_free_energy", points=1,
         cases=_free_energy_cases, reference=_free_energy_ref, rtol=1e-10, atol=1e-10,
         forbidden=("companion.classic.RBM", "companion.classic.rbm.RBM"),
-        hint="log(1 + e^z) overflows for large z if written as is; NumPy has a stable function "
-             "for log(e^a + e^b) (what are a and b here?); the result has one value per row of V",
+        hint="check the signs: both terms of the free energy enter with a minus, and each bias belongs "
+             "to its own layer (b to the visible units, c to the hidden ones); one value per row of V",
+        hints=(("nonfinite", "log(1 + e^z) overflows for large z if written as is; NumPy has a stable "
+                "function for log(e^a + e^b) (what are a and b here?)"),
+               ("shape", "one free energy per row of V: sum over the hidden units (and the visible "
+                "units for the b·v term), not over the examples")),
     ),
     Question(
         id="q8", title="RBM: one CD-1 gradient", function="rbm_cd1", points=3,

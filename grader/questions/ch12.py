@@ -152,6 +152,9 @@ def _derivation_cases() -> list[Case]:
     return [Case(())]
 
 
+#: version of this question set (docs/question-changes.md); raise it when a change can change a score
+VERSION = "1"
+
 QUESTIONS: list[Question] = [
     Question(
         id="q1",
