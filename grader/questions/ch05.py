@@ -197,7 +197,7 @@ def _numerical_gradient_cases() -> list[Case]:
 
 
 #: version of this question set (docs/question-changes.md); raise it when a change can change a score
-VERSION = "1"
+VERSION = "2"
 
 QUESTIONS: list[Question] = [
     Question(
@@ -241,21 +241,6 @@ QUESTIONS: list[Question] = [
     ),
     Question(
         id="q4",
-        title="Backpropagation through a whole network",
-        function="backprop",
-        points=4,
-        cases=_backprop_cases,
-        judge=_backprop_judge,
-        output="tuple",
-        forbidden=("companion.network.MLP",),
-        hint="a forward pass that keeps every weighted input and activation; BP1 at the "
-             "output, then BP2 going backwards, recording BP3 and BP4 for each layer; return "
-             "the gradients ordered from the first layer",
-        dtype="float64",
-        partial_credit=True,
-    ),
-    Question(
-        id="q5",
         title="Central finite differences",
         function="numerical_gradient",
         points=2,
@@ -266,6 +251,21 @@ QUESTIONS: list[Question] = [
         forbidden=("companion.gradcheck.numerical_gradient",),
         hint="nudge one entry at a time up and down by h, on a float64 copy of x, and use the "
              "symmetric difference quotient; put each entry back before moving on",
+        dtype="float64",
+        partial_credit=True,
+    ),
+    Question(
+        id="q5",
+        title="Backpropagation through a whole network",
+        function="backprop",
+        points=4,
+        cases=_backprop_cases,
+        judge=_backprop_judge,
+        output="tuple",
+        forbidden=("companion.network.MLP",),
+        hint="a forward pass that keeps every weighted input and activation; BP1 at the "
+             "output, then BP2 going backwards, recording BP3 and BP4 for each layer; return "
+             "the gradients ordered from the first layer",
         dtype="float64",
         partial_credit=True,
     ),

@@ -143,7 +143,7 @@ def test_minibatch_judge_checks_sizes_coverage_and_shuffling():
 
 
 def test_backprop_judge_agrees_with_finite_differences_and_catches_a_missing_one_over_n():
-    q = _question(ch05, "q4")
+    q = _question(ch05, "q5")
     case = q.cases()[1]                                   # 3-4-2 network, 5 examples
     X, Y, weights, biases = case.args
     fd_w, fd_b = ch05._finite_differences(X, Y, weights, biases)
