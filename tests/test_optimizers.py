@@ -267,7 +267,7 @@ def test_make_optimizer_and_repr():
     opt = make_optimizer("rmsprop", lr=0.1, rho=0.5)
     assert isinstance(opt, RMSProp) and opt.rho == 0.5
     assert repr(opt) == "RMSProp(lr=0.1, rho=0.5, eps=1e-08)"
-    assert set(OPTIMIZERS) == {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam"}
+    assert set(OPTIMIZERS) == {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"}
 
 
 # ---------------------------------------------------------------- published reference vectors
@@ -458,9 +458,9 @@ def test_shape_change_between_steps_is_an_error():
 
 
 def test_make_optimizer_errors():
-    with pytest.raises(ValueError, match=r"unknown optimizer 'adamw'; expected one of \['adagrad', 'adam', "
-                                         r"'momentum', 'nesterov', 'rmsprop', 'sgd'\]"):
-        make_optimizer("adamw")
+    with pytest.raises(ValueError, match=r"unknown optimizer 'adamax'; expected one of \['adagrad', 'adam', "
+                                         r"'adamw', 'momentum', 'nesterov', 'rmsprop', 'sgd'\]"):
+        make_optimizer("adamax")
     with pytest.raises(TypeError, match=r"SGD does not take \['momentum'\]; its hyper-parameters are \['lr'\]"):
         make_optimizer("sgd", lr=0.1, momentum=0.9)
 
@@ -479,3 +479,39 @@ def test_float32_parameter_stays_float32_through_100_steps(name):
     assert all(np.isfinite(p).all() for p in params)
     for state in opt.state.values():
         assert all(buf.dtype == np.float32 for buf in state.values() if isinstance(buf, np.ndarray))
+
+
+def test_adamw_is_adam_plus_decoupled_decay_by_hand():
+    from companion.optimizers import AdamW
+    # two steps θ0 = 1, g = 2 then −1, λ = 0.5, η = 0.1: θ ← θ − η(m̂/(√v̂+ε) + λθ_old)
+    theta, m, v = 1.0, 0.0, 0.0
+    for t, g in ((1, 2.0), (2, -1.0)):
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        theta = theta - 0.1 * ((m / (1 - 0.9 ** t)) / (math.sqrt(v / (1 - 0.999 ** t)) + EPS) + 0.5 * theta)
+    assert run(AdamW(0.1, weight_decay=0.5), grads=(2.0, -1.0))[-1] == pytest.approx(theta, rel=1e-12)
+    # λ = 0 is Adam exactly
+    assert run(AdamW(0.1, weight_decay=0.0)) == run(Adam(0.1))
+
+
+def test_adamw_decay_is_not_rescaled_unlike_coupled_l2():
+    from companion.optimizers import AdamW
+    # With zero data gradient, AdamW shrinks every weight by (1 − ηλ) per step, whatever its size;
+    # coupled L2 (g = λθ fed to Adam) moves every weight by about η, a huge relative change for small ones.
+    w = np.array([1e-3, 1.0])
+    dec = AdamW(0.01, weight_decay=0.1)
+    p = w.copy()
+    for _ in range(10):
+        dec.step([p], [np.zeros(2)])
+    np.testing.assert_allclose(p, w * (1 - 0.01 * 0.1) ** 10, rtol=1e-12)
+    coupled, q = Adam(0.01), w.copy()
+    for _ in range(10):
+        coupled.step([q], [0.1 * q])
+    assert q[0] < 0 < q[1]      # the small weight was driven through zero, the large one barely moved
+    assert abs(q[1] - 1) < 0.11
+
+
+def test_adamw_validates_weight_decay():
+    from companion.optimizers import AdamW
+    with pytest.raises(ValueError, match="weight_decay must be a finite number ≥ 0"):
+        AdamW(0.1, weight_decay=-1.0)
+    assert "weight_decay=0.2" in repr(AdamW(0.1, weight_decay=0.2))
