@@ -425,8 +425,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
     "adagrad": AdaGrad,
     "rmsprop": RMSProp,
     "adam": Adam,
-    "adamw": AdamW,
-}
+}   # the six optimizers of chapter 7 (the race and the widget use exactly these); AdamW is chapter 10's
 
 
 def make_optimizer(name: str, **kwargs) -> Optimizer:
