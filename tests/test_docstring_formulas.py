@@ -41,13 +41,13 @@ from companion import (
     search,
     surfaces,
 )
-from companion.classic import art, cascade, elman, rbf, rbm, som
+from companion.classic import art, cascade, elman, hopfield, rbf, rbm, som
 from companion.optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSProp, make_optimizer
 
 MODULES = ["activations", "losses", "network", "optimizers", "initializers", "metrics", "gradcheck",
            "regularization", "schedules", "search", "model_selection", "approximation", "convolution",
            "pretraining", "surfaces", "layers", "classic.rbf", "classic.art", "classic.som",
-           "classic.cascade", "classic.elman", "classic.rbm", "random_features"]
+           "classic.cascade", "classic.elman", "classic.rbm", "classic.hopfield", "random_features"]
 
 NOT_MATH = {  # the other public modules of companion, and why their functions need no formula check here
     "classic": "the package only re-exports the classic.* modules listed in MODULES",
@@ -347,9 +347,46 @@ FORMULAS = {
     "classic.cascade.CascadeCorrelation": lambda: _cascade_by_hand(),
     # classic.elman and classic.rbm: every method's formula
     "classic.elman.Elman": lambda: _elman_by_hand(),
+    # Hopfield: W = (1/N) Σ ξξᵀ with zero diagonal, by explicit loops; E = −½ Σ_ij W_ij s_i s_j
+    "classic.hopfield.hebbian_weights": lambda: (hopfield.hebbian_weights(HOP_P), _hebb_by_loops(HOP_P)),
+    "classic.hopfield.hopfield_energy": lambda: (
+        hopfield.hopfield_energy(_hebb_by_loops(HOP_P), HOP_P),
+        [-0.5 * sum(_hebb_by_loops(HOP_P)[i, j] * s[i] * s[j] for i in range(6) for j in range(6)) for s in HOP_P]),
+    "classic.hopfield.Hopfield": lambda: _hopfield_by_hand(),
     "classic.rbm.all_binary": lambda: (rbm.all_binary(3), list(itertools.product([0, 1], repeat=3))),
     "classic.rbm.RBM": lambda: _rbm_checks(),
 }
+
+
+HOP_P = np.array([[1, -1, 1, -1, 1, -1], [1, 1, 1, -1, -1, -1], [-1, -1, 1, 1, 1, -1]], dtype=float)
+
+
+def _hebb_by_loops(P):
+    N = P.shape[1]
+    return np.array([[0.0 if i == j else sum(p[i] * p[j] for p in P) / N for j in range(N)] for i in range(N)])
+
+
+def _hopfield_by_hand():
+    """Fit: W and the history (mean energy after each pattern); predict: asynchronous sweeps in
+    order 0..N−1, s_i ← sign(h_i) (kept when h_i = 0), until a sweep changes nothing; the energy
+    trace of run never rises."""
+    net = hopfield.Hopfield(6).fit(HOP_P)
+    W = _hebb_by_loops(HOP_P)
+    hist = [float(np.mean([-0.5 * s @ _hebb_by_loops(HOP_P[:m + 1]) @ s for s in HOP_P[:m + 1]])) for m in range(3)]
+    probe = np.array([[-1, -1, 1, -1, 1, -1], [1, 1, -1, 1, -1, 1]], dtype=float)
+    expected = []
+    for s in probe.copy():
+        while True:
+            old = s.copy()
+            for i in range(6):
+                h = sum(W[i, j] * s[j] for j in range(6))
+                s[i] = s[i] if h == 0 else (1.0 if h > 0 else -1.0)
+            if np.array_equal(old, s):
+                break
+        expected.append(s)
+    fixed, trace = net.run(probe[0])
+    return ((net.W_, net.history_, net.predict(probe), fixed, float(np.all(np.diff(trace) <= 1e-12))),
+            (W, hist, np.array(expected), expected[0], 1.0))
 
 
 def _adamw_two_steps(theta, g1, g2, lr=0.1, b1=0.9, b2=0.999, eps=1e-8, wd=0.0):
