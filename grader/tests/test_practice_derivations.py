@@ -9,6 +9,7 @@ a network with interchangeable hidden units.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from course_check.judge import judge_case
 from grader.questions import ch01, ch02, ch03, ch04, ch05, ch06
@@ -198,3 +199,57 @@ def test_choose_width_rejects_a_width_chosen_by_training_accuracy():
     assert by_training != best_val
     assert _verdict(q, (by_training, val_acc), case) is not None
     assert _verdict(q, (best_val, val_acc), case) is None
+
+
+# ---------------------------------------------------------------- practice 7: momentum on a quadratic
+def _momentum_errors(lam, lr, mu, e0=1.0, steps=8):
+    """The error along one eigen-direction under companion's Momentum, g = λe: the oracle."""
+    from companion.optimizers import Momentum
+
+    theta, opt, errors = np.array([e0]), Momentum(lr=lr, momentum=mu), [e0]
+    for _ in range(steps):
+        opt.step([theta], [lam * theta])
+        errors.append(float(theta[0]))
+    return np.array(errors)
+
+
+def test_momentum_iteration_matrix_reproduces_the_recurrence_and_rejects_wrong_forms():
+    from grader.questions import ch07
+
+    q = _question(ch07, "q6")
+    for case in q.cases():
+        lam, lr, mu = case.args
+        T = q.reference(*case.args)
+        e = _momentum_errors(lam, lr, mu)
+        for t in range(1, len(e) - 1):
+            np.testing.assert_allclose(T @ [e[t], e[t - 1]], [e[t + 1], e[t]], rtol=1e-10, atol=1e-12)
+        wrong = {
+            "sign of μ": np.array([[1 + mu - lr * lam, mu], [1, 0]]),
+            "μ missing on the diagonal": np.array([[1 - lr * lam, -mu], [1, 0]]),
+            "transposed": T.T,
+        }
+        for name, W in wrong.items():
+            if mu == 0 and name != "transposed":
+                continue                                              # μ = 0 makes these coincide
+            assert _verdict(q, W, case) is not None, name
+        assert _verdict(q, T, case) is None
+
+
+def test_momentum_best_rate_matches_a_brute_force_search_and_rejects_the_gd_rate():
+    from grader.questions import ch07
+
+    q = _question(ch07, "q7")
+    T = ch07.momentum_iteration_matrix
+    for lam_min, lam_max in ((1.0, 20.0), (2.0, 8.0)):
+        lams = np.linspace(lam_min, lam_max, 25)
+        grid = min(max(np.max(np.abs(np.linalg.eigvals(T(l, lr, mu)))) for l in lams)
+                   for lr in np.linspace(0.01, 2.0 / lam_max * 2, 50) for mu in np.linspace(0, 0.95, 40))
+        rho = q.reference(lam_min, lam_max)
+        assert rho <= grid + 1e-9 and grid - rho < 0.03              # the search never beats the formula
+        # at the best pair the worst direction attains exactly rho
+        mu_s, lr_s = rho ** 2, (1 + rho) ** 2 / lam_max
+        assert max(np.max(np.abs(np.linalg.eigvals(T(l, lr_s, mu_s)))) for l in lams) == pytest.approx(rho, rel=1e-6)
+    kappa = 20.0
+    case = q.cases()[0]
+    for wrong in ((kappa - 1) / (kappa + 1), ((kappa ** 0.5 - 1) / (kappa ** 0.5 + 1)) ** 2, 1 - 1 / kappa ** 0.5):
+        assert _verdict(q, wrong, case) is not None
