@@ -253,3 +253,31 @@ def test_momentum_best_rate_matches_a_brute_force_search_and_rejects_the_gd_rate
     case = q.cases()[0]
     for wrong in ((kappa - 1) / (kappa + 1), ((kappa ** 0.5 - 1) / (kappa ** 0.5 + 1)) ** 2, 1 - 1 / kappa ** 0.5):
         assert _verdict(q, wrong, case) is not None
+
+
+# ---------------------------------------------------------------- practice 12: receptive field
+def _reach(kernels, strides):
+    """Input positions one top unit depends on, found by walking the windows down layer by layer."""
+    positions = {0}
+    for k, s in reversed(list(zip(kernels, strides))):
+        positions = {j * s + u for j in positions for u in range(k)}
+    return max(positions) - min(positions) + 1
+
+
+def test_receptive_field_matches_the_windows_walked_down_and_rejects_typical_mistakes():
+    from grader.questions import ch12
+
+    q = _question(ch12, "q7")
+    rng = np.random.default_rng(0)
+    stacks = [c.args for c in q.cases()] + [([int(k) for k in rng.integers(1, 6, 5)],
+                                             [int(s) for s in rng.integers(1, 4, 5)]) for _ in range(30)]
+    for kernels, strides in stacks:
+        assert q.reference(kernels, strides) == _reach(kernels, strides)
+    case = q.cases()[1]                                         # conv 3, pool 2 (stride 2), conv 3: 8
+    kernels, strides = case.args
+    ignoring_strides = 1 + sum(k - 1 for k in kernels)          # 6
+    own_stride_too = 1 + sum((k - 1) * int(np.prod(strides[:i + 1])) for i, k in enumerate(kernels))   # 11
+    product = int(np.prod(kernels))                             # 18
+    for wrong in (ignoring_strides, own_stride_too, product):
+        assert wrong != 8 and _verdict(q, np.int64(wrong), case) is not None
+    assert _verdict(q, np.int64(8), case) is None
