@@ -1,4 +1,4 @@
-"""How good are a classifier's predictions? Accuracy and the confusion matrix.
+"""How good are a classifier's predictions? Accuracy, the confusion matrix, and how sure a mean over seeds is.
 
 Both functions accept class information in any of the forms the course uses and turn it
 into integer labels first:
@@ -21,11 +21,13 @@ array([[1, 0],
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
-from ._validation import check_int
+from ._validation import as_float_array, check_finite, check_in_range, check_int
 
-__all__ = ["as_labels", "accuracy", "confusion_matrix"]
+__all__ = ["as_labels", "accuracy", "confusion_matrix", "student_t_cdf", "student_t_quantile", "mean_ci"]
 
 
 def as_labels(name: str, y) -> np.ndarray:
@@ -105,3 +107,108 @@ def confusion_matrix(y_true, y_pred, k: int | None = None) -> np.ndarray:
         raise ValueError(f"k={k} classes means labels 0..{k - 1}; got label {largest}")
     counts = np.bincount(t * k + p, minlength=k * k)
     return counts.reshape(k, k).astype(np.int64)
+
+
+def _betacf(a: float, b: float, x: float) -> float:
+    """Continued fraction of the regularized incomplete beta function (modified Lentz)."""
+    tiny = 1e-300
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 500):
+        for num in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                    -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 + num * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + num / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < 1e-15:
+            break
+    return h
+
+
+def _betainc(a: float, b: float, x: float) -> float:
+    """Regularized incomplete beta I_x(a, b) = ∫₀ˣ t^(a−1)(1−t)^(b−1) dt / B(a, b), 0 ≤ x ≤ 1."""
+    if x <= 0.0:
+        return 0.0
+    if x >= 1.0:
+        return 1.0
+    log_front = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b)
+                 + a * math.log(x) + b * math.log1p(-x))
+    if x < (a + 1.0) / (a + b + 2.0):
+        return math.exp(log_front) * _betacf(a, b, x) / a
+    return 1.0 - math.exp(log_front) * _betacf(b, a, 1.0 - x) / b
+
+
+def student_t_cdf(t: float, df: int) -> float:
+    """P(T ≤ t) for Student's t with ``df`` degrees of freedom.
+
+    ``F(t) = 1 − ½ I_{ν/(ν+t²)}(ν/2, ½)`` for t ≥ 0 and ``F(−t) = 1 − F(t)``, with ν = ``df`` and
+    I the regularized incomplete beta function (evaluated by its continued fraction; no SciPy).
+    """
+    df = check_int("df", df, what="degrees of freedom")
+    t = float(t)
+    if not math.isfinite(t):
+        raise ValueError(f"t must be finite; got {t}")
+    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t >= 0 else tail
+
+
+def student_t_quantile(p: float, df: int) -> float:
+    """The t with ``student_t_cdf(t, df) = p``, for 0 < p < 1 (bisection to machine precision).
+
+    Two-sided 95% intervals use ``p = 0.975``: 12.706 for ν = 1, 4.303 for ν = 2, 2.262 for ν = 9,
+    tending to the normal 1.960 as ν → ∞.
+
+    >>> round(student_t_quantile(0.975, 2), 3)
+    4.303
+    """
+    p = check_in_range("p", p, 0.0, 1.0, low_open=True, high_open=True)
+    df = check_int("df", df, what="degrees of freedom")
+    if p < 0.5:
+        return -student_t_quantile(1.0 - p, df)
+    lo, hi = 0.0, 1.0
+    while student_t_cdf(hi, df) < p:
+        lo, hi = hi, 2.0 * hi
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if mid in (lo, hi):
+            break
+        lo, hi = (mid, hi) if student_t_cdf(mid, df) < p else (lo, mid)
+    return 0.5 * (lo + hi)
+
+
+def mean_ci(samples, level: float = 0.95) -> tuple[float, float]:
+    """Mean of ``samples`` and the half-width of its Student-t confidence interval.
+
+    For n ≥ 2 values x₁…xₙ (e.g. a test accuracy over n seeds), with sample mean x̄ and sample
+    standard deviation s (divisor n − 1):
+
+        half_width = t_{(1+level)/2, n−1} · s / √n
+
+    so the interval is x̄ ± half_width. With 3 seeds t_{0.975, 2} = 4.303, not the "two standard
+    errors" of the normal approximation. Two means whose intervals do not overlap differ
+    clearly; overlapping intervals mean the data do not settle the question.
+
+    Parameters
+    ----------
+    samples : (n,) array-like of finite numbers, n ≥ 2
+    level : float in (0, 1), the coverage (0.95 by default)
+
+    Returns
+    -------
+    (mean, half_width) : two floats
+
+    >>> m, h = mean_ci([0.80, 0.84, 0.82])
+    >>> round(m, 3), round(h, 3)
+    (0.82, 0.05)
+    """
+    x = as_float_array("samples", samples, dtype=np.float64)
+    if x.ndim != 1 or x.shape[0] < 2:
+        raise ValueError(f"samples must be a 1-D array of at least 2 values; got shape {x.shape}")
+    check_finite("samples", x)
+    level = check_in_range("level", level, 0.0, 1.0, low_open=True, high_open=True)
+    n = x.shape[0]
+    t = student_t_quantile((1.0 + level) / 2.0, n - 1)
+    return float(x.mean()), float(t * x.std(ddof=1) / math.sqrt(n))

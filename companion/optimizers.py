@@ -46,6 +46,7 @@ __all__ = [
     "AdaGrad",
     "RMSProp",
     "Adam",
+    "AdamW",
     "OPTIMIZERS",
     "make_optimizer",
 ]
@@ -372,6 +373,51 @@ class Adam(Optimizer):
         p -= lr * m_hat / (np.sqrt(v_hat) + self.eps)
 
 
+class AdamW(Adam):
+    r"""AdamW: Adam with *decoupled* weight decay (Loshchilov & Hutter, 2019).
+
+    Adam's moments see only the gradient g of the data cost; the decay acts on θ directly:
+
+        t ← t + 1
+        m ← β₁ m + (1 − β₁) g
+        v ← β₂ v + (1 − β₂) g²
+        m̂ = m / (1 − β₁ᵗ),   v̂ = v / (1 − β₂ᵗ)
+        θ ← θ − η (m̂ / (√v̂ + ε) + λ θ)
+
+    (θ on the right is the value before the step.) With λ = 0 this is ``Adam``. The difference
+    from *coupled* L2 — adding λθ to g before Adam — is that the decay is not divided by
+    √v̂: every weight shrinks by the same factor (1 − ηλ) per step, whereas coupled L2 shrinks
+    weights with small gradients much harder (chapter 10). Decay is applied to every array
+    passed to ``step``; pass only the weights if biases should not decay.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate η > 0.
+    beta1, beta2 : float
+        Decay rates β₁, β₂ in [0, 1) of the first and second moment.
+    eps : float
+        ε > 0 added to √v̂.
+    weight_decay : float
+        λ ≥ 0, the decay per unit learning rate.
+    """
+
+    def __init__(
+        self, lr: float = 1e-3, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+    ) -> None:
+        super().__init__(lr, beta1, beta2, eps)
+        self.weight_decay = check_positive("weight_decay", weight_decay, allow_zero=True)
+
+    def _hyper(self) -> dict:
+        return {**super()._hyper(), "weight_decay": self.weight_decay}
+
+    def _update(self, p, g, state, lr) -> None:
+        decay = lr * self.weight_decay * p          # from θ before the Adam step
+        super()._update(p, g, state, lr)
+        p -= decay
+
+
 OPTIMIZERS: dict[str, type[Optimizer]] = {
     "sgd": SGD,
     "momentum": Momentum,
@@ -379,7 +425,7 @@ OPTIMIZERS: dict[str, type[Optimizer]] = {
     "adagrad": AdaGrad,
     "rmsprop": RMSProp,
     "adam": Adam,
-}
+}   # the six optimizers of chapter 7 (the race and the widget use exactly these); AdamW is chapter 10's
 
 
 def make_optimizer(name: str, **kwargs) -> Optimizer:

@@ -14,7 +14,7 @@ from companion import datasets
 from companion.gradcheck import numerical_gradient, relative_error
 
 # ================================================================ RBF network
-from companion.classic import RBFNetwork, kmeans, mean_center_distance, rbf_activations
+from companion.classic import Hopfield, RBFNetwork, kmeans, mean_center_distance, rbf_activations
 
 
 def test_rbf_solves_xor_exactly_with_four_centres():
@@ -576,10 +576,11 @@ def _fits():
         ("cascade", lambda s: CascadeCorrelation(2, 1, max_hidden=2, seed=s).fit(X, Y), (X, Y), lambda m: m.W_out_),
         ("elman", lambda s: Elman(1, 3, 1, seed=s).fit(S, T, epochs=3), (S, T), lambda m: m.params["W_hh"]),
         ("rbm", lambda s: RBM(6, 3, seed=s).fit(B, epochs=2), (B,), lambda m: m.params["W"]),
+        ("hopfield", lambda s: Hopfield(6).fit(2 * B - 1), (B,), lambda m: m.W_),
     ]
 
 
-@pytest.mark.parametrize("index", range(6), ids=[f[0] for f in _fits()])
+@pytest.mark.parametrize("index", range(7), ids=[f[0] for f in _fits()])
 def test_fit_leaves_inputs_untouched_and_is_reproducible(index):
     name, fit, inputs, learned = _fits()[index]
     before = [a.copy() for a in inputs]
@@ -644,10 +645,11 @@ def _estimators():
         ("rbm", lambda s: RBM(6, 3, seed=s), lambda m: m.fit(B, epochs=2), lambda m: m.params["W"], 2, "unsupervised"),
         ("autoencoder", lambda s: Autoencoder(6, 3, seed=s), lambda m: m.fit(Xa, epochs=3),
          lambda m: m.encoder.params["W"], 3, "unsupervised"),
+        ("hopfield", lambda s: Hopfield(6), lambda m: m.fit(2.0 * B - 1), lambda m: m.W_, len(B), "unsupervised"),
     ], (X, y, S, B, Xa)
 
 
-@pytest.mark.parametrize("index", range(7), ids=[e[0] for e in _estimators()[0]])
+@pytest.mark.parametrize("index", range(8), ids=[e[0] for e in _estimators()[0]])
 def test_every_estimator_has_the_documented_shape(index):
     (name, make, fit, learned, n_records, kind), (X, y, S, B, Xa) = _estimators()[0][index], _estimators()[1]
     model = make(0)
@@ -660,10 +662,11 @@ def test_every_estimator_has_the_documented_shape(index):
     fit(model)                                                      # a refit restarts from the seed
     np.testing.assert_array_equal(learned(model), first)
     assert model.history_ == history
-    if name not in ("art",):
+    if name not in ("art", "hopfield"):                            # no randomness in their fit
         fit(other := make(1))
         assert not np.array_equal(learned(other), first)            # the seed matters
-    data = {"rbf": X, "cascade": X, "elman": S, "art": B, "som": X, "rbm": B, "autoencoder": Xa}[name]
+    data = {"rbf": X, "cascade": X, "elman": S, "art": B, "som": X, "rbm": B, "autoencoder": Xa,
+            "hopfield": 2.0 * B - 1}[name]
     if kind == "classifier":
         np.testing.assert_array_equal(model.predict(data), (model.forward(data)[:, 0] > 0.5).astype(int))
         assert model.predict(data).dtype == np.int64
@@ -671,7 +674,7 @@ def test_every_estimator_has_the_documented_shape(index):
         np.testing.assert_array_equal(model.predict(data), model.forward(data))
     else:
         assert model.transform(data).shape[0] == len(data)
-        assert hasattr(model, "predict") == (name == "art")          # predict only where it means something
+        assert hasattr(model, "predict") == (name in ("art", "hopfield"))  # predict only where it means something
     if name == "art":
         np.testing.assert_array_equal(model.transform(B).argmax(1), model.predict(B))
 
@@ -731,3 +734,56 @@ def test_gradcheck_works_on_an_elman_network():
     errors = check_gradients(net, rng.normal(size=(3, 4, 2)), rng.normal(size=(3, 4, 2)))
     assert list(errors) == list(PARAM_NAMES) and max(errors.values()) < 1e-7
     assert net.weight_arrays() == [net.params["W_xh"], net.params["W_hh"], net.params["W_hy"]]
+
+
+# ================================================================ Hopfield network
+def test_hopfield_energy_never_rises_and_stored_patterns_are_fixed_points():
+    from companion.classic import Hopfield
+
+    rng = np.random.default_rng(0)
+    P = rng.choice([-1.0, 1.0], size=(5, 100))                     # p/N = 0.05, far below capacity
+    net = Hopfield(100).fit(P)
+    np.testing.assert_array_equal(net.predict(P), P)               # every stored pattern is a fixed point
+    noisy = P.copy()
+    flips = rng.random(P.shape) < 0.1
+    noisy[flips] *= -1
+    np.testing.assert_array_equal(net.predict(noisy), P)            # 10% of the bits flipped: recalled
+    for s in noisy:
+        fixed, trace = net.run(s)
+        assert np.all(np.diff(trace) <= 1e-12)                       # ΔE = −Δs_i h_i ≤ 0 at every update
+        np.testing.assert_array_equal(fixed, net.predict(s[None])[0])
+    # the energy is the Boltzmann machine's −½ sᵀJs with J = W (no biases), by explicit double sum
+    s = noisy[0]
+    assert net.energy(s[None])[0] == pytest.approx(-0.5 * sum(net.W_[i, j] * s[i] * s[j]
+                                                           for i in range(100) for j in range(100)))
+
+
+def test_hopfield_capacity_collapses_past_about_014_n():
+    from companion.classic import Hopfield
+
+    N = 200
+
+    def fraction_stable_bits(p, seed):
+        P = np.random.default_rng(seed).choice([-1.0, 1.0], size=(p, N))
+        W = Hopfield(N).fit(P).W_
+        return np.mean(np.sign(P @ W) == P)                          # bits already aligned with their field
+
+    # one-step stability falls steadily with the load; the error rate at α = p/N is about Φ(−1/√α)
+    assert fraction_stable_bits(10, 0) > 0.999                       # α = 0.05: Φ(−4.5) ≈ 3e-6
+    assert 0.98 < fraction_stable_bits(28, 1) < 0.999                # α = 0.14: Φ(−2.67) ≈ 0.004
+    assert fraction_stable_bits(100, 2) < 0.95                       # α = 0.5: Φ(−1.41) ≈ 0.08
+
+
+def test_hopfield_validates():
+    from companion.classic import Hopfield
+
+    with pytest.raises(ValueError, match="must hold states ±1"):
+        Hopfield(3).fit(np.array([[1, 0, 1]]))
+    with pytest.raises(TypeError):
+        Hopfield(3.0)
+    with pytest.raises(ValueError, match="not been fitted|before"):
+        Hopfield(3).predict(np.ones((1, 3)))
+    P = np.array([[1.0, -1.0, 1.0]])
+    before = P.copy()
+    Hopfield(3).fit(P).predict(P)
+    np.testing.assert_array_equal(P, before)                          # inputs never modified

@@ -41,13 +41,13 @@ from companion import (
     search,
     surfaces,
 )
-from companion.classic import art, cascade, elman, rbf, rbm, som
-from companion.optimizers import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp, make_optimizer
+from companion.classic import art, cascade, elman, hopfield, rbf, rbm, som
+from companion.optimizers import SGD, AdaGrad, Adam, AdamW, Momentum, Nesterov, RMSProp, make_optimizer
 
 MODULES = ["activations", "losses", "network", "optimizers", "initializers", "metrics", "gradcheck",
            "regularization", "schedules", "search", "model_selection", "approximation", "convolution",
            "pretraining", "surfaces", "layers", "classic.rbf", "classic.art", "classic.som",
-           "classic.cascade", "classic.elman", "classic.rbm", "random_features"]
+           "classic.cascade", "classic.elman", "classic.rbm", "classic.hopfield", "random_features"]
 
 NOT_MATH = {  # the other public modules of companion, and why their functions need no formula check here
     "classic": "the package only re-exports the classic.* modules listed in MODULES",
@@ -166,6 +166,9 @@ FORMULAS = {
         one_step(RMSProp(0.1, rho=0.9, eps=1e-8), [1.0], [2.0]), [1 - 0.1 * 2 / (math.sqrt(0.1 * 4) + 1e-8)]),
     "optimizers.Adam": lambda: (  # t = 2: m̂ = m/(1−β₁²), v̂ = v/(1−β₂²)
         two_steps(Adam(0.1, 0.9, 0.999, 1e-8), [1.0], [2.0], [-1.0]), [_adam_two_steps(1.0, 2.0, -1.0)]),
+    "optimizers.AdamW": lambda: (  # Adam's step, then − ηλθ_old
+        two_steps(AdamW(0.1, 0.9, 0.999, 1e-8, weight_decay=0.5), [1.0], [2.0], [-1.0]),
+        [_adamw_two_steps(1.0, 2.0, -1.0, wd=0.5)]),
     # initializers: the sample variance of each scheme
     "initializers.init_weights": lambda: (
         [np.var(initializers.init_weights(name, 200, 300, np.random.default_rng(0))) for name in
@@ -181,6 +184,12 @@ FORMULAS = {
             initializers.init_uniform((300, 300), 0.5, np.random.default_rng(0))), [0.25 / 3, 1.0]),
     # metrics
     "metrics.accuracy": lambda: (metrics.accuracy([0, 1, 2, 2], [0, 2, 2, 2]), 3 / 4),
+    # t-cdf: ν = 1 is Cauchy, ½ + arctan(t)/π; quantile: ν = 2 closed form (2p−1)/√(2p(1−p))
+    "metrics.student_t_cdf": lambda: (metrics.student_t_cdf(1.5, 1), 0.5 + math.atan(1.5) / math.pi),
+    "metrics.student_t_quantile": lambda: (metrics.student_t_quantile(0.975, 2), 0.95 / math.sqrt(2 * 0.975 * 0.025)),
+    "metrics.mean_ci": lambda: (  # x̄ ± t_{0.975,2} s/√3 with t_{0.975,2} in closed form
+        list(metrics.mean_ci([1.0, 2.0, 4.0])),
+        [7 / 3, 0.95 / math.sqrt(2 * 0.975 * 0.025) * statistics.stdev([1.0, 2.0, 4.0]) / math.sqrt(3)]),
     "metrics.confusion_matrix": lambda: (metrics.confusion_matrix([0, 1, 1], [0, 0, 1], k=2), [[1, 0], [1, 1]]),
     # gradcheck
     "gradcheck.numerical_gradient": lambda: (  # (f(x+h) − f(x−h)) / 2h of f = Σx³ is 3x² + h²
@@ -338,9 +347,54 @@ FORMULAS = {
     "classic.cascade.CascadeCorrelation": lambda: _cascade_by_hand(),
     # classic.elman and classic.rbm: every method's formula
     "classic.elman.Elman": lambda: _elman_by_hand(),
+    # Hopfield: W = (1/N) Σ ξξᵀ with zero diagonal, by explicit loops; E = −½ Σ_ij W_ij s_i s_j
+    "classic.hopfield.hebbian_weights": lambda: (hopfield.hebbian_weights(HOP_P), _hebb_by_loops(HOP_P)),
+    "classic.hopfield.hopfield_energy": lambda: (
+        hopfield.hopfield_energy(_hebb_by_loops(HOP_P), HOP_P),
+        [-0.5 * sum(_hebb_by_loops(HOP_P)[i, j] * s[i] * s[j] for i in range(6) for j in range(6)) for s in HOP_P]),
+    "classic.hopfield.Hopfield": lambda: _hopfield_by_hand(),
     "classic.rbm.all_binary": lambda: (rbm.all_binary(3), list(itertools.product([0, 1], repeat=3))),
     "classic.rbm.RBM": lambda: _rbm_checks(),
 }
+
+
+HOP_P = np.array([[1, -1, 1, -1, 1, -1], [1, 1, 1, -1, -1, -1], [-1, -1, 1, 1, 1, -1]], dtype=float)
+
+
+def _hebb_by_loops(P):
+    N = P.shape[1]
+    return np.array([[0.0 if i == j else sum(p[i] * p[j] for p in P) / N for j in range(N)] for i in range(N)])
+
+
+def _hopfield_by_hand():
+    """Fit: W and the history (mean energy after each pattern); predict: asynchronous sweeps in
+    order 0..N−1, s_i ← sign(h_i) (kept when h_i = 0), until a sweep changes nothing; the energy
+    trace of run never rises."""
+    net = hopfield.Hopfield(6).fit(HOP_P)
+    W = _hebb_by_loops(HOP_P)
+    hist = [float(np.mean([-0.5 * s @ _hebb_by_loops(HOP_P[:m + 1]) @ s for s in HOP_P[:m + 1]])) for m in range(3)]
+    probe = np.array([[-1, -1, 1, -1, 1, -1], [1, 1, -1, 1, -1, 1]], dtype=float)
+    expected = []
+    for s in probe.copy():
+        while True:
+            old = s.copy()
+            for i in range(6):
+                h = sum(W[i, j] * s[j] for j in range(6))
+                s[i] = s[i] if h == 0 else (1.0 if h > 0 else -1.0)
+            if np.array_equal(old, s):
+                break
+        expected.append(s)
+    fixed, trace = net.run(probe[0])
+    return ((net.W_, net.history_, net.predict(probe), fixed, float(np.all(np.diff(trace) <= 1e-12))),
+            (W, hist, np.array(expected), expected[0], 1.0))
+
+
+def _adamw_two_steps(theta, g1, g2, lr=0.1, b1=0.9, b2=0.999, eps=1e-8, wd=0.0):
+    m = v = 0.0
+    for t, g in ((1, g1), (2, g2)):
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g * g
+        theta = theta - lr * ((m / (1 - b1 ** t)) / (math.sqrt(v / (1 - b2 ** t)) + eps) + wd * theta)
+    return theta
 
 
 def _adam_two_steps(theta, g1, g2, lr=0.1, b1=0.9, b2=0.999, eps=1e-8):

@@ -79,3 +79,72 @@ def test_inputs_are_not_modified():
 def test_errors(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --- Student's t and mean_ci -------------------------------------------------------------------
+import math  # noqa: E402
+
+from companion.metrics import mean_ci, student_t_cdf, student_t_quantile  # noqa: E402
+
+# Two-sided critical values t_{1-α/2, ν} as printed in standard tables (e.g. NIST/SEMATECH
+# e-Handbook of Statistical Methods, table 1.4.2.7.3), to the 3 decimals they give.
+T_TABLE = {
+    0.975: {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 9: 2.262, 10: 2.228, 19: 2.093, 29: 2.045, 100: 1.984},
+    0.95: {1: 6.314, 2: 2.920, 4: 2.132, 9: 1.833, 29: 1.699},
+    0.995: {1: 63.657, 2: 9.925, 4: 4.604, 9: 3.250, 29: 2.756},
+}
+
+
+@pytest.mark.parametrize("p,df,expected", [(p, df, v) for p, row in T_TABLE.items() for df, v in row.items()])
+def test_student_t_quantile_matches_tables(p, df, expected):
+    assert round(student_t_quantile(p, df), 3) == expected
+
+
+@pytest.mark.parametrize("p", [0.6, 0.9, 0.975, 0.999])
+def test_student_t_quantile_closed_forms_for_one_and_two_degrees_of_freedom(p):
+    # ν = 1 is the Cauchy distribution: t = tan(π(p − ½)); ν = 2: t = (2p − 1) / √(2p(1 − p)).
+    assert student_t_quantile(p, 1) == pytest.approx(math.tan(math.pi * (p - 0.5)), rel=1e-10)
+    assert student_t_quantile(p, 2) == pytest.approx((2 * p - 1) / math.sqrt(2 * p * (1 - p)), rel=1e-10)
+    assert student_t_quantile(1 - p, 3) == pytest.approx(-student_t_quantile(p, 3), rel=1e-12)
+
+
+def test_student_t_tends_to_the_normal_and_cdf_inverts_quantile():
+    assert student_t_quantile(0.975, 100000) == pytest.approx(1.959964, abs=1e-4)
+    for df in (1, 3, 8, 40):
+        for t in (-3.0, -0.4, 0.0, 1.2, 5.0):
+            assert student_t_quantile(student_t_cdf(t, df), df) == pytest.approx(t, abs=1e-9)
+    # ν = 1 cdf in closed form: ½ + arctan(t)/π
+    assert student_t_cdf(2.5, 1) == pytest.approx(0.5 + math.atan(2.5) / math.pi, rel=1e-12)
+
+
+def test_mean_ci_by_hand():
+    x = [0.80, 0.84, 0.82]
+    m, h = mean_ci(x)
+    s = math.sqrt(((0.80 - 0.82) ** 2 + (0.84 - 0.82) ** 2) / 2)
+    assert m == pytest.approx(0.82)
+    assert h == pytest.approx(4.302653 * s / math.sqrt(3), rel=1e-6)
+    # the example: +0.096 ± 0.037 (one standard error) over 3 seeds has p ≈ 0.12, two-sided
+    p_two_sided = 2 * (1 - student_t_cdf(0.096 / 0.037, 2))
+    assert 0.11 < p_two_sided < 0.13
+    _, h99 = mean_ci(x, level=0.99)
+    assert h99 == pytest.approx(9.924843 * s / math.sqrt(3), rel=1e-6)
+
+
+def test_mean_ci_coverage_by_simulation():
+    # 95% intervals from 3 normal draws contain the true mean about 95% of the time (binomial sd ≈ 0.005)
+    rng = np.random.default_rng(0)
+    hits = sum(abs(m) <= h for m, h in (mean_ci(rng.normal(size=3)) for _ in range(2000)))
+    assert 0.935 < hits / 2000 < 0.965
+
+
+def test_mean_ci_validates():
+    with pytest.raises(ValueError, match="at least 2 values"):
+        mean_ci([1.0])
+    with pytest.raises(ValueError, match="must be finite"):
+        mean_ci([1.0, np.nan])
+    with pytest.raises(ValueError, match=r"level must be in \(0.0, 1.0\)"):
+        mean_ci([1.0, 2.0], level=1.0)
+    with pytest.raises(TypeError):
+        mean_ci(["a", "b"])
+    with pytest.raises(TypeError):
+        student_t_quantile(0.9, 2.0)

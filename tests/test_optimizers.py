@@ -488,3 +488,39 @@ def test_reprs_show_every_hyper_parameter_with_the_documented_defaults():
         "SGD(lr=0.1)", "Momentum(lr=0.1, momentum=0.9)", "Nesterov(lr=0.1, momentum=0.9)",
         "AdaGrad(lr=0.1, eps=1e-08)", "RMSProp(lr=0.1, rho=0.9, eps=1e-08)",
         "Adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08)"]
+
+
+def test_adamw_is_adam_plus_decoupled_decay_by_hand():
+    from companion.optimizers import AdamW
+    # two steps θ0 = 1, g = 2 then −1, λ = 0.5, η = 0.1: θ ← θ − η(m̂/(√v̂+ε) + λθ_old)
+    theta, m, v = 1.0, 0.0, 0.0
+    for t, g in ((1, 2.0), (2, -1.0)):
+        m, v = 0.9 * m + 0.1 * g, 0.999 * v + 0.001 * g * g
+        theta = theta - 0.1 * ((m / (1 - 0.9 ** t)) / (math.sqrt(v / (1 - 0.999 ** t)) + EPS) + 0.5 * theta)
+    assert run(AdamW(0.1, weight_decay=0.5), grads=(2.0, -1.0))[-1] == pytest.approx(theta, rel=1e-12)
+    # λ = 0 is Adam exactly
+    assert run(AdamW(0.1, weight_decay=0.0)) == run(Adam(0.1))
+
+
+def test_adamw_decay_is_not_rescaled_unlike_coupled_l2():
+    from companion.optimizers import AdamW
+    # With zero data gradient, AdamW shrinks every weight by (1 − ηλ) per step, whatever its size;
+    # coupled L2 (g = λθ fed to Adam) moves every weight by about η, a huge relative change for small ones.
+    w = np.array([1e-3, 1.0])
+    dec = AdamW(0.01, weight_decay=0.1)
+    p = w.copy()
+    for _ in range(10):
+        dec.step([p], [np.zeros(2)])
+    np.testing.assert_allclose(p, w * (1 - 0.01 * 0.1) ** 10, rtol=1e-12)
+    coupled, q = Adam(0.01), w.copy()
+    for _ in range(10):
+        coupled.step([q], [0.1 * q])
+    assert q[0] < 0 < q[1]      # the small weight was driven through zero, the large one barely moved
+    assert abs(q[1] - 1) < 0.11
+
+
+def test_adamw_validates_weight_decay():
+    from companion.optimizers import AdamW
+    with pytest.raises(ValueError, match="weight_decay must be a finite number ≥ 0"):
+        AdamW(0.1, weight_decay=-1.0)
+    assert "weight_decay=0.2" in repr(AdamW(0.1, weight_decay=0.2))

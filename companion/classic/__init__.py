@@ -9,6 +9,7 @@ name                     what it is                                             
 ``CascadeCorrelation``   grows frozen hidden units that track the residual error  ``cascade``
 ``Elman``                simple recurrent network trained by BPTT                 ``elman``
 ``RBM``                  restricted Boltzmann machine trained by CD-k             ``rbm``
+``Hopfield``             Hebbian associative memory, deterministic dynamics       ``hopfield``
 =======================  ======================================================  ==============
 
 **One estimator shape** (shared with ``companion.pretraining.Autoencoder``; docs/architecture.md §4):
@@ -19,12 +20,14 @@ name                     what it is                                             
   minimises or tracks: the k-means distortion (``RBFNetwork``), the cost after each output phase
   (``CascadeCorrelation``), the number of rows that changed category (``ART1``), the
   quantization error (``SOM``), the cost at the start of each epoch (``Elman``), the
-  reconstruction error (``RBM``, ``Autoencoder``);
+  reconstruction error (``RBM``, ``Autoencoder``), the mean energy of the patterns stored so far
+  (``Hopfield``, whose Hebbian fit draws nothing);
 * supervised models predict what they were fitted to: ``predict`` returns labels for a
   classifier (``CascadeCorrelation``) and targets for a regressor (``RBFNetwork``, ``Elman``);
   ``forward`` returns the raw outputs;
 * unsupervised models (``SOM``, ``ART1``, ``RBM``, ``Autoencoder``) give their representation
-  with ``transform``, and ``predict`` only where it means something (``ART1``'s category);
+  with ``transform``, and ``predict`` only where it means something (``ART1``'s category,
+  ``Hopfield``'s recalled pattern);
 * gradients come as a list aligned with ``parameters()``, as for ``MLP`` and ``Sequential``
   (``Elman``); ``RBM.cd_gradients`` is the CD-k estimate, a dict shaped like ``params``.
 
@@ -38,6 +41,7 @@ out-of-range one a ``ValueError``).
 from companion.classic.art import ART1, art1_choice, art1_match, art1_present
 from companion.classic.cascade import CascadeCorrelation, candidate_scores_and_gradients, correlation_score
 from companion.classic.elman import Elman
+from companion.classic.hopfield import Hopfield, hebbian_weights, hopfield_energy
 from companion.classic.rbf import RBFNetwork, kmeans, mean_center_distance, rbf_activations
 from companion.classic.rbm import RBM, all_binary
 from companion.classic.som import SOM, decay, grid_positions, neighbourhood, som_step
@@ -49,4 +53,5 @@ __all__ = [
     "CascadeCorrelation", "correlation_score", "candidate_scores_and_gradients",
     "Elman",
     "RBM", "all_binary",
+    "Hopfield", "hebbian_weights", "hopfield_energy",
 ]

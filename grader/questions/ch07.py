@@ -8,7 +8,11 @@ learning rate; every operation on arrays is elementwise.
 * q3 AdaGrad over a sequence of gradients, returning θ and the accumulator G = Σ g²;
 * q4 the best constant learning rate of gradient descent on ½θᵀHθ, 2/(λ_min + λ_max);
 * q5 a derivation: the closed-form position after k momentum steps on a constant slope, judged
-  with k up to 10¹², far beyond what a loop could run within the time limit.
+  with k up to 10¹², far beyond what a loop could run within the time limit;
+* q6 a derivation: the 2×2 iteration matrix of momentum along one eigen-direction of a quadratic,
+  acting on (e_t, e_{t−1}); grader/tests check it against the momentum recurrence itself;
+* q7 a derivation: the spectral radius at the best (η, μ) on a quadratic with eigenvalues in
+  [λ_min, λ_max], (√κ − 1)/(√κ + 1); grader/tests check it against a brute-force search over (η, μ).
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ import numpy as np
 from course_check.spec import Case, Question
 from grader.secret import case_rng
 
-__all__ = ["QUESTIONS", "momentum_position_closed_form"]
+__all__ = ["QUESTIONS", "momentum_position_closed_form", "momentum_iteration_matrix", "momentum_best_rate"]
 
 
 # ---------------------------------------------------------------- q1 momentum_step
@@ -132,11 +136,47 @@ def _momentum_position_cases() -> list[Case]:
     ]
 
 
+# ---------------------------------------------------------------- q6 momentum_iteration
+def momentum_iteration_matrix(lam, lr, mu):
+    """T with (e_{t+1}, e_t) = T (e_t, e_{t−1}) for momentum on ½λe²: v_{t+1} = μ v_t − ηλ e_t and
+    v_t = e_t − e_{t−1} give e_{t+1} = (1 + μ − ηλ) e_t − μ e_{t−1}."""
+    return np.array([[1.0 + mu - lr * lam, -mu], [1.0, 0.0]])
+
+
+def _momentum_iteration_cases() -> list[Case]:
+    rng = case_rng(706)
+    return [
+        Case((1.0, 0.1, 0.9)),
+        Case((20.0, 0.05, 0.5)),
+        Case((float(rng.uniform(0.1, 10)), float(rng.uniform(0.01, 0.2)), float(rng.uniform(0, 0.99))), hidden=True),
+        Case((3.0, 0.2, 0.0), hidden=True),                      # μ = 0: gradient descent, 1 − ηλ
+        Case((float(rng.uniform(50, 100)), 1e-3, 0.99), hidden=True),
+    ]
+
+
+# ---------------------------------------------------------------- q7 momentum_best_rate
+def momentum_best_rate(lam_min, lam_max):
+    """min over (η, μ) of max over λ ∈ [λ_min, λ_max] of ρ(T(λ, η, μ)) = (√κ − 1)/(√κ + 1), κ = λ_max/λ_min."""
+    root = np.sqrt(lam_max / lam_min)
+    return np.float64((root - 1.0) / (root + 1.0))
+
+
+def _momentum_rate_cases() -> list[Case]:
+    rng = case_rng(707)
+    return [
+        Case((1.0, 20.0)),                                       # the chapter's valley
+        Case((2.0, 8.0)),                                        # κ = 4: 1/3
+        Case((float(rng.uniform(0.5, 2)), float(rng.uniform(100, 1000))), hidden=True),
+        Case((3.0, 3.0), hidden=True),                           # κ = 1: one step, rate 0
+        Case((1e-3, 1e3), hidden=True),
+    ]
+
+
 _LOOPS_HINT = ("k can be as large as 10^12, so a loop cannot finish: write the velocity after j steps "
                "as a geometric series, then sum the positions in closed form")
 
 #: version of this question set (docs/question-changes.md); raise it when a change can change a score
-VERSION = "1"
+VERSION = "2"
 
 QUESTIONS: list[Question] = [
     Question(
@@ -203,5 +243,32 @@ QUESTIONS: list[Question] = [
         atol=1e-12,
         timeout=10.0,
         hint=_LOOPS_HINT,
+    ),
+    Question(
+        id="q6",
+        title="Derivation: the iteration matrix of momentum on a quadratic",
+        function="momentum_iteration",
+        points=2,
+        cases=_momentum_iteration_cases,
+        reference=momentum_iteration_matrix,
+        rtol=1e-12,
+        atol=1e-12,
+        hint="write the velocity as the difference of two consecutive errors, substitute it into the "
+             "velocity update, and read off the coefficients of the two most recent errors; the second "
+             "row only carries the current error down",
+    ),
+    Question(
+        id="q7",
+        title="Derivation: the best convergence rate of momentum",
+        function="momentum_best_rate",
+        points=3,
+        cases=_momentum_rate_cases,
+        reference=momentum_best_rate,
+        output="scalar",
+        rtol=1e-9,
+        atol=1e-12,
+        hint="find when the two eigenvalues of the iteration matrix are complex: their modulus then "
+             "no longer depends on the curvature; choose the pair of hyper-parameters that puts both "
+             "extreme curvatures exactly on that regime's edge",
     ),
 ]

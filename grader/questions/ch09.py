@@ -19,7 +19,7 @@ __all__ = ["QUESTIONS"]
 
 
 # ---------------------------------------------------------------- q1 step
-def _step_ref(x, s, h, w):
+def _step_ref(x, s, w, h):
     from companion.approximation import step
 
     return step(x, s, w, h)
@@ -28,10 +28,10 @@ def _step_ref(x, s, h, w):
 def _step_cases() -> list[Case]:
     rng = case_rng(901)
     return [
-        Case((np.linspace(0, 1, 11), 0.5, 1.0, 10.0)),
-        Case((rng.uniform(size=20), 0.25, -2.0, 100.0)),
-        Case((rng.uniform(-1, 2, size=(4, 5)), 0.7, 0.3, 40.0), hidden=True),
-        Case((np.linspace(0, 1, 101), 0.33, 1.5, 1e4), hidden=True),       # very steep: must not give NaN
+        Case((np.linspace(0, 1, 11), 0.5, 10.0, 1.0)),                     # (x, s, w, h), as companion's step
+        Case((rng.uniform(size=20), 0.25, 100.0, -2.0)),
+        Case((rng.uniform(-1, 2, size=(4, 5)), 0.7, 40.0, 0.3), hidden=True),
+        Case((np.linspace(0, 1, 101), 0.33, 1e4, 1.5), hidden=True),       # very steep: must not give NaN
     ]
 
 
@@ -157,7 +157,7 @@ def _units_judge(output, case: Case):
 
 
 #: version of this question set (docs/question-changes.md); raise it when a change can change a score
-VERSION = "2"
+VERSION = "3"
 
 QUESTIONS: list[Question] = [
     Question(

@@ -298,6 +298,6 @@ QUESTIONS: list[Question] = [
         rtol=1e-8,
         atol=1e-10,
         hint=('one step is an affine map of w: find its fixed point, then follow the distance to '
-              'it step by step (it forms a geometric sequence); treat lam = 0 on its own'),
+              'it step by step (it forms a geometric sequence); every case has lam > 0, so the fixed point exists'),
     ),
 ]

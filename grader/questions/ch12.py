@@ -10,7 +10,34 @@ import numpy as np
 from course_check.spec import Case, Question
 from grader.secret import case_rng
 
-__all__ = ["QUESTIONS"]
+__all__ = ["QUESTIONS", "receptive_field_ref"]
+
+
+# ---------------------------------------------------------------- q7 receptive field of a stack
+def receptive_field_ref(kernels, strides):
+    """Side of the input window one unit of the last layer sees, for a stack of convolution or
+    pooling layers with kernel sizes k_l and strides s_l (padding does not change the size):
+
+        r = 1 + Σ_l (k_l − 1) · Π_{i<l} s_i
+
+    (layer l's k_l neighbours are s_1·…·s_{l−1} input pixels apart). Checked in grader/tests against
+    the set of inputs an impulse reaches, layer by layer."""
+    r, jump = 1, 1
+    for k, s in zip(kernels, strides):
+        r += (int(k) - 1) * jump
+        jump *= int(s)
+    return np.int64(r)
+
+
+def _receptive_field_cases() -> list[Case]:
+    rng = case_rng(1207)
+    return [
+        Case(([3, 3], [1, 1])),                            # two 3×3 stride-1 convolutions: 5
+        Case(([3, 2, 3], [1, 2, 1])),                      # conv, 2×2 pool, conv: 8
+        Case(([5, 2, 5, 2], [1, 2, 1, 2]), hidden=True),   # LeNet-like: 16
+        Case(([int(k) for k in rng.integers(1, 6, size=6)], [int(s) for s in rng.integers(1, 4, size=6)]), hidden=True),
+        Case(([7], [2]), hidden=True),                     # one layer: its kernel
+    ]
 
 _CONV_NAMES = ("companion.convolution.conv2d", "companion.convolution.Conv2D", "companion.layers.Conv2D")
 
@@ -153,7 +180,7 @@ def _derivation_cases() -> list[Case]:
 
 
 #: version of this question set (docs/question-changes.md); raise it when a change can change a score
-VERSION = "1"
+VERSION = "2"
 
 QUESTIONS: list[Question] = [
     Question(
@@ -230,5 +257,17 @@ QUESTIONS: list[Question] = [
         forbidden=_CONV_NAMES,
         hint="find the four output positions whose 2x2 window covers X[1, 1] and which kernel entry touches "
              "it in each; G depends on the row p only; check your number with the finite-difference cell",
+    ),
+    Question(
+        id="q7",
+        title="Derivation: the receptive field of a stack of layers",
+        function="receptive_field",
+        points=2,
+        cases=_receptive_field_cases,
+        reference=receptive_field_ref,
+        output="scalar",
+        hint="go from the input upwards and keep two numbers: the window seen so far, and how many input "
+             "pixels apart two neighbouring units of the current layer are; a layer widens the window by "
+             "its extra kernel entries times that spacing, and its stride changes the spacing",
     ),
 ]

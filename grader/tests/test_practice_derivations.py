@@ -9,6 +9,7 @@ a network with interchangeable hidden units.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from course_check.judge import judge_case
 from grader.questions import ch01, ch02, ch03, ch04, ch05, ch06
@@ -301,3 +302,85 @@ def test_preconditioned_bound_rejects_q7s_bound_a_product_bound_and_eigvalsh_of_
         for wrong in wrongs:
             assert _verdict(q, wrong, case) is not None
         assert _verdict(q, 2 / np.linalg.eigvals(P @ H).real.max(), case) is None
+
+
+# ---------------------------------------------------------------- practice 7: momentum on a quadratic
+def _momentum_errors(lam, lr, mu, e0=1.0, steps=8):
+    """The error along one eigen-direction under companion's Momentum, g = λe: the oracle."""
+    from companion.optimizers import Momentum
+
+    theta, opt, errors = np.array([e0]), Momentum(lr=lr, momentum=mu), [e0]
+    for _ in range(steps):
+        opt.step([theta], [lam * theta])
+        errors.append(float(theta[0]))
+    return np.array(errors)
+
+
+def test_momentum_iteration_matrix_reproduces_the_recurrence_and_rejects_wrong_forms():
+    from grader.questions import ch07
+
+    q = _question(ch07, "q6")
+    for case in q.cases():
+        lam, lr, mu = case.args
+        T = q.reference(*case.args)
+        e = _momentum_errors(lam, lr, mu)
+        for t in range(1, len(e) - 1):
+            np.testing.assert_allclose(T @ [e[t], e[t - 1]], [e[t + 1], e[t]], rtol=1e-10, atol=1e-12)
+        wrong = {
+            "sign of μ": np.array([[1 + mu - lr * lam, mu], [1, 0]]),
+            "μ missing on the diagonal": np.array([[1 - lr * lam, -mu], [1, 0]]),
+            "transposed": T.T,
+        }
+        for name, W in wrong.items():
+            if mu == 0 and name != "transposed":
+                continue                                              # μ = 0 makes these coincide
+            assert _verdict(q, W, case) is not None, name
+        assert _verdict(q, T, case) is None
+
+
+def test_momentum_best_rate_matches_a_brute_force_search_and_rejects_the_gd_rate():
+    from grader.questions import ch07
+
+    q = _question(ch07, "q7")
+    T = ch07.momentum_iteration_matrix
+    for lam_min, lam_max in ((1.0, 20.0), (2.0, 8.0)):
+        lams = np.linspace(lam_min, lam_max, 25)
+        grid = min(max(np.max(np.abs(np.linalg.eigvals(T(l, lr, mu)))) for l in lams)
+                   for lr in np.linspace(0.01, 2.0 / lam_max * 2, 50) for mu in np.linspace(0, 0.95, 40))
+        rho = q.reference(lam_min, lam_max)
+        assert rho <= grid + 1e-9 and grid - rho < 0.03              # the search never beats the formula
+        # at the best pair the worst direction attains exactly rho
+        mu_s, lr_s = rho ** 2, (1 + rho) ** 2 / lam_max
+        assert max(np.max(np.abs(np.linalg.eigvals(T(l, lr_s, mu_s)))) for l in lams) == pytest.approx(rho, rel=1e-6)
+    kappa = 20.0
+    case = q.cases()[0]
+    for wrong in ((kappa - 1) / (kappa + 1), ((kappa ** 0.5 - 1) / (kappa ** 0.5 + 1)) ** 2, 1 - 1 / kappa ** 0.5):
+        assert _verdict(q, wrong, case) is not None
+
+
+# ---------------------------------------------------------------- practice 12: receptive field
+def _reach(kernels, strides):
+    """Input positions one top unit depends on, found by walking the windows down layer by layer."""
+    positions = {0}
+    for k, s in reversed(list(zip(kernels, strides))):
+        positions = {j * s + u for j in positions for u in range(k)}
+    return max(positions) - min(positions) + 1
+
+
+def test_receptive_field_matches_the_windows_walked_down_and_rejects_typical_mistakes():
+    from grader.questions import ch12
+
+    q = _question(ch12, "q7")
+    rng = np.random.default_rng(0)
+    stacks = [c.args for c in q.cases()] + [([int(k) for k in rng.integers(1, 6, 5)],
+                                             [int(s) for s in rng.integers(1, 4, 5)]) for _ in range(30)]
+    for kernels, strides in stacks:
+        assert q.reference(kernels, strides) == _reach(kernels, strides)
+    case = q.cases()[1]                                         # conv 3, pool 2 (stride 2), conv 3: 8
+    kernels, strides = case.args
+    ignoring_strides = 1 + sum(k - 1 for k in kernels)          # 6
+    own_stride_too = 1 + sum((k - 1) * int(np.prod(strides[:i + 1])) for i, k in enumerate(kernels))   # 11
+    product = int(np.prod(kernels))                             # 18
+    for wrong in (ignoring_strides, own_stride_too, product):
+        assert wrong != 8 and _verdict(q, np.int64(wrong), case) is not None
+    assert _verdict(q, np.int64(8), case) is None
