@@ -1,7 +1,9 @@
 """Learning-rate schedules: functions of the epoch (or step) number that return a learning rate.
 
 Three shapes: ``step_decay`` (piecewise constant), ``inverse_time_decay`` (∝ 1/t) and
-``cosine_decay`` (half a cosine from ``lr0`` down to ``lr_min`` over a fixed budget).
+``cosine_decay`` (half a cosine from ``lr0`` down to ``lr_min`` over a fixed budget); and
+``linear_warmup``, which grows the rate linearly over the first steps, then holds it (or hands
+over to one of the decays).
 
 Each builder returns a plain callable ``schedule(t) -> lr``; a training loop sets
 ``optimizer.lr = schedule(epoch)`` at the start of every epoch (epochs counted from 0, so
@@ -21,7 +23,7 @@ from collections.abc import Callable
 
 from companion._validation import check_in_range, check_int, check_positive
 
-__all__ = ["step_decay", "inverse_time_decay", "cosine_decay"]
+__all__ = ["step_decay", "inverse_time_decay", "cosine_decay", "linear_warmup"]
 
 
 def _check_epoch(t) -> int | float:
@@ -135,5 +137,52 @@ def cosine_decay(lr0: float, total: int, lr_min: float = 0.0) -> Callable[[int],
         fraction = min(_check_epoch(t), total) / total
         value = lr_min + 0.5 * (lr0 - lr_min) * (1.0 + math.cos(math.pi * fraction))
         return max(value, lr0 * 1e-12)
+
+    return schedule
+
+
+def linear_warmup(lr0: float, steps: int, after: Callable[[float], float] | None = None) -> Callable[[int], float]:
+    """Linear warm-up: the rate grows linearly to ``lr0`` over the first ``steps`` steps.
+
+        lr(t) = lr0 · min(1, (t + 1) / steps)   for t < steps,
+        lr(t) = lr0                             for t ≥ steps   (or after(t − steps) if ``after`` is given)
+
+    Step 0 already uses lr0/steps (never 0, since an optimizer needs lr > 0) and step
+    ``steps − 1`` uses the full ``lr0``. Warm-up is usually counted in optimizer *steps* (mini-batch
+    updates), not epochs: it tames the first updates, when the parameters are far from any
+    minimum and an adaptive method's running averages (Adam's v) rest on very few gradients.
+    ``steps=1`` is no warm-up at all.
+
+    Parameters
+    ----------
+    lr0 : float
+        Learning rate > 0 reached at the end of the warm-up.
+    steps : int
+        Length of the warm-up, ≥ 1.
+    after : callable, optional
+        Schedule used once the warm-up is over, evaluated at ``t − steps`` (so ``after(0)`` is the
+        first rate after warm-up; it should start at ``lr0``, e.g. ``cosine_decay(lr0, total)``).
+
+    Returns
+    -------
+    callable
+        ``schedule(t) -> float`` for ``t ≥ 0``.
+
+    Example
+    -------
+    >>> lr = linear_warmup(0.4, steps=4)
+    >>> [lr(0), lr(1), lr(3), lr(10)]
+    [0.1, 0.2, 0.4, 0.4]
+    """
+    lr0 = check_positive("lr0", lr0)
+    steps = check_int("steps", steps, what="warm-up steps")
+    if after is not None and not callable(after):
+        raise TypeError(f"after must be a schedule (a callable t -> lr) or None; got {type(after).__name__}")
+
+    def schedule(t: float) -> float:
+        t = _check_epoch(t)
+        if t < steps:
+            return lr0 * min(1.0, (t + 1) / steps)
+        return lr0 if after is None else after(t - steps)
 
     return schedule

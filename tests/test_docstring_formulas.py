@@ -219,6 +219,11 @@ FORMULAS = {
     "schedules.inverse_time_decay": lambda: (
         [schedules.inverse_time_decay(1.0, 0.5)(t) for t in (0, 1, 4)] + [schedules.inverse_time_decay(1.0, 0.5, 2)(5)],
         [1.0, 1 / 1.5, 1 / 3, 1 / 2]),
+    # lr0·min(1, (t + 1)/steps) before the end of the warm-up, then lr0, or after(t − steps)
+    "schedules.linear_warmup": lambda: (
+        [schedules.linear_warmup(0.8, 4)(t) for t in (0, 1, 3, 9)]
+        + [schedules.linear_warmup(0.8, 4, after=schedules.step_decay(0.8, 0.5, 3))(t) for t in (2, 4, 7)],
+        [0.2, 0.4, 0.8, 0.8, 0.6, 0.8, 0.4]),
     # search: min(1, e^{−ΔE/T}) with its T = 0 limit; the three schedules at k = 0 … 4
     "search.metropolis_acceptance": lambda: (
         (search.metropolis_acceptance(np.r_[-1.0, 0.0, 0.5, 2.0], 0.5),

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companion.optimizers import SGD
-from companion.schedules import cosine_decay, inverse_time_decay, step_decay
+from companion.schedules import cosine_decay, inverse_time_decay, linear_warmup, step_decay
 
 DATA = Path(__file__).parent / "data" / "reference_optimizers.json"
 
@@ -115,3 +115,30 @@ def test_schedule_drives_an_optimizer():
 def test_errors(make, exc, msg):
     with pytest.raises(exc, match="^" + msg + "$"):           # the whole message, nothing added
         make()
+
+
+def test_linear_warmup_by_hand():
+    s = linear_warmup(1.0, steps=4)
+    # (t + 1)/4 for t = 0 … 3, then 1 for ever
+    assert [s(t) for t in range(7)] == pytest.approx([0.25, 0.5, 0.75, 1.0, 1.0, 1.0, 1.0])
+    assert linear_warmup(0.3, steps=1)(0) == 0.3                # one step of warm-up: none at all
+    then = linear_warmup(1.0, steps=2, after=cosine_decay(1.0, total=4))
+    # 0.5, 1, then the cosine from its start: 1, (2 + √2)/4, ½, …
+    assert [then(t) for t in range(5)] == pytest.approx([0.5, 1.0, 1.0, (2 + np.sqrt(2)) / 4, 0.5])
+    with pytest.raises(TypeError):
+        linear_warmup(1.0, steps=2.0)
+    with pytest.raises(ValueError):
+        linear_warmup(1.0, steps=0)
+    with pytest.raises(TypeError):
+        linear_warmup(1.0, steps=2, after=0.5)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.floats(1e-4, 10.0), st.integers(1, 40))
+def test_linear_warmup_rises_to_lr0_and_stays(lr0, steps):
+    s = linear_warmup(lr0, steps)
+    values = np.array([s(t) for t in range(steps + 10)])
+    assert np.all(values > 0) and np.all(values <= lr0 * (1 + 1e-15))
+    assert np.all(np.diff(values) >= 0)
+    assert np.allclose(np.diff(values[:steps]), lr0 / steps)     # a straight line of slope lr0/steps …
+    assert np.all(values[steps - 1:] == pytest.approx(lr0))     # … that reaches lr0 at step steps − 1
