@@ -37,16 +37,8 @@ def test_xor_counterexample_judge_rejects_inputs_the_perceptron_gets_right():
 
 
 def _perceptron_mistakes(X, y, eta):
-    w, b, mistakes = np.zeros(X.shape[1]), 0.0, 0
-    for _ in range(10_000):
-        before = mistakes
-        for x, t in zip(X, y):
-            error = t - int(w @ x + b > 0)
-            mistakes += abs(error)
-            w, b = w + eta * error * x, b + eta * error
-        if mistakes == before:
-            return mistakes
-    raise AssertionError("the perceptron did not converge")
+    """Mistakes the perceptron makes from w = 0, b = 0 until an epoch without one."""
+    return _perceptron_mistakes_from(X, y, np.zeros(X.shape[1]), 0.0, eta)
 
 
 def test_mistake_bound_is_never_exceeded_by_the_perceptron():
