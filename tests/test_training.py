@@ -56,6 +56,14 @@ def test_minibatches_are_shuffled_and_seeded():
     np.testing.assert_array_equal(np.concatenate(list(minibatches(100, 10, 1))), a)   # int seed
 
 
+def test_minibatches_default_seed_is_0():
+    # the documented default: two calls without rng give the order of seed 0, and not that of seed 1
+    default = np.concatenate(list(minibatches(50, 7)))
+    np.testing.assert_array_equal(default, np.concatenate(list(minibatches(50, 7, rng=0))))
+    np.testing.assert_array_equal(default, np.random.default_rng(0).permutation(50))
+    assert not np.array_equal(default, np.concatenate(list(minibatches(50, 7, rng=1))))
+
+
 @pytest.mark.parametrize("args, error, match", [
     ((0, 5), ValueError, r"n must be a positive int; got 0"),
     ((10, 0), ValueError, r"batch_size must be a positive int; got 0"),
@@ -279,6 +287,10 @@ def _fit(**overrides):
     ({"model": NoParameters()}, ValueError, r"model has no parameters to train: NoParameters.parameters\(\) is empty"),
     ({"optimizer": "sgd"}, TypeError, r"optimizer must have .step\(params, grads\) and .lr, like "
      r"companion.optimizers.SGD; got str"),
+    ({"optimizer": type("StepOnly", (), {"step": lambda self, p, g: None})()}, TypeError,
+     r"optimizer must have .step\(params, grads\) and .lr, like companion.optimizers.SGD; got StepOnly"),
+    ({"optimizer": type("LrOnly", (), {"lr": 0.1})()}, TypeError,
+     r"optimizer must have .step\(params, grads\) and .lr, like companion.optimizers.SGD; got LrOnly"),
     ({"epochs": 0}, ValueError, r"epochs must be a positive int; got 0"),
     ({"batch_size": 0}, ValueError, r"batch_size must be a positive int; got 0"),
     ({"batch_size": 1.5}, TypeError, r"batch_size must be a positive int; got float 1.5"),
