@@ -637,7 +637,8 @@ def test_documented_defaults_and_reprs():
     leaky = LeakyReLU()
     np.testing.assert_allclose(leaky.forward(np.array([[-2.0, 3.0]])), [[-0.02, 3.0]])
     np.testing.assert_allclose(leaky.backward(np.ones((1, 2))), [[0.01, 1.0]])
-    # Dropout's p_drop 0.5: a kept unit is doubled, and about half are kept
+    # Dropout's p_drop 0.5: a kept unit is doubled, and about half are kept; no mask before a training pass
+    assert Dropout().mask is None
     out = Dropout().forward(np.ones((200, 50)))
     assert set(np.unique(out)) <= {0.0, 2.0} and abs(np.mean(out == 2.0) - 0.5) < 0.02
     # BatchNorm: running statistics start at 0 and 1; momentum 0.9 keeps 90 % of the old value;

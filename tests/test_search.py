@@ -59,6 +59,27 @@ def test_metropolis_at_zero_temperature_is_greedy(delta):
     assert metropolis_acceptance(delta, 1e-300) == (1.0 if delta <= 0 else 0.0)
 
 
+def test_geometric_cooling_is_the_default():
+    np.testing.assert_allclose(temperatures(2.0, 0.5, 4), [2.0, 1.0, 0.5, 0.25], rtol=1e-15)
+    res = simulated_annealing(double_well, [0.5], T0=2.0, cooling=0.5, steps=4, step_size=0.1)
+    np.testing.assert_allclose(res.temperatures, [2.0, 1.0, 0.5, 0.25], rtol=1e-15)
+
+
+def test_zero_steps_return_the_start():
+    # steps ≥ 0: no proposal at all, one evaluation of f
+    assert temperatures(1.0, 0.9, 0).shape == (0,)
+    res = simulated_annealing(double_well, [0.5], T0=1.0, cooling=0.9, steps=0, step_size=0.1)
+    assert res.x.tolist() == [0.5] and res.cost == double_well([0.5]) and res.n_evals == 1
+    assert res.trace.tolist() == [double_well([0.5])] and res.accepted.shape == (0,)
+    np.testing.assert_array_equal(gradient_descent(WELLS.grad, [[0.3, 0.2]], lr=0.1, steps=0), [[0.3, 0.2]])
+
+
+def test_metropolis_at_zero_temperature_rejects_small_uphill_moves():
+    # the limit T → 0 of exp(−ΔE/T) is 0 for every ΔE > 0, however small (also below 1)
+    p = metropolis_acceptance(np.array([1e-3, 0.5, 1.0, 2.0, 0.0, -0.5]), 0.0)
+    assert p.tolist() == [0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
+
+
 @given(delta=st.floats(-1e6, 1e6))
 def test_metropolis_at_huge_temperature_accepts_everything(delta):
     assert metropolis_acceptance(delta, 1e300) == 1.0
@@ -332,3 +353,19 @@ def test_every_search_message_is_whole(call, error, message):
     with pytest.raises(error) as caught:
         call()
     assert str(caught.value) == message
+
+
+def test_documented_defaults():
+    # seed 0 everywhere, and basin_labels' tol 1e-3 (a distance of 9e-4 counts, 1.1e-3 does not)
+    kwargs = dict(T0=1.0, cooling=0.9, steps=30, step_size=0.3)
+    default, seeded = simulated_annealing(double_well, [0.5], **kwargs), simulated_annealing(
+        double_well, [0.5], seed=0, **kwargs)
+    assert default.trace.tolist() == seeded.trace.tolist()
+    assert default.trace.tolist() != simulated_annealing(double_well, [0.5], seed=1, **kwargs).trace.tolist()
+    chains = anneal_chains(WELLS.f, [[0.5, 0.5]], **kwargs)
+    np.testing.assert_array_equal(chains[2], anneal_chains(WELLS.f, [[0.5, 0.5]], seed=0, **kwargs)[2])
+    assert not np.array_equal(chains[2], anneal_chains(WELLS.f, [[0.5, 0.5]], seed=1, **kwargs)[2])
+    box = dict(low=[-3.0, -3.0], high=[3.0, 3.0], n_starts=5, steps=2, lr=0.05)
+    starts = random_restarts(WELLS.f, WELLS.grad, **box).starts
+    np.testing.assert_array_equal(starts, np.random.default_rng(0).uniform(-3.0, 3.0, size=(5, 2)))
+    assert basin_labels([[9e-4, 0.0], [1.1e-3, 0.0]], [[0.0, 0.0]]).tolist() == [0, -1]

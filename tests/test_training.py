@@ -311,6 +311,8 @@ def _fit(**overrides):
     ({"Y": np.full((40, 1), np.nan)}, ValueError, r"Y must be finite; found nan"),
     ({"X": [["a", "b"]] * 40}, TypeError, r"X must hold real numbers"),
     ({"validation": np.ones((3, 2))}, TypeError, r"validation must be a tuple \(X_val, Y_val\); got ndarray"),
+    ({"validation": (np.ones((3, 2)), np.ones((3, 1)), np.ones(3))}, TypeError,
+     r"validation must be a tuple \(X_val, Y_val\); got tuple"),
     ({"validation": (np.ones((3, 2)), np.ones((4, 1)))}, ValueError,
      r"X_val and Y_val must hold the same number of examples \(rows\); got 3 and 4"),
     ({"validation": (np.ones((3, 5)), np.ones((3, 1)))}, ValueError,
@@ -324,7 +326,7 @@ def _fit(**overrides):
      r"\(now optimizer.lr = 0.1\) or check the data"),
 ])
 def test_fit_errors(overrides, error, match):
-    with pytest.raises(error, match=match):
+    with pytest.raises(error, match="^" + match):          # from the message's first character
         _fit(**overrides)
 
 
@@ -379,3 +381,23 @@ def test_fit_trains_a_model_on_sequences_and_checks_their_shape():
     assert h.loss[-1] == pytest.approx(net.cost(X, Y))
     with pytest.raises(ValueError, match=r"X_val must have shape \(n, 6, 1\) like the training data"):
         fit(net, X, Y, Adam(lr=0.05), epochs=1, validation=(X[:, :3], Y), progress=False)
+
+
+@pytest.mark.parametrize("X_val, Y_val, message", [
+    (np.ones((3, 5)), np.ones((3, 1)), "X_val must have 2 columns, shape (n, 2); got shape (3, 5)"),
+    (np.ones((3, 2, 1)), np.ones((3, 1)),
+     "X_val must have shape (n, 2) like the training data; got shape (3, 2, 1)"),
+    (np.ones((3, 2)), np.ones((3, 1, 1)), "Y_val must have shape (n, 1) like the training data; got shape (3, 1, 1)"),
+])
+def test_validation_shape_messages_are_whole(X_val, Y_val, message):
+    # rows (n, d) get the columns message; any other shape is named as a whole
+    with pytest.raises(ValueError) as caught:
+        _fit(validation=(X_val, Y_val))
+    assert str(caught.value) == message
+
+
+def test_image_validation_data_of_the_wrong_shape_is_named_as_a_whole():
+    X, Y = np.ones((4, 1, 3, 3)), np.ones((4, 1))
+    with pytest.raises(ValueError) as caught:
+        _fit(model=NaNModel(), X=X, Y=Y, validation=(np.ones((2, 9)), np.ones((2, 1))))
+    assert str(caught.value) == "X_val must have shape (n, 1, 3, 3) like the training data; got shape (2, 9)"
