@@ -639,6 +639,10 @@ def test_documented_defaults_and_reprs():
     np.testing.assert_allclose(leaky.backward(np.ones((1, 2))), [[0.01, 1.0]])
     # Dropout's p_drop 0.5: a kept unit is doubled, and about half are kept; no mask before a training pass
     assert Dropout().mask is None
+    # a mask of 1/0 numbers works as the boolean one
+    by_numbers = Dropout().forward(np.ones((1, 3)), mask=np.array([[1.0, 0.0, 1.0]]))
+    np.testing.assert_array_equal(by_numbers, Dropout().forward(np.ones((1, 3)), mask=np.array([[True, False, True]])))
+    np.testing.assert_array_equal(by_numbers, [[2.0, 0.0, 2.0]])
     out = Dropout().forward(np.ones((200, 50)))
     assert set(np.unique(out)) <= {0.0, 2.0} and abs(np.mean(out == 2.0) - 0.5) < 0.02
     # BatchNorm: running statistics start at 0 and 1; momentum 0.9 keeps 90 % of the old value;

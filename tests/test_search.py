@@ -369,3 +369,16 @@ def test_documented_defaults():
     starts = random_restarts(WELLS.f, WELLS.grad, **box).starts
     np.testing.assert_array_equal(starts, np.random.default_rng(0).uniform(-3.0, 3.0, size=(5, 2)))
     assert basin_labels([[9e-4, 0.0], [1.1e-3, 0.0]], [[0.0, 0.0]]).tolist() == [0, -1]
+
+
+def test_results_are_read_only():
+    # a result is a record of a run: its fields cannot be reassigned, and it hashes by identity
+    # (its arrays have no value hash)
+    import dataclasses
+
+    res = simulated_annealing(double_well, [0.5], T0=1.0, cooling=0.9, steps=3, step_size=0.1)
+    rr = random_restarts(WELLS.f, WELLS.grad, [-1.0, -1.0], [1.0, 1.0], n_starts=2, steps=1, lr=0.1)
+    for result in (res, rr):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            result.cost = 0.0
+        assert hash(result) == hash(result) and result == result and result != dataclasses.replace(result)
