@@ -354,6 +354,7 @@ def _dropout_backward_with_a_foreign_mask():
     (_bn_one, ValueError,
      "BatchNorm in training mode needs a batch of at least 2 examples to estimate a variance; "
      "got shape (1, 3) (use training=False to normalize single examples)"),
+    (lambda: BatchNorm(0), ValueError, "n must be a positive int; got 0"),
     (lambda: SoftmaxCrossEntropyLoss().backward(), RuntimeError,
      "SoftmaxCrossEntropyLoss.backward was called before forward: compute the cost with forward(input, Y) first"),
     (lambda: Sequential([Dense(2, 2), np.tanh], QuadraticLoss()), TypeError,

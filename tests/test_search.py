@@ -345,6 +345,14 @@ def test_other_errors_are_named():
      'points must hold real numbers (float32 or float64); got dtype <U1'),
     (lambda: basin_labels(np.zeros((3, 2)), "a"), TypeError,
      'minima must hold real numbers (float32 or float64); got dtype <U1'),
+    (lambda: anneal_chains(WELLS.f, [[0.0, 0.0]], **{**GOOD, "step_size": -1.0}), ValueError,
+     'step_size must be a finite number > 0; got -1.0'),
+    (lambda: anneal_chains(3, [[0.0, 0.0]], **GOOD), TypeError,
+     'f must be a callable cost function x -> number; got int'),
+    (lambda: random_restarts(3, WELLS.grad, [0.0], [1.0], n_starts=1, steps=1, lr=0.1), TypeError,
+     'f must be a callable cost function x -> number; got int'),
+    (lambda: random_restarts(WELLS.f, WELLS.grad, [0.0, 0.0], [1.0, 1.0], n_starts=1, steps=1, lr=0.0),
+     ValueError, 'lr must be a finite number > 0; got 0.0'),
     (lambda: simulated_annealing(WELLS.f, np.full(10, np.nan), **GOOD), ValueError,     # up to 10 shown
      'x0 must be finite; got [nan, nan, nan, nan, nan, nan, nan, nan, nan, nan]'),
 ])

@@ -401,3 +401,10 @@ def test_image_validation_data_of_the_wrong_shape_is_named_as_a_whole():
     with pytest.raises(ValueError) as caught:
         _fit(model=NaNModel(), X=X, Y=Y, validation=(np.ones((2, 9)), np.ones((2, 1))))
     assert str(caught.value) == "X_val must have shape (n, 1, 3, 3) like the training data; got shape (2, 9)"
+
+
+def test_progress_bar_shows_the_loss_and_the_validation_accuracy_to_four_decimals():
+    from companion.training import _postfix
+
+    assert _postfix(History(loss=[0.5, 0.123456])) == {"loss": "0.1235"}
+    assert _postfix(History(loss=[0.25], val_accuracy=[0.9, 0.87654])) == {"loss": "0.2500", "val_acc": "0.8765"}
