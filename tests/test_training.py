@@ -408,3 +408,43 @@ def test_progress_bar_shows_the_loss_and_the_validation_accuracy_to_four_decimal
 
     assert _postfix(History(loss=[0.5, 0.123456])) == {"loss": "0.1235"}
     assert _postfix(History(loss=[0.25], val_accuracy=[0.9, 0.87654])) == {"loss": "0.2500", "val_acc": "0.8765"}
+
+
+def test_without_restore_best_the_model_keeps_its_last_weights():
+    X, Y = separable()
+    snapshots = []
+    model = MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0)
+    h = fit(model, X, Y, SGD(lr=1.0), epochs=100, batch_size=8, validation=(X, 1 - Y),
+            early_stopping=EarlyStopping(patience=3, restore_best=False), progress=False,
+            callbacks=[lambda epoch, hist, m: snapshots.append([p.copy() for p in m.parameters()])])
+    assert h.stopped_early and h.best_epoch == int(np.argmin(h.val_loss)) < h.epochs_run - 1
+    for got, last in zip(model.parameters(), snapshots[-1]):
+        np.testing.assert_array_equal(got, last)
+
+
+def test_a_reused_early_stopper_starts_afresh():
+    X, Y = separable()
+    stopper = EarlyStopping(patience=3)
+    runs = [fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, SGD(lr=1.0), epochs=100,
+                batch_size=8, validation=(X, 1 - Y), early_stopping=stopper, progress=False) for _ in range(2)]
+    assert runs[0].val_loss == runs[1].val_loss and runs[0].best_epoch == runs[1].best_epoch
+
+
+def test_fit_defaults_ten_epochs_batches_of_32_seed_0_and_a_progress_bar(capsys):
+    class CountingSGD(SGD):
+        steps = 0
+
+        def step(self, params, grads):
+            CountingSGD.steps += 1
+            super().step(params, grads)
+
+    X, Y = separable(n=33)
+    assert X.shape[0] == 33
+    default = fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, CountingSGD(lr=0.1))
+    assert default.epochs_run == 10 and CountingSGD.steps == 10 * 2          # ⌈33/32⌉ = 2 batches an epoch
+    assert "fit" in capsys.readouterr().err
+    kw = dict(epochs=3, batch_size=5, progress=False)
+    seeded = fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, SGD(lr=0.1), seed=0, **kw)
+    other = fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, SGD(lr=0.1), seed=1, **kw)
+    unseeded = fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, SGD(lr=0.1), **kw)
+    assert unseeded.loss == seeded.loss != other.loss
