@@ -1,4 +1,5 @@
 """Tests for companion.training: mini-batches, determinism, convergence, penalties, early stopping, errors."""
+import re
 import warnings
 
 import numpy as np
@@ -223,6 +224,8 @@ def test_progress_bar_goes_to_stderr_only_when_asked(capsys):
     fit(MLP([2, 1], output="sigmoid", loss="cross_entropy"), X, Y, SGD(lr=0.5), epochs=2, progress=True)
     out, err = capsys.readouterr()
     assert out == "" and "fit" in err
+    assert err.endswith("\r") and "\n" not in err           # the bar is cleared when fit ends, not left behind
+    assert re.search(r"\rfit: +\d+%", err) and re.search(r"[\d?]epoch/s|s/epoch\]", err)   # "fit: 50%|… epoch/s"
 
 
 def test_no_warnings_with_saturated_units():
@@ -361,7 +364,7 @@ def test_running_loss_weights_each_batch_by_its_real_length():
     assert np.isnan(h.accuracy[0])
 
 
-@pytest.mark.parametrize("stop_at, epochs, expected", [(None, 3, False), (2, 3, False), (0, 3, True)])
+@pytest.mark.parametrize("stop_at, epochs, expected", [(None, 3, False), (2, 3, False), (1, 3, True), (0, 3, True)])
 def test_stopped_early_only_when_training_ended_before_the_last_epoch(stop_at, epochs, expected):
     X, Y = separable()
     h = fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, SGD(lr=0.5), epochs=epochs,
