@@ -355,6 +355,18 @@ def _dropout_backward_with_a_foreign_mask():
      "BatchNorm in training mode needs a batch of at least 2 examples to estimate a variance; "
      "got shape (1, 3) (use training=False to normalize single examples)"),
     (lambda: BatchNorm(0), ValueError, "n must be a positive int; got 0"),
+    (lambda: QuadraticLoss().forward(np.ones(3), np.ones(3)), ValueError,
+     "input must be 2-D with shape (n, d); got shape (3,) (one example per row: use x.reshape(1, -1) for a single example)"),
+    (lambda: QuadraticLoss().forward([["a"]], [[1.0]]), TypeError,
+     "input must hold real numbers (float32 or float64); got dtype <U1"),
+    (lambda: QuadraticLoss().forward([[1.0]], [["a"]]), TypeError,
+     "Y must hold real numbers (float32 or float64); got dtype <U1"),
+    (lambda: QuadraticLoss().forward([[1.0]], [[np.inf]]), ValueError,
+     "Y must be finite; found inf at index (0, 0) (check the data for missing values, or lower the learning rate "
+     "if training diverged)"),
+    (lambda: QuadraticLoss().forward([[np.nan]], [[1.0]]), ValueError,
+     "input must be finite; found nan at index (0, 0) (check the data for missing values, or lower the learning "
+     "rate if training diverged)"),
     (lambda: SoftmaxCrossEntropyLoss().backward(), RuntimeError,
      "SoftmaxCrossEntropyLoss.backward was called before forward: compute the cost with forward(input, Y) first"),
     (lambda: Sequential([Dense(2, 2), np.tanh], QuadraticLoss()), TypeError,

@@ -391,3 +391,9 @@ def test_results_are_read_only():
         with pytest.raises(dataclasses.FrozenInstanceError):
             result.cost = 0.0
         assert hash(result) == hash(result) and result == result and result != dataclasses.replace(result)
+
+
+def test_one_restart_is_plain_gradient_descent():
+    rr = random_restarts(WELLS.f, WELLS.grad, [-1.0, -1.0], [1.0, 1.0], n_starts=1, steps=5, lr=0.1, seed=2)
+    np.testing.assert_array_equal(rr.ends, gradient_descent(WELLS.grad, rr.starts, lr=0.1, steps=5))
+    assert rr.x.tolist() == rr.ends[0].tolist() and rr.n_evals == 6 and rr.trace.tolist() == [rr.cost]
