@@ -218,6 +218,14 @@ def test_success_rate_matches_hand_values():
     assert (r.low, r.high) == pytest.approx((0.2189, 0.3958), abs=1e-4)   # Wilson interval
     zero = success_rate(np.zeros(50, dtype=bool))
     assert zero.p == 0 and zero.low == 0 and zero.high == pytest.approx(0.0714, abs=1e-4)
+    assert str(r) == "0.300 ± 0.046 (95% CI 0.219–0.396, n = 100)"
+
+
+def test_basin_labels_of_a_stack_and_at_exactly_tol():
+    minima = np.array([[0.0, 0.0], [1.0, 1.0]])
+    points = np.array([[[0.0, 0.0], [1.0, 1.0], [5.0, 5.0]]])          # shape (1, 3, 2)
+    assert basin_labels(points, minima).tolist() == [[0, 1, -1]]
+    assert basin_labels([[0.5, 0.0], [0.0, 0.5000001]], minima, tol=0.5).tolist() == [0, -1]   # "farther than tol"
 
 
 # ---------------------------------------------------------------- errors
@@ -387,6 +395,8 @@ def test_results_are_read_only():
 
     res = simulated_annealing(double_well, [0.5], T0=1.0, cooling=0.9, steps=3, step_size=0.1)
     rr = random_restarts(WELLS.f, WELLS.grad, [-1.0, -1.0], [1.0, 1.0], n_starts=2, steps=1, lr=0.1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        success_rate(np.array([True, False])).p = 1.0
     for result in (res, rr):
         with pytest.raises(dataclasses.FrozenInstanceError):
             result.cost = 0.0
