@@ -355,6 +355,14 @@ def _dropout_backward_with_a_foreign_mask():
      "BatchNorm in training mode needs a batch of at least 2 examples to estimate a variance; "
      "got shape (1, 3) (use training=False to normalize single examples)"),
     (lambda: BatchNorm(0), ValueError, "n must be a positive int; got 0"),
+    (lambda: Sequential([Dense(2, 2)], QuadraticLoss()).forward([[1.0, np.inf]]), ValueError,
+     "X must be finite; found inf at index (0, 1) (check the data for missing values, or lower the learning rate "
+     "if training diverged)"),
+    (lambda: Sequential([Dense(2, 2)], QuadraticLoss()).forward([["a", "b"]]), TypeError,
+     "X must hold real numbers (float32 or float64); got dtype <U1"),
+    (lambda: Sequential([Dense(2, 2)], QuadraticLoss()).forward([1.0, 2.0]), ValueError,
+     "X must be a batch with shape (n, …), at least 2-D; got shape (2,) (one example per row: use "
+     "x.reshape(1, -1) for a single example)"),
     (lambda: Sequential([Dense(2, 2)], QuadraticLoss(), seed="a"), TypeError, "seed must be an int; got str"),
     (lambda: QuadraticLoss().forward(np.ones(3), np.ones(3)), ValueError,
      "input must be 2-D with shape (n, d); got shape (3,) (one example per row: use x.reshape(1, -1) for a single example)"),
