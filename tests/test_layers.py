@@ -683,3 +683,17 @@ def test_documented_defaults_and_reprs():
         "Sigmoid()", "Tanh()", "ReLU()", "LeakyReLU(alpha=0.01)", "Softmax()", "Dropout(p_drop=0.5)",
         "BatchNorm(3, momentum=0.9, eps=1e-05)", "Dense(3, 2)", "Activation('linear')", "QuadraticLoss()",
         "SoftmaxCrossEntropyLoss()", "SigmoidCrossEntropyLoss()"]
+
+
+def test_sequential_evaluates_by_default():
+    # forward, cost and predict default to evaluation mode: dropout is the identity and batch norm
+    # uses (and leaves alone) its running statistics, so the output is the plain affine map
+    dense = Dense(3, 2, seed=0)
+    bn = BatchNorm(2)
+    net = Sequential([dense, Dropout(0.5), bn], QuadraticLoss())
+    X = np.random.default_rng(1).normal(size=(6, 3))
+    expected = (X @ dense.params["W"].T + dense.params["b"]) / np.sqrt(1 + 1e-5)
+    np.testing.assert_allclose(net.forward(X), expected, rtol=1e-12)
+    np.testing.assert_allclose(net.cost(X, np.zeros((6, 2))), 0.5 * np.mean(np.sum(expected**2, axis=1)), rtol=1e-12)
+    np.testing.assert_array_equal(net.predict(X), np.argmax(expected, axis=1))
+    assert bn.running_mean.tolist() == [0.0, 0.0] and bn.running_var.tolist() == [1.0, 1.0]
