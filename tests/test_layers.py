@@ -697,3 +697,14 @@ def test_sequential_evaluates_by_default():
     np.testing.assert_allclose(net.cost(X, np.zeros((6, 2))), 0.5 * np.mean(np.sum(expected**2, axis=1)), rtol=1e-12)
     np.testing.assert_array_equal(net.predict(X), np.argmax(expected, axis=1))
     assert bn.running_mean.tolist() == [0.0, 0.0] and bn.running_var.tolist() == [1.0, 1.0]
+
+
+def test_predict_with_one_output_needs_more_than_one_half():
+    # "output > 0.5": a sigmoid output of exactly 0.5 (logit 0, e.g. zero weights) is class 0
+    dense = Dense(2, 1, seed=0)
+    dense.params["W"][...] = 0.0
+    net = Sequential([dense], SigmoidCrossEntropyLoss())
+    np.testing.assert_array_equal(net.forward(np.ones((3, 2))), 0.5)
+    np.testing.assert_array_equal(net.predict(np.ones((3, 2))), [0, 0, 0])
+    dense.params["b"][...] = 1e-9
+    np.testing.assert_array_equal(net.predict(np.ones((3, 2))), [1, 1, 1])

@@ -219,6 +219,9 @@ def test_success_rate_matches_hand_values():
     zero = success_rate(np.zeros(50, dtype=bool))
     assert zero.p == 0 and zero.low == 0 and zero.high == pytest.approx(0.0714, abs=1e-4)
     assert str(r) == "0.300 ± 0.046 (95% CI 0.219–0.396, n = 100)"
+    for n in (1, 10, 11, 14, 50):                  # all successes: the interval ends at 1 exactly, never 1 − ε
+        assert success_rate(np.ones(n, dtype=bool)).high == 1.0
+        assert success_rate(np.zeros(n, dtype=bool)).low == 0.0
     one = success_rate(np.array([True]))                                 # a single trial is a measurement too
     assert (one.p, one.se, one.low, one.high, one.n) == (1.0, 0.0, pytest.approx(1 / (1 + 1.959963984540054**2)), 1.0, 1)
 
