@@ -367,6 +367,12 @@ def test_other_errors_are_named():
     (lambda: random_restarts(WELLS.f, WELLS.grad, [0.0, 0.0], [1.0, 1.0], n_starts=1, steps=1, lr=0.0),
      ValueError, 'lr must be a finite number > 0; got 0.0'),
     (lambda: gradient_descent(WELLS.grad, [np.nan], lr=0.1, steps=1), ValueError, 'X0 must be finite; got [nan]'),
+    (lambda: random_restarts(WELLS.f, WELLS.grad, [np.nan], [1.0], n_starts=1, steps=1, lr=0.1), ValueError,
+     'low must be finite; got [nan]'),
+    (lambda: random_restarts(WELLS.f, WELLS.grad, [0.0], [[1.0]], n_starts=1, steps=1, lr=0.1), ValueError,
+     'high must have shape (d,), one point; got shape (1, 1)'),
+    (lambda: random_restarts(WELLS.f, WELLS.grad, [0.0, 0.0], [0.0, 1.0], n_starts=1, steps=1, lr=0.1), ValueError,
+     'low and high must have the same shape (d,) with low < high; got [0.0, 0.0] and [0.0, 1.0]'),
     (lambda: simulated_annealing(WELLS.f, np.full(10, np.nan), **GOOD), ValueError,     # up to 10 shown
      'x0 must be finite; got [nan, nan, nan, nan, nan, nan, nan, nan, nan, nan]'),
 ])
