@@ -708,3 +708,12 @@ def test_predict_with_one_output_needs_more_than_one_half():
     np.testing.assert_array_equal(net.predict(np.ones((3, 2))), [0, 0, 0])
     dense.params["b"][...] = 1e-9
     np.testing.assert_array_equal(net.predict(np.ones((3, 2))), [1, 1, 1])
+
+
+def test_a_dense_layer_after_an_image_stage_does_not_fix_the_input_width():
+    # the input width is fixed by the first sized layer; after Unflatten (images) widths are only
+    # known when data flow, so the later Dense(8, 3) must not become the network's input width
+    from companion.convolution import Flatten, Unflatten
+
+    net = Sequential([Dense(4, 8, seed=0), Unflatten((2, 2, 2)), Flatten(), Dense(8, 3, seed=1)], QuadraticLoss())
+    assert net.forward(np.ones((5, 4))).shape == (5, 3)
