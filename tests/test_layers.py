@@ -327,6 +327,89 @@ def test_shape_errors_name_what_was_expected():
         QuadraticLoss().forward(np.ones((2, 3)), np.ones((2, 2)))
 
 
+def _bn_one():
+    BatchNorm(3).forward(np.ones((1, 3)))
+
+
+def _dropout_backward_with_a_foreign_mask():
+    layer = Dropout(0.5)
+    layer.forward(np.ones((2, 3)))
+    layer.mask = np.ones((3, 3), dtype=bool)
+    layer.backward(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: Dense(3, 2).forward(np.ones((4, 1, 3))), ValueError,
+     "X must be 2-D (n, 3) for Dense(3, 2); got shape (4, 1, 3) (images? put Flatten() before Dense)"),
+    (lambda: Dense(3, 2).forward(np.ones((4, 5))), ValueError,
+     "X must have 3 columns, the input width of Dense(3, 2); got shape (4, 5)"),
+    (_dropout_backward_with_a_foreign_mask, ValueError,
+     "Dropout.mask must have the shape of dout (2, 3); got shape (3, 3)"),
+    (lambda: Dropout(0.5).forward(np.ones((2, 3)), mask=np.ones((3, 2), dtype=bool)), ValueError,
+     "mask must have the shape of X (2, 3); got shape (3, 2)"),
+    (lambda: Dropout(0.5).forward(np.ones((1, 2)), mask=np.array([[0.5, 1.0]])), ValueError,
+     "mask must hold only True/False (or 1/0): True keeps a unit, False drops it"),
+    (lambda: BatchNorm(2).forward(np.ones((4, 3))), ValueError,
+     "X must have 2 columns, the width of BatchNorm(2, momentum=0.9, eps=1e-05); got shape (4, 3)"),
+    (_bn_one, ValueError,
+     "BatchNorm in training mode needs a batch of at least 2 examples to estimate a variance; "
+     "got shape (1, 3) (use training=False to normalize single examples)"),
+    (lambda: BatchNorm(0), ValueError, "n must be a positive int; got 0"),
+    (lambda: Sequential([Dense(2, 2)], QuadraticLoss()).forward([[1.0, np.inf]]), ValueError,
+     "X must be finite; found inf at index (0, 1) (check the data for missing values, or lower the learning rate "
+     "if training diverged)"),
+    (lambda: Sequential([Dense(2, 2)], QuadraticLoss()).forward([["a", "b"]]), TypeError,
+     "X must hold real numbers (float32 or float64); got dtype <U1"),
+    (lambda: Sequential([Dense(2, 2)], QuadraticLoss()).forward([1.0, 2.0]), ValueError,
+     "X must be a batch with shape (n, …), at least 2-D; got shape (2,) (one example per row: use "
+     "x.reshape(1, -1) for a single example)"),
+    (lambda: Sequential([Dense(2, 2)], QuadraticLoss(), seed="a"), TypeError, "seed must be an int; got str"),
+    (lambda: QuadraticLoss().forward(np.ones(3), np.ones(3)), ValueError,
+     "input must be 2-D with shape (n, d); got shape (3,) (one example per row: use x.reshape(1, -1) for a single example)"),
+    (lambda: QuadraticLoss().forward([["a"]], [[1.0]]), TypeError,
+     "input must hold real numbers (float32 or float64); got dtype <U1"),
+    (lambda: QuadraticLoss().forward([[1.0]], [["a"]]), TypeError,
+     "Y must hold real numbers (float32 or float64); got dtype <U1"),
+    (lambda: QuadraticLoss().forward([[1.0]], [[np.inf]]), ValueError,
+     "Y must be finite; found inf at index (0, 0) (check the data for missing values, or lower the learning rate "
+     "if training diverged)"),
+    (lambda: QuadraticLoss().forward([[np.nan]], [[1.0]]), ValueError,
+     "input must be finite; found nan at index (0, 0) (check the data for missing values, or lower the learning "
+     "rate if training diverged)"),
+    (lambda: SoftmaxCrossEntropyLoss().backward(), RuntimeError,
+     "SoftmaxCrossEntropyLoss.backward was called before forward: compute the cost with forward(input, Y) first"),
+    (lambda: Sequential([Dense(2, 2), np.tanh], QuadraticLoss()), TypeError,
+     "layers[1] must be a Layer (e.g. Dense, ReLU); got ufunc"),
+    (lambda: Sequential([], QuadraticLoss()), ValueError,
+     "layers must hold at least one layer; got an empty list"),
+    (lambda: Sequential([Dense(2, 2)], "mse"), TypeError,
+     "loss must be a loss layer (QuadraticLoss, SoftmaxCrossEntropyLoss, SigmoidCrossEntropyLoss); got str"),
+    (lambda: Sequential([ReLU(), Dense(3, 2)], QuadraticLoss()).forward(np.ones((4, 5))), ValueError,
+     "X must have 3 columns, the input width of layer 1 (Dense(3, 2)); got shape (4, 5)"),
+    (lambda: Sequential([Dense(3, 5), Dense(4, 2)], QuadraticLoss()), ValueError,
+     "layer 1 (Dense(4, 2)) expects 4 input columns but receives 5 from layer 0 (Dense(3, 5))"),
+    (lambda: Sequential([Dense(3, 2), Softmax()], SoftmaxCrossEntropyLoss()), ValueError,
+     "the last layer is Softmax but SoftmaxCrossEntropyLoss applies softmax itself: "
+     "remove the Softmax layer (the loss works from the logits)"),
+    (lambda: Sequential([Dense(3, 1), Sigmoid()], SigmoidCrossEntropyLoss()), ValueError,
+     "the last layer is Sigmoid but SigmoidCrossEntropyLoss applies the sigmoid itself: "
+     "remove the Sigmoid layer (the loss works from the logits)"),
+])
+def test_every_layers_message_is_whole(call, error, message):
+    # the whole text, nothing added or cut (the tests above match only its informative part)
+    with pytest.raises(error) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+def test_dense_grads_exist_with_the_shapes_of_params_before_backward():
+    # the documented contract: grads has the keys and shapes of params (zeros until backward)
+    layer = Dense(3, 2, seed=0)
+    for key in ("W", "b"):
+        assert layer.grads[key].shape == layer.params[key].shape
+        assert not layer.grads[key].any()
+
+
 def test_hyper_parameter_errors():
     with pytest.raises(ValueError, match=r"p_drop must be in \[0.0, 1.0\); got 1"):
         Dropout(p_drop=1)
@@ -569,3 +652,68 @@ def test_default_dropout_is_seeded_with_0_and_sequential_gives_each_its_own_mask
     Sequential([Dense(8, 8, seed=1), chosen, Dense(8, 2, seed=3)], SoftmaxCrossEntropyLoss())
     np.testing.assert_array_equal(chosen.forward(X), Dropout(seed=0).forward(X))
     assert net is not None
+
+
+def test_documented_defaults_and_reprs():
+    # LeakyReLU's slope 0.01: σ(−2) = −0.02, σ'(−2) = 0.01
+    leaky = LeakyReLU()
+    np.testing.assert_allclose(leaky.forward(np.array([[-2.0, 3.0]])), [[-0.02, 3.0]])
+    np.testing.assert_allclose(leaky.backward(np.ones((1, 2))), [[0.01, 1.0]])
+    # Dropout's p_drop 0.5: a kept unit is doubled, and about half are kept; no mask before a training pass
+    assert Dropout().mask is None
+    # a mask of 1/0 numbers works as the boolean one
+    by_numbers = Dropout().forward(np.ones((1, 3)), mask=np.array([[1.0, 0.0, 1.0]]))
+    np.testing.assert_array_equal(by_numbers, Dropout().forward(np.ones((1, 3)), mask=np.array([[True, False, True]])))
+    np.testing.assert_array_equal(by_numbers, [[2.0, 0.0, 2.0]])
+    out = Dropout().forward(np.ones((200, 50)))
+    assert set(np.unique(out)) <= {0.0, 2.0} and abs(np.mean(out == 2.0) - 0.5) < 0.02
+    # BatchNorm: running statistics start at 0 and 1; momentum 0.9 keeps 90 % of the old value;
+    # eps 1e-5 under the square root (column [0, 4]: mean 2, biased variance 4)
+    bn = BatchNorm(1)
+    assert bn.running_mean.tolist() == [0.0] and bn.running_var.tolist() == [1.0]
+    assert not bn.grads["gamma"].any() and not bn.grads["beta"].any()
+    assert bn.grads["gamma"].shape == bn.grads["beta"].shape == (1,)
+    y = bn.forward(np.array([[0.0], [4.0]]))
+    np.testing.assert_allclose(y.ravel(), [-2 / np.sqrt(4 + 1e-5), 2 / np.sqrt(4 + 1e-5)], rtol=1e-12)
+    np.testing.assert_allclose(bn.running_mean, [0.9 * 0 + 0.1 * 2], rtol=1e-12)
+    np.testing.assert_allclose(bn.running_var, [0.9 * 1 + 0.1 * 4], rtol=1e-12)
+    assert [repr(layer) for layer in (Sigmoid(), Tanh(), ReLU(), LeakyReLU(), Softmax(), Dropout(),
+                                      BatchNorm(3), Dense(3, 2), Activation("linear"), QuadraticLoss(),
+                                      SoftmaxCrossEntropyLoss(), SigmoidCrossEntropyLoss())] == [
+        "Sigmoid()", "Tanh()", "ReLU()", "LeakyReLU(alpha=0.01)", "Softmax()", "Dropout(p_drop=0.5)",
+        "BatchNorm(3, momentum=0.9, eps=1e-05)", "Dense(3, 2)", "Activation('linear')", "QuadraticLoss()",
+        "SoftmaxCrossEntropyLoss()", "SigmoidCrossEntropyLoss()"]
+
+
+def test_sequential_evaluates_by_default():
+    # forward, cost and predict default to evaluation mode: dropout is the identity and batch norm
+    # uses (and leaves alone) its running statistics, so the output is the plain affine map
+    dense = Dense(3, 2, seed=0)
+    bn = BatchNorm(2)
+    net = Sequential([dense, Dropout(0.5), bn], QuadraticLoss())
+    X = np.random.default_rng(1).normal(size=(6, 3))
+    expected = (X @ dense.params["W"].T + dense.params["b"]) / np.sqrt(1 + 1e-5)
+    np.testing.assert_allclose(net.forward(X), expected, rtol=1e-12)
+    np.testing.assert_allclose(net.cost(X, np.zeros((6, 2))), 0.5 * np.mean(np.sum(expected**2, axis=1)), rtol=1e-12)
+    np.testing.assert_array_equal(net.predict(X), np.argmax(expected, axis=1))
+    assert bn.running_mean.tolist() == [0.0, 0.0] and bn.running_var.tolist() == [1.0, 1.0]
+
+
+def test_predict_with_one_output_needs_more_than_one_half():
+    # "output > 0.5": a sigmoid output of exactly 0.5 (logit 0, e.g. zero weights) is class 0
+    dense = Dense(2, 1, seed=0)
+    dense.params["W"][...] = 0.0
+    net = Sequential([dense], SigmoidCrossEntropyLoss())
+    np.testing.assert_array_equal(net.forward(np.ones((3, 2))), 0.5)
+    np.testing.assert_array_equal(net.predict(np.ones((3, 2))), [0, 0, 0])
+    dense.params["b"][...] = 1e-9
+    np.testing.assert_array_equal(net.predict(np.ones((3, 2))), [1, 1, 1])
+
+
+def test_a_dense_layer_after_an_image_stage_does_not_fix_the_input_width():
+    # the input width is fixed by the first sized layer; after Unflatten (images) widths are only
+    # known when data flow, so the later Dense(8, 3) must not become the network's input width
+    from companion.convolution import Flatten, Unflatten
+
+    net = Sequential([Dense(4, 8, seed=0), Unflatten((2, 2, 2)), Flatten(), Dense(8, 3, seed=1)], QuadraticLoss())
+    assert net.forward(np.ones((5, 4))).shape == (5, 3)

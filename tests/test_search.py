@@ -59,6 +59,27 @@ def test_metropolis_at_zero_temperature_is_greedy(delta):
     assert metropolis_acceptance(delta, 1e-300) == (1.0 if delta <= 0 else 0.0)
 
 
+def test_geometric_cooling_is_the_default():
+    np.testing.assert_allclose(temperatures(2.0, 0.5, 4), [2.0, 1.0, 0.5, 0.25], rtol=1e-15)
+    res = simulated_annealing(double_well, [0.5], T0=2.0, cooling=0.5, steps=4, step_size=0.1)
+    np.testing.assert_allclose(res.temperatures, [2.0, 1.0, 0.5, 0.25], rtol=1e-15)
+
+
+def test_zero_steps_return_the_start():
+    # steps ≥ 0: no proposal at all, one evaluation of f
+    assert temperatures(1.0, 0.9, 0).shape == (0,)
+    res = simulated_annealing(double_well, [0.5], T0=1.0, cooling=0.9, steps=0, step_size=0.1)
+    assert res.x.tolist() == [0.5] and res.cost == double_well([0.5]) and res.n_evals == 1
+    assert res.trace.tolist() == [double_well([0.5])] and res.accepted.shape == (0,)
+    np.testing.assert_array_equal(gradient_descent(WELLS.grad, [[0.3, 0.2]], lr=0.1, steps=0), [[0.3, 0.2]])
+
+
+def test_metropolis_at_zero_temperature_rejects_small_uphill_moves():
+    # the limit T → 0 of exp(−ΔE/T) is 0 for every ΔE > 0, however small (also below 1)
+    p = metropolis_acceptance(np.array([1e-3, 0.5, 1.0, 2.0, 0.0, -0.5]), 0.0)
+    assert p.tolist() == [0.0, 0.0, 0.0, 0.0, 1.0, 1.0]
+
+
 @given(delta=st.floats(-1e6, 1e6))
 def test_metropolis_at_huge_temperature_accepts_everything(delta):
     assert metropolis_acceptance(delta, 1e300) == 1.0
@@ -197,6 +218,19 @@ def test_success_rate_matches_hand_values():
     assert (r.low, r.high) == pytest.approx((0.2189, 0.3958), abs=1e-4)   # Wilson interval
     zero = success_rate(np.zeros(50, dtype=bool))
     assert zero.p == 0 and zero.low == 0 and zero.high == pytest.approx(0.0714, abs=1e-4)
+    assert str(r) == "0.300 ± 0.046 (95% CI 0.219–0.396, n = 100)"
+    for n in (1, 10, 11, 14, 50):                  # all successes: the interval ends at 1 exactly, never 1 − ε
+        assert success_rate(np.ones(n, dtype=bool)).high == 1.0
+        assert success_rate(np.zeros(n, dtype=bool)).low == 0.0
+    one = success_rate(np.array([True]))                                 # a single trial is a measurement too
+    assert (one.p, one.se, one.low, one.high, one.n) == (1.0, 0.0, pytest.approx(1 / (1 + 1.959963984540054**2)), 1.0, 1)
+
+
+def test_basin_labels_of_a_stack_and_at_exactly_tol():
+    minima = np.array([[0.0, 0.0], [1.0, 1.0]])
+    points = np.array([[[0.0, 0.0], [1.0, 1.0], [5.0, 5.0]]])          # shape (1, 3, 2)
+    assert basin_labels(points, minima).tolist() == [[0, 1, -1]]
+    assert basin_labels([[0.5, 0.0], [0.0, 0.5000001]], minima, tol=0.5).tolist() == [0, -1]   # "farther than tol"
 
 
 # ---------------------------------------------------------------- errors
@@ -255,3 +289,133 @@ def test_other_errors_are_named():
         metropolis_acceptance(1.0, -1.0)
     with pytest.raises(ValueError, match="successes"):
         success_rate(np.array([1, 0]))
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: metropolis_acceptance(np.nan, 1.0), ValueError,
+     'delta must not be NaN (did the cost function return NaN?)'),
+    (lambda: metropolis_acceptance(1.0, -1.0), ValueError,
+     'T must be finite and ≥ 0; got -1.0'),
+    (lambda: metropolis_acceptance("a", 1.0), TypeError,
+     'delta must hold real numbers (float32 or float64); got dtype <U1'),
+    (lambda: metropolis_acceptance(1.0, "a"), TypeError,
+     'T must hold real numbers (float32 or float64); got dtype <U1'),
+    (lambda: simulated_annealing(WELLS.f, [0.0, 0.0], **{**GOOD, "T0": 0.0}), ValueError,
+     'T0 must be a finite number > 0; got 0.0'),
+    (lambda: simulated_annealing(WELLS.f, [0.0, 0.0], **{**GOOD, "cooling": 1.0}), ValueError,
+     'cooling must be in (0.0, 1.0); got 1.0'),
+    (lambda: simulated_annealing(WELLS.f, [0.0, 0.0], **{**GOOD, "steps": -1}), ValueError,
+     'steps must be an int ≥ 0; got -1'),
+    (lambda: simulated_annealing(WELLS.f, [0.0, 0.0], **{**GOOD, "step_size": 0.0}), ValueError,
+     'step_size must be a finite number > 0; got 0.0'),
+    (lambda: simulated_annealing(WELLS.f, [0.0, 0.0], schedule="fast", **GOOD), ValueError,
+     "unknown schedule 'fast'; expected one of ['geometric', 'linear', 'logarithmic']"),
+    (lambda: simulated_annealing(WELLS.f, [[0.0, 0.0]], **GOOD), ValueError,
+     'x0 must have shape (d,), one point; got shape (1, 2)'),
+    (lambda: anneal_chains(WELLS.f, [0.0, 0.0], **GOOD), ValueError,
+     'X0 must have shape (r, d), one point per row; got shape (2,)'),
+    (lambda: simulated_annealing(WELLS.f, np.zeros(0), **GOOD), ValueError,
+     'x0 must hold at least one coordinate; got shape (0,)'),
+    (lambda: simulated_annealing(WELLS.f, [np.nan, 1.0], **GOOD), ValueError,
+     'x0 must be finite; got [nan, 1.0]'),
+    (lambda: anneal_chains(WELLS.f, np.full((11, 1), np.inf), **GOOD), ValueError,
+     'X0 must be finite; got non-finite entries'),
+    (lambda: simulated_annealing(3.0, [0.0], **GOOD), TypeError,
+     'f must be a callable cost function x -> number; got float'),
+    (lambda: simulated_annealing(lambda x: np.ones(3), [0.0], **GOOD), TypeError,
+     'f must return one real number; got float64 of shape (3,)'),
+    (lambda: simulated_annealing(lambda x: "a", [0.0], **GOOD), TypeError,
+     'f must return one real number; got <U1 of shape ()'),
+    (lambda: simulated_annealing(lambda x: np.nan, [0.1234567], **GOOD), ValueError,
+     'f returned NaN at x = [0.123457]; the cost must be a number everywhere'),
+    (lambda: anneal_chains(lambda X: np.ones(3), [[0.0]], **GOOD), TypeError,
+     'f must return one real number per row, shape (1,); got float64 of shape (3,)'),
+    (lambda: anneal_chains(lambda X: np.array([1.0, np.nan]), [[0.0], [0.1234567]], **GOOD), ValueError,
+     'f returned NaN at row 1, x = [0.123457]; the cost must be a number everywhere'),
+    (lambda: gradient_descent(WELLS.grad, [0.0, 0.0], lr=0.1, steps=-1), ValueError, 'steps must be an int ≥ 0; got -1'),
+    (lambda: gradient_descent(3, [0.0], lr=0.1, steps=1), TypeError,
+     'grad must be a callable x -> gradient; got int'),
+    (lambda: gradient_descent(lambda X: np.ones(3), [0.0], lr=0.1, steps=1), ValueError,
+     'grad must return the shape of its input (1,); got shape (3,)'),
+    (lambda: gradient_descent(WELLS.grad, [0.0, 0.0], lr=-1.0, steps=3), ValueError,
+     'lr must be a finite number > 0; got -1.0'),
+    (lambda: random_restarts(WELLS.f, WELLS.grad, [1.0, 1.0], [0.0, 2.0], n_starts=3, steps=1, lr=0.1), ValueError,
+     'low and high must have the same shape (d,) with low < high; got [1.0, 1.0] and [0.0, 2.0]'),
+    (lambda: random_restarts(WELLS.f, WELLS.grad, [0.0], [1.0, 2.0], n_starts=3, steps=1, lr=0.1), ValueError,
+     'low and high must have the same shape (d,) with low < high; got [0.0] and [1.0, 2.0]'),
+    (lambda: random_restarts(WELLS.f, WELLS.grad, [0.0, 0.0], [1.0, 1.0], n_starts=0, steps=1, lr=0.1), ValueError,
+     'n_starts must be a positive int; got 0'),
+    (lambda: basin_labels(np.zeros((3, 2)), np.zeros((2, 3))), ValueError,
+     'points (..., d) and minima (m, d) must share d; got shapes (3, 2) and (2, 3)'),
+    (lambda: basin_labels(np.zeros((3, 2)), np.zeros(2)), ValueError,
+     'points (..., d) and minima (m, d) must share d; got shapes (3, 2) and (2,)'),
+    (lambda: basin_labels(np.zeros((3, 2)), np.zeros((2, 2)), tol=0), ValueError,
+     'tol must be a finite number > 0; got 0'),
+    (lambda: success_rate(np.array([1, 0])), ValueError,
+     'successes must be a non-empty boolean array; got dtype int64, size 2'),
+    (lambda: success_rate(np.array([], dtype=bool)), ValueError,
+     'successes must be a non-empty boolean array; got dtype bool, size 0'),
+    (lambda: basin_labels("a", np.zeros((2, 2))), TypeError,
+     'points must hold real numbers (float32 or float64); got dtype <U1'),
+    (lambda: basin_labels(np.zeros((3, 2)), "a"), TypeError,
+     'minima must hold real numbers (float32 or float64); got dtype <U1'),
+    (lambda: anneal_chains(WELLS.f, [[0.0, 0.0]], **{**GOOD, "step_size": -1.0}), ValueError,
+     'step_size must be a finite number > 0; got -1.0'),
+    (lambda: anneal_chains(3, [[0.0, 0.0]], **GOOD), TypeError,
+     'f must be a callable cost function x -> number; got int'),
+    (lambda: random_restarts(3, WELLS.grad, [0.0], [1.0], n_starts=1, steps=1, lr=0.1), TypeError,
+     'f must be a callable cost function x -> number; got int'),
+    (lambda: random_restarts(WELLS.f, WELLS.grad, [0.0, 0.0], [1.0, 1.0], n_starts=1, steps=1, lr=0.0),
+     ValueError, 'lr must be a finite number > 0; got 0.0'),
+    (lambda: gradient_descent(WELLS.grad, [np.nan], lr=0.1, steps=1), ValueError, 'X0 must be finite; got [nan]'),
+    (lambda: random_restarts(WELLS.f, WELLS.grad, [np.nan], [1.0], n_starts=1, steps=1, lr=0.1), ValueError,
+     'low must be finite; got [nan]'),
+    (lambda: random_restarts(WELLS.f, WELLS.grad, [0.0], [[1.0]], n_starts=1, steps=1, lr=0.1), ValueError,
+     'high must have shape (d,), one point; got shape (1, 1)'),
+    (lambda: random_restarts(WELLS.f, WELLS.grad, [0.0, 0.0], [0.0, 1.0], n_starts=1, steps=1, lr=0.1), ValueError,
+     'low and high must have the same shape (d,) with low < high; got [0.0, 0.0] and [0.0, 1.0]'),
+    (lambda: simulated_annealing(WELLS.f, np.full(10, np.nan), **GOOD), ValueError,     # up to 10 shown
+     'x0 must be finite; got [nan, nan, nan, nan, nan, nan, nan, nan, nan, nan]'),
+])
+def test_every_search_message_is_whole(call, error, message):
+    # the whole text, nothing added or cut (the tests above match only the name of what is wrong)
+    with pytest.raises(error) as caught:
+        call()
+    assert str(caught.value) == message
+
+
+def test_documented_defaults():
+    # seed 0 everywhere, and basin_labels' tol 1e-3 (a distance of 9e-4 counts, 1.1e-3 does not)
+    kwargs = dict(T0=1.0, cooling=0.9, steps=30, step_size=0.3)
+    default, seeded = simulated_annealing(double_well, [0.5], **kwargs), simulated_annealing(
+        double_well, [0.5], seed=0, **kwargs)
+    assert default.trace.tolist() == seeded.trace.tolist()
+    assert default.trace.tolist() != simulated_annealing(double_well, [0.5], seed=1, **kwargs).trace.tolist()
+    chains = anneal_chains(WELLS.f, [[0.5, 0.5]], **kwargs)
+    np.testing.assert_array_equal(chains[2], anneal_chains(WELLS.f, [[0.5, 0.5]], seed=0, **kwargs)[2])
+    assert not np.array_equal(chains[2], anneal_chains(WELLS.f, [[0.5, 0.5]], seed=1, **kwargs)[2])
+    box = dict(low=[-3.0, -3.0], high=[3.0, 3.0], n_starts=5, steps=2, lr=0.05)
+    starts = random_restarts(WELLS.f, WELLS.grad, **box).starts
+    np.testing.assert_array_equal(starts, np.random.default_rng(0).uniform(-3.0, 3.0, size=(5, 2)))
+    assert basin_labels([[9e-4, 0.0], [1.1e-3, 0.0]], [[0.0, 0.0]]).tolist() == [0, -1]
+
+
+def test_results_are_read_only():
+    # a result is a record of a run: its fields cannot be reassigned, and it hashes by identity
+    # (its arrays have no value hash)
+    import dataclasses
+
+    res = simulated_annealing(double_well, [0.5], T0=1.0, cooling=0.9, steps=3, step_size=0.1)
+    rr = random_restarts(WELLS.f, WELLS.grad, [-1.0, -1.0], [1.0, 1.0], n_starts=2, steps=1, lr=0.1)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        success_rate(np.array([True, False])).p = 1.0
+    for result in (res, rr):
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            result.cost = 0.0
+        assert hash(result) == hash(result) and result == result and result != dataclasses.replace(result)
+
+
+def test_one_restart_is_plain_gradient_descent():
+    rr = random_restarts(WELLS.f, WELLS.grad, [-1.0, -1.0], [1.0, 1.0], n_starts=1, steps=5, lr=0.1, seed=2)
+    np.testing.assert_array_equal(rr.ends, gradient_descent(WELLS.grad, rr.starts, lr=0.1, steps=5))
+    assert rr.x.tolist() == rr.ends[0].tolist() and rr.n_evals == 6 and rr.trace.tolist() == [rr.cost]

@@ -1,4 +1,5 @@
 """Tests for companion.training: mini-batches, determinism, convergence, penalties, early stopping, errors."""
+import re
 import warnings
 
 import numpy as np
@@ -54,6 +55,14 @@ def test_minibatches_are_shuffled_and_seeded():
     assert not np.array_equal(a, np.arange(100))
     assert not np.array_equal(first, second)             # a new order each epoch
     np.testing.assert_array_equal(np.concatenate(list(minibatches(100, 10, 1))), a)   # int seed
+
+
+def test_minibatches_default_seed_is_0():
+    # the documented default: two calls without rng give the order of seed 0, and not that of seed 1
+    default = np.concatenate(list(minibatches(50, 7)))
+    np.testing.assert_array_equal(default, np.concatenate(list(minibatches(50, 7, rng=0))))
+    np.testing.assert_array_equal(default, np.random.default_rng(0).permutation(50))
+    assert not np.array_equal(default, np.concatenate(list(minibatches(50, 7, rng=1))))
 
 
 @pytest.mark.parametrize("args, error, match", [
@@ -215,6 +224,8 @@ def test_progress_bar_goes_to_stderr_only_when_asked(capsys):
     fit(MLP([2, 1], output="sigmoid", loss="cross_entropy"), X, Y, SGD(lr=0.5), epochs=2, progress=True)
     out, err = capsys.readouterr()
     assert out == "" and "fit" in err
+    assert err.endswith("\r") and "\n" not in err           # the bar is cleared when fit ends, not left behind
+    assert re.search(r"\rfit: +\d+%", err) and re.search(r"[\d?]epoch/s|s/epoch\]", err)   # "fit: 50%|… epoch/s"
 
 
 def test_no_warnings_with_saturated_units():
@@ -279,6 +290,10 @@ def _fit(**overrides):
     ({"model": NoParameters()}, ValueError, r"model has no parameters to train: NoParameters.parameters\(\) is empty"),
     ({"optimizer": "sgd"}, TypeError, r"optimizer must have .step\(params, grads\) and .lr, like "
      r"companion.optimizers.SGD; got str"),
+    ({"optimizer": type("StepOnly", (), {"step": lambda self, p, g: None})()}, TypeError,
+     r"optimizer must have .step\(params, grads\) and .lr, like companion.optimizers.SGD; got StepOnly"),
+    ({"optimizer": type("LrOnly", (), {"lr": 0.1})()}, TypeError,
+     r"optimizer must have .step\(params, grads\) and .lr, like companion.optimizers.SGD; got LrOnly"),
     ({"epochs": 0}, ValueError, r"epochs must be a positive int; got 0"),
     ({"batch_size": 0}, ValueError, r"batch_size must be a positive int; got 0"),
     ({"batch_size": 1.5}, TypeError, r"batch_size must be a positive int; got float 1.5"),
@@ -299,6 +314,8 @@ def _fit(**overrides):
     ({"Y": np.full((40, 1), np.nan)}, ValueError, r"Y must be finite; found nan"),
     ({"X": [["a", "b"]] * 40}, TypeError, r"X must hold real numbers"),
     ({"validation": np.ones((3, 2))}, TypeError, r"validation must be a tuple \(X_val, Y_val\); got ndarray"),
+    ({"validation": (np.ones((3, 2)), np.ones((3, 1)), np.ones(3))}, TypeError,
+     r"validation must be a tuple \(X_val, Y_val\); got tuple"),
     ({"validation": (np.ones((3, 2)), np.ones((4, 1)))}, ValueError,
      r"X_val and Y_val must hold the same number of examples \(rows\); got 3 and 4"),
     ({"validation": (np.ones((3, 5)), np.ones((3, 1)))}, ValueError,
@@ -312,7 +329,7 @@ def _fit(**overrides):
      r"\(now optimizer.lr = 0.1\) or check the data"),
 ])
 def test_fit_errors(overrides, error, match):
-    with pytest.raises(error, match=match):
+    with pytest.raises(error, match="^" + match):          # from the message's first character
         _fit(**overrides)
 
 
@@ -347,7 +364,7 @@ def test_running_loss_weights_each_batch_by_its_real_length():
     assert np.isnan(h.accuracy[0])
 
 
-@pytest.mark.parametrize("stop_at, epochs, expected", [(None, 3, False), (2, 3, False), (0, 3, True)])
+@pytest.mark.parametrize("stop_at, epochs, expected", [(None, 3, False), (2, 3, False), (1, 3, True), (0, 3, True)])
 def test_stopped_early_only_when_training_ended_before_the_last_epoch(stop_at, epochs, expected):
     X, Y = separable()
     h = fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, SGD(lr=0.5), epochs=epochs,
@@ -367,3 +384,70 @@ def test_fit_trains_a_model_on_sequences_and_checks_their_shape():
     assert h.loss[-1] == pytest.approx(net.cost(X, Y))
     with pytest.raises(ValueError, match=r"X_val must have shape \(n, 6, 1\) like the training data"):
         fit(net, X, Y, Adam(lr=0.05), epochs=1, validation=(X[:, :3], Y), progress=False)
+
+
+@pytest.mark.parametrize("X_val, Y_val, message", [
+    (np.ones((3, 5)), np.ones((3, 1)), "X_val must have 2 columns, shape (n, 2); got shape (3, 5)"),
+    (np.ones((3, 2, 1)), np.ones((3, 1)),
+     "X_val must have shape (n, 2) like the training data; got shape (3, 2, 1)"),
+    (np.ones((3, 2)), np.ones((3, 1, 1)), "Y_val must have shape (n, 1) like the training data; got shape (3, 1, 1)"),
+])
+def test_validation_shape_messages_are_whole(X_val, Y_val, message):
+    # rows (n, d) get the columns message; any other shape is named as a whole
+    with pytest.raises(ValueError) as caught:
+        _fit(validation=(X_val, Y_val))
+    assert str(caught.value) == message
+
+
+def test_image_validation_data_of_the_wrong_shape_is_named_as_a_whole():
+    X, Y = np.ones((4, 1, 3, 3)), np.ones((4, 1))
+    with pytest.raises(ValueError) as caught:
+        _fit(model=NaNModel(), X=X, Y=Y, validation=(np.ones((2, 9)), np.ones((2, 1))))
+    assert str(caught.value) == "X_val must have shape (n, 1, 3, 3) like the training data; got shape (2, 9)"
+
+
+def test_progress_bar_shows_the_loss_and_the_validation_accuracy_to_four_decimals():
+    from companion.training import _postfix
+
+    assert _postfix(History(loss=[0.5, 0.123456])) == {"loss": "0.1235"}
+    assert _postfix(History(loss=[0.25], val_accuracy=[0.9, 0.87654])) == {"loss": "0.2500", "val_acc": "0.8765"}
+
+
+def test_without_restore_best_the_model_keeps_its_last_weights():
+    X, Y = separable()
+    snapshots = []
+    model = MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0)
+    h = fit(model, X, Y, SGD(lr=1.0), epochs=100, batch_size=8, validation=(X, 1 - Y),
+            early_stopping=EarlyStopping(patience=3, restore_best=False), progress=False,
+            callbacks=[lambda epoch, hist, m: snapshots.append([p.copy() for p in m.parameters()])])
+    assert h.stopped_early and h.best_epoch == int(np.argmin(h.val_loss)) < h.epochs_run - 1
+    for got, last in zip(model.parameters(), snapshots[-1]):
+        np.testing.assert_array_equal(got, last)
+
+
+def test_a_reused_early_stopper_starts_afresh():
+    X, Y = separable()
+    stopper = EarlyStopping(patience=3)
+    runs = [fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, SGD(lr=1.0), epochs=100,
+                batch_size=8, validation=(X, 1 - Y), early_stopping=stopper, progress=False) for _ in range(2)]
+    assert runs[0].val_loss == runs[1].val_loss and runs[0].best_epoch == runs[1].best_epoch
+
+
+def test_fit_defaults_ten_epochs_batches_of_32_seed_0_and_a_progress_bar(capsys):
+    class CountingSGD(SGD):
+        steps = 0
+
+        def step(self, params, grads):
+            CountingSGD.steps += 1
+            super().step(params, grads)
+
+    X, Y = separable(n=33)
+    assert X.shape[0] == 33
+    default = fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, CountingSGD(lr=0.1))
+    assert default.epochs_run == 10 and CountingSGD.steps == 10 * 2          # ⌈33/32⌉ = 2 batches an epoch
+    assert "fit" in capsys.readouterr().err
+    kw = dict(epochs=3, batch_size=5, progress=False)
+    seeded = fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, SGD(lr=0.1), seed=0, **kw)
+    other = fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, SGD(lr=0.1), seed=1, **kw)
+    unseeded = fit(MLP([2, 1], output="sigmoid", loss="cross_entropy", seed=0), X, Y, SGD(lr=0.1), **kw)
+    assert unseeded.loss == seeded.loss != other.loss

@@ -4,7 +4,9 @@ For each module, a scratch copy of the repository is made (mutmut edits the sour
 so it never touches the working tree), then ``mutmut run`` mutates that one file and, for every
 mutant, runs only the module's test files with ``-x`` and the low hypothesis profile
 ``mutants``. The table at the end gives killed / total per module and the ids of survivors,
-which ``mutmut show ID`` (run in the printed scratch folder) displays.
+which ``mutmut show ID`` (run in the printed scratch folder) displays — only once that folder's run
+has ended: during a run the source file holds a mutant, ``mutmut show`` re-reads it into the cache,
+and the run then stops with "Attribute Mutant.line is required" (read the cache's sqlite tables instead).
 
     python tools/mutants.py                         # every module below
     python tools/mutants.py schedules classic/rbm   # some of them
