@@ -14,12 +14,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[3]
 
 POINTS = {
-    "07_optimizers": {"q1": 1, "q2": 3, "q3": 2, "q4": 2, "q5": 3},
+    "07_optimizers": {"q1": 1, "q2": 3, "q3": 2, "q4": 2, "q5": 3, "q6": 2, "q7": 3},
     "08_local_minima": {"q1": 2, "q2": 3, "q3": 3, "q4": 1, "q5": 2, "q6": 2},
     "09_representation_power": {"q1": 1, "q2": 2, "q3": 3, "q4": 3, "q5": 2, "q6": 2},
     "10_regularization": {"q1": 1, "q2": 2, "q3": 2, "q4": 3, "q5": 2, "q6": 3},
     "11_classic_networks": {"q1": 2, "q2": 1, "q3": 2, "q4": 2, "q5": 1, "q6": 3, "q7": 1, "q8": 3},
-    "12_toward_deep_learning": {"q1": 2, "q2": 1, "q3": 3, "q4": 2, "q5": 1, "q6": 2},
+    "12_toward_deep_learning": {"q1": 2, "q2": 1, "q3": 3, "q4": 2, "q5": 1, "q6": 2, "q7": 2},
 }
 
 # (notebook, student) -> (base "solution"/"exercise", {grade_id: new answer cell source}, questions lost, why)
