@@ -246,6 +246,16 @@ def _mistake_bound_ref(X, y, w, b):
     return np.float64((R / gamma) ** 2)
 
 
+def _separable_with_margin(rng, n, d):
+    """n points in [-1, 1]^d kept at distance > 0.3 from a random hyperplane w·x + b = 0: (X, z, w, b)."""
+    w = rng.normal(size=d)
+    b = float(rng.normal(scale=0.2))
+    X = rng.uniform(-1, 1, size=(4 * n, d))
+    z = X @ w + b
+    keep = np.abs(z) > 0.3 * np.linalg.norm(w)
+    return X[keep][:n], z[keep][:n], w, b
+
+
 def _mistake_bound_cases() -> list[Case]:
     cases = [
         Case((_GATE_X, np.array([0, 0, 0, 1]), np.array([1.0, 1.0]), -1.5)),   # AND
@@ -253,12 +263,7 @@ def _mistake_bound_cases() -> list[Case]:
     ]
     for seed, n, d, hidden in ((107, 30, 2, False), (108, 50, 3, True), (109, 80, 5, True)):
         rng = np.random.default_rng(seed)
-        w = rng.normal(size=d)
-        b = float(rng.normal(scale=0.2))
-        X = rng.uniform(-1, 1, size=(4 * n, d))
-        z = X @ w + b
-        keep = np.abs(z) > 0.3 * np.linalg.norm(w)
-        X, z = X[keep][:n], z[keep][:n]
+        X, z, w, b = _separable_with_margin(rng, n, d)
         cases.append(Case((X, (z > 0).astype(np.int64), w, b), hidden=hidden))
     cases.append(Case((_GATE_X, np.array([1, 1, 1, 0]), np.array([-1.0, -1.0]), 1.5), hidden=True))  # NAND
     return cases
@@ -318,12 +323,7 @@ def _mistake_bound_from_start_cases() -> list[Case]:
     ]
     for seed, n, d, hidden in ((110, 30, 2, False), (111, 50, 3, True), (112, 80, 4, True)):
         rng = np.random.default_rng(seed)
-        w = rng.normal(size=d)
-        b = float(rng.normal(scale=0.2))
-        X = rng.uniform(-1, 1, size=(4 * n, d))
-        z = X @ w + b
-        keep = np.abs(z) > 0.3 * np.linalg.norm(w)
-        X, z = X[keep][:n], z[keep][:n]
+        X, z, w, b = _separable_with_margin(rng, n, d)
         cases.append(Case((X, (z > 0).astype(np.int64), w, b, rng.normal(size=d), float(rng.normal()),
                            float(rng.choice([0.1, 1.0, 3.0]))), hidden=hidden))
     cases.append(Case((_GATE_X, np.array([1, 1, 1, 0]), np.array([-1.0, -1.0]), 1.5,
