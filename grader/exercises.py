@@ -22,7 +22,7 @@ import re
 import sys
 from pathlib import Path
 
-__all__ = ["make_exercise", "exercise_text", "generate", "main", "MarkerError"]
+__all__ = ["make_exercise", "exercise_text", "exercise_text_of", "generate", "main", "MarkerError"]
 
 _BEGIN_SOLUTION = re.compile(r"^([ \t]*)###\s*BEGIN SOLUTION\s*$")
 _END_SOLUTION = re.compile(r"^[ \t]*###\s*END SOLUTION\s*$")
@@ -97,9 +97,12 @@ def make_exercise(nb: dict, name: str = "notebook") -> dict:
 
 def exercise_text(solution: Path) -> str:
     """The exact text of the exercise generated from ``solution`` (nbformat's JSON layout)."""
-    nb = json.loads(solution.read_text(encoding="utf-8"))
-    return json.dumps(make_exercise(nb, solution.name), indent=1, sort_keys=True,
-                      ensure_ascii=False) + "\n"
+    return exercise_text_of(json.loads(solution.read_text(encoding="utf-8")), solution.name)
+
+
+def exercise_text_of(nb: dict, name: str) -> str:
+    """The exact text of the exercise generated from the solution notebook ``nb`` (named ``name``)."""
+    return json.dumps(make_exercise(nb, name), indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def generate(solutions: Path, exercises: Path, check: bool = False) -> list[str]:

@@ -16,6 +16,8 @@ import pathlib
 import re
 import sys
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PAGE = ROOT / "chapters" / "00_start_here.ipynb"
 
@@ -44,10 +46,13 @@ Intuition → derivation → code (`companion`, the course's small NumPy package
 (`assert`) → a figure. When a formula is stated, the next cell computes it and checks it against an
 independent oracle, such as finite differences or a closed form.
 
+The whole course also exists in Chinese (the 🌐 link at the top of every chapter), and
+[the glossary](../docs/glossary.md) lists the English ↔ 中文 terms both editions use, chapter by chapter.
+
 | English | 中文 |
 |---|---|
 | neural network | 神经网络 |
-| chapter | 章节 |
+| chapter | 章 |
 | practice notebook | 练习笔记本 |"""
 
 CHECK_CELL = ["%matplotlib inline\n", "import companion\n", "\n",
@@ -82,7 +87,9 @@ def page() -> dict:
     metadata = old["metadata"] if old else {
         "kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
         "language_info": {"name": "python"}}
-    cells = [markdown(INTRO, "start-intro"), code, markdown(AFTER_CHECK, "start-after-check"),
+    from translations import SWITCH_ID, switch_cell_text
+
+    cells = [markdown(INTRO, "start-intro"), markdown(switch_cell_text(PAGE.relative_to(ROOT).as_posix(), "en"), SWITCH_ID), code, markdown(AFTER_CHECK, "start-after-check"),
              markdown(course_map(), "start-course-map"), markdown(KEY_TERMS, "start-how")]
     return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}
 

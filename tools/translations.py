@@ -1,0 +1,244 @@
+"""The Chinese edition from one source: ``python tools/translations.py [update|build|check]``.
+
+The English notebooks (``chapters/``, ``solutions/``) are the source. Each has a catalog,
+``zh/catalogs/<folder>/<stem>.json``, that maps a hash of every English markdown cell (and of every
+figure's alt text) to its translation::
+
+    {"notebook": "chapters/01_neurons.ipynb",
+     "cells": {"<hash>": {"id": "<cell id>", "en": "<English>", "zh": "<中文>"}, …},
+     "alt":   {"<hash>": {"en": "<English alt text>", "zh": "<中文>"}, …}}
+
+- ``update`` adds an entry with an empty ``zh`` for every English cell the catalog does not know
+  yet. When the cell existed before under another text (same cell id), the old entry moves into
+  the new one as ``"previous": {"en": …, "zh": …}``, so a translator sees what changed in English
+  and revises the old translation. Entries no English cell uses any more are dropped.
+- ``build`` writes ``zh/chapters/`` and ``zh/solutions/``: code cells, their outputs and all
+  metadata are copied unchanged; markdown cells are replaced by their translations; the notebook
+  is marked ``metadata.companion.language = "zh"``; the language-switch cell points back to the
+  English notebook; links that leave the course folders get one more ``../``. Then
+  ``zh/exercises/`` is generated from ``zh/solutions/`` exactly as ``exercises/`` is from
+  ``solutions/``. A missing translation is written in English and reported.
+- ``check`` writes nothing and exits with status 1 when a translation is missing or stale, or a
+  zh notebook differs from what ``build`` would write.
+
+``make translations`` runs ``update`` then ``build``. The workflow for a translator is in
+docs/translating.md.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+ZH = "zh"
+FOLDERS = ("chapters", "solutions")
+COURSE_FOLDERS = ("chapters", "solutions", "exercises")
+SWITCH_ID = "language-switch"
+
+__all__ = ["cell_hash", "catalog_path", "update", "build_notebook", "problems", "main"]
+
+
+def cell_hash(text: str) -> str:
+    """The catalog key of an English text: the first 16 hex digits of its SHA-256."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return source if isinstance(source, str) else "".join(source)
+
+
+def _alt(cell: dict) -> str | None:
+    return cell.get("metadata", {}).get("mystnb", {}).get("image", {}).get("alt")
+
+
+def english_notebooks(root: Path = ROOT) -> list[Path]:
+    return [p for folder in FOLDERS for p in sorted((root / folder).glob("*.ipynb"))]
+
+
+def catalog_path(notebook: Path, root: Path = ROOT) -> Path:
+    rel = notebook.resolve().relative_to(root)
+    return root / ZH / "catalogs" / rel.parent / f"{rel.stem}.json"
+
+
+def _read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _write_json(path: Path, data: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _translatable(nb: dict) -> list[dict]:
+    return [c for c in nb["cells"] if c["cell_type"] == "markdown" and c.get("id") != SWITCH_ID]
+
+
+def load_catalog(notebook: Path, root: Path = ROOT) -> dict:
+    path = catalog_path(notebook, root)
+    if path.exists():
+        return _read_json(path)
+    return {"notebook": notebook.resolve().relative_to(root).as_posix(), "cells": {}, "alt": {}}
+
+
+def update(notebook: Path, root: Path = ROOT) -> dict:
+    """The notebook's catalog with an entry for every English cell and alt text (see module doc)."""
+    nb = _read_json(notebook)
+    old = load_catalog(notebook, root)
+    by_id = {entry.get("id"): entry for entry in old["cells"].values()}
+    cells = {}
+    for cell in _translatable(nb):
+        text = _source(cell)
+        key = cell_hash(text)
+        if key in old["cells"]:
+            entry = dict(old["cells"][key], id=cell.get("id"))
+        else:
+            entry = {"id": cell.get("id"), "en": text, "zh": ""}
+            before = by_id.get(cell.get("id"))
+            if before and before.get("zh"):
+                entry["previous"] = {"en": before["en"], "zh": before["zh"]}
+            elif before and before.get("previous"):
+                entry["previous"] = before["previous"]
+        cells[key] = entry
+    alts = {}
+    for cell in nb["cells"]:
+        alt = _alt(cell)
+        if alt:
+            key = cell_hash(alt)
+            alts[key] = old.get("alt", {}).get(key, {"en": alt, "zh": ""})
+    return {"notebook": old["notebook"], "cells": cells, "alt": alts}
+
+
+_LINK = re.compile(r"(\]\(|<img [^>]*src=\"|href=\")(\.\./)([^)\"#\s]+)")
+
+
+def _relink(text: str) -> str:
+    """A zh notebook sits one folder deeper: links out of the course folders need one more ``../``."""
+    def fix(match: re.Match) -> str:
+        target = match.group(3)
+        if target.split("/")[0] in COURSE_FOLDERS:
+            return match.group(0)
+        return f"{match.group(1)}../../{target}"
+    return _LINK.sub(fix, text)
+
+
+def switch_cell_text(rel: str, language: str) -> str:
+    """The language-switch line of a notebook at ``rel`` (e.g. ``chapters/01_neurons.ipynb``)."""
+    name = Path(rel).name
+    if language == "zh":
+        return f"🌐 [English version](../../{Path(rel).parent.as_posix()}/{name}) · 本页为中文版"
+    return f"🌐 [中文版](../{ZH}/{Path(rel).parent.as_posix()}/{name}) · This page in Chinese"
+
+
+def build_notebook(notebook: Path, catalog: dict, root: Path = ROOT) -> tuple[dict, list[str]]:
+    """(zh notebook, cells left in English) for one English notebook and its catalog."""
+    nb = copy.deepcopy(_read_json(notebook))
+    rel = notebook.resolve().relative_to(root).as_posix()
+    missing = []
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            if cell.get("id") == SWITCH_ID:
+                cell["source"] = _lines(switch_cell_text(rel, "zh"))
+                continue
+            text = _source(cell)
+            entry = catalog["cells"].get(cell_hash(text))
+            if entry and entry.get("zh"):
+                cell["source"] = _lines(_relink(entry["zh"]))
+            else:
+                missing.append(f"{rel} cell {cell.get('id')}: {text.strip().splitlines()[0][:70] if text.strip() else ''}")
+                cell["source"] = _lines(_relink(text))
+        alt = _alt(cell)
+        if alt:
+            entry = catalog.get("alt", {}).get(cell_hash(alt))
+            if entry and entry.get("zh"):
+                cell["metadata"]["mystnb"]["image"]["alt"] = entry["zh"]
+            else:
+                missing.append(f"{rel} cell {cell.get('id')}: alt text")
+    nb["metadata"].setdefault("companion", {})["language"] = "zh"
+    return nb, missing
+
+
+def _lines(text: str) -> list[str]:
+    return text.splitlines(True)   # stored as JupyterLab stores it: a list of lines
+
+
+def _notebook_text(nb: dict, english: str) -> str:
+    """``nb`` in the layout of its English notebook (whose text is ``english``): keys sorted or not."""
+    sort_keys = english == json.dumps(json.loads(english), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=sort_keys) + "\n"
+
+
+def zh_path(notebook: Path, root: Path = ROOT) -> Path:
+    return root / ZH / notebook.resolve().relative_to(root)
+
+
+def _expected(root: Path) -> tuple[dict[Path, str], list[str]]:
+    """Every generated zh file's text, and the cells still in English."""
+    from grader.exercises import exercise_text_of  # the same generator as exercises/
+
+    files, missing = {}, []
+    for notebook in english_notebooks(root):
+        nb, gaps = build_notebook(notebook, load_catalog(notebook, root), root)
+        missing += gaps
+        files[zh_path(notebook, root)] = _notebook_text(nb, notebook.read_text(encoding="utf-8"))
+        if notebook.parent.name == "solutions":
+            files[root / ZH / "exercises" / notebook.name] = exercise_text_of(nb, notebook.name)
+    return files, missing
+
+
+def problems(root: Path = ROOT) -> list[str]:
+    """Everything that keeps the two editions from agreeing (empty when they agree)."""
+    found = []
+    for notebook in english_notebooks(root):
+        current = load_catalog(notebook, root)
+        wanted = update(notebook, root)
+        if set(current["cells"]) != set(wanted["cells"]) or set(current.get("alt", {})) != set(wanted["alt"]):
+            found.append(f"{catalog_path(notebook, root).relative_to(root)}: out of date with "
+                         f"{notebook.relative_to(root)}; run `make translations` and translate the new entries")
+        for key, entry in wanted["cells"].items():
+            if not entry.get("zh"):
+                first = entry["en"].strip().splitlines()[0][:70] if entry["en"].strip() else ""
+                why = "changed in English since it was translated" if entry.get("previous") else "not translated"
+                found.append(f"{notebook.relative_to(root)} cell {entry['id']} ({why}): {first}")
+        for key, entry in wanted["alt"].items():
+            if not entry.get("zh"):
+                found.append(f"{notebook.relative_to(root)}: alt text not translated: {entry['en'][:60]}")
+    files, _ = _expected(root)
+    for path, text in files.items():
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            found.append(f"{path.relative_to(root)}: differs from what `make translations` writes")
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["update", "build", "check", "all"], nargs="?", default="all")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT))
+    if args.command in ("update", "all"):
+        for notebook in english_notebooks():
+            _write_json(catalog_path(notebook), update(notebook))
+    if args.command in ("build", "all"):
+        files, missing = _expected(ROOT)
+        for path, text in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                path.write_text(text, encoding="utf-8")
+        print(f"wrote {len(files)} zh notebooks; {len(missing)} cell(s) still in English")
+        for line in missing[:20]:
+            print("  " + line)
+    if args.command == "check":
+        found = problems()
+        for line in found:
+            print(line)
+        return 1 if found else 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
