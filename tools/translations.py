@@ -191,6 +191,67 @@ def _expected(root: Path) -> tuple[dict[Path, str], list[str]]:
     return files, missing
 
 
+_CODE = re.compile(r"(`+)(.+?)\1", re.S)
+_DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+_INLINE = re.compile(r"(?<![\\$])\$([^$\n]+?)\$")
+_TARGET = re.compile(r"\]\(([^)\s]+)\)")
+_MARKER = re.compile(r"^\s*###\s*(BEGIN|END) [A-Z ]+$|^#+(?= )|^\(\S+\)=$", re.M)
+
+
+def structure(text: str) -> dict[str, list[str]]:
+    """What a translation must keep from the English cell: code spans, formulas, link targets,
+    heading levels and markers (nbgrader's regions, MyST labels), each as a sorted list."""
+    code = [m.group(2) for m in _CODE.finditer(text)]
+    rest = _CODE.sub(" ", text)
+    display = [m.group(1).strip() for m in _DISPLAY.finditer(rest)]
+    rest = _DISPLAY.sub(" ", rest)
+    return {"code": sorted(code), "display math": sorted(display),
+            "inline math": sorted(m.group(1).strip() for m in _INLINE.finditer(rest)),
+            "link targets": sorted(m.group(1) for m in _TARGET.finditer(rest)),
+            "headings and markers": [m.group(0).strip() for m in _MARKER.finditer(text)]}
+
+
+def structure_problems(english: str, chinese: str) -> list[str]:
+    """How ``chinese`` fails to keep the structure of ``english`` (empty when it keeps it)."""
+    en, zh = structure(english), structure(chinese)
+    out = []
+    for part, items in en.items():
+        if items != zh[part]:
+            lost = [x for x in items if x not in zh[part]]
+            added = [x for x in zh[part] if x not in items]
+            out.append(f"{part} differ: missing {lost[:3]}, extra {added[:3]}" if lost or added
+                       else f"{part} differ in number or order")
+    return out
+
+
+_SECTION = re.compile(r"^=== (\S+)[ \t]*$", re.M)
+
+
+def dump(catalog: dict, language: str = "en") -> str:
+    """A catalog's texts as a plain file a translator edits: ``=== <cell id>`` (or ``=== alt:<hash>``)
+    on a line of its own, then the text (no JSON escaping to get wrong)."""
+    parts = [f"=== {e['id']}\n{e.get(language, '')}" for e in catalog["cells"].values()]
+    parts += [f"=== alt:{k}\n{e.get(language, '')}" for k, e in catalog.get("alt", {}).items()]
+    return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
+
+
+def apply(catalog: dict, text: str) -> list[str]:
+    """Set the ``zh`` of each section of ``text`` (the format of :func:`dump`); return unknown ids."""
+    by_id = {e["id"]: e for e in catalog["cells"].values()}
+    pieces = _SECTION.split(text)
+    unknown = []
+    for label, body in zip(pieces[1::2], pieces[2::2]):
+        body = body.strip("\n")
+        if label.startswith("alt:") and label[4:] in catalog.get("alt", {}):
+            catalog["alt"][label[4:]]["zh"] = body
+        elif label in by_id:
+            by_id[label]["zh"] = body
+            by_id[label].pop("previous", None)
+        else:
+            unknown.append(label)
+    return unknown
+
+
 def problems(root: Path = ROOT) -> list[str]:
     """Everything that keeps the two editions from agreeing (empty when they agree)."""
     found = []
@@ -205,6 +266,9 @@ def problems(root: Path = ROOT) -> list[str]:
                 first = entry["en"].strip().splitlines()[0][:70] if entry["en"].strip() else ""
                 why = "changed in English since it was translated" if entry.get("previous") else "not translated"
                 found.append(f"{notebook.relative_to(root)} cell {entry['id']} ({why}): {first}")
+            elif (broken := structure_problems(entry["en"], entry["zh"])):
+                found.append(f"{notebook.relative_to(root)} cell {entry['id']}: the translation "
+                             f"does not keep the English structure: {'; '.join(broken)}")
         for key, entry in wanted["alt"].items():
             if not entry.get("zh"):
                 found.append(f"{notebook.relative_to(root)}: alt text not translated: {entry['en'][:60]}")
@@ -217,7 +281,10 @@ def problems(root: Path = ROOT) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("command", choices=["update", "build", "check", "all"], nargs="?", default="all")
+    parser.add_argument("command", choices=["update", "build", "check", "lint", "dump", "apply", "all"], nargs="?", default="all")
+    parser.add_argument("catalogs", nargs="*", type=Path,
+                        help="lint: the catalogs to check (default: all); dump: one catalog; "
+                             "apply: one catalog, then the translated file")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT))
     if args.command in ("update", "all"):
@@ -232,6 +299,27 @@ def main(argv: list[str] | None = None) -> int:
         print(f"wrote {len(files)} zh notebooks; {len(missing)} cell(s) still in English")
         for line in missing[:20]:
             print("  " + line)
+    if args.command == "dump":
+        print(dump(_read_json(args.catalogs[0])), end="")
+        return 0
+    if args.command == "apply":
+        catalog = _read_json(args.catalogs[0])
+        unknown = apply(catalog, args.catalogs[1].read_text(encoding="utf-8"))
+        _write_json(args.catalogs[0], catalog)
+        for label in unknown:
+            print(f"unknown section id {label!r} (not in {args.catalogs[0].name})")
+        args.catalogs = args.catalogs[:1]
+        args.command = "lint"
+    if args.command == "lint":     # a translator's quick check of the entries written so far
+        paths = args.catalogs or sorted((ROOT / ZH / "catalogs").rglob("*.json"))
+        bad = 0
+        for path in paths:
+            for entry in _read_json(path)["cells"].values():
+                for line in structure_problems(entry["en"], entry["zh"]) if entry.get("zh") else []:
+                    bad += 1
+                    print(f"{path.name} cell {entry['id']}: {line}")
+        print(f"{bad} problem(s)")
+        return 1 if bad else 0
     if args.command == "check":
         found = problems()
         for line in found:
