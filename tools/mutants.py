@@ -39,7 +39,7 @@ TESTS = {
     "gradcheck": ["test_gradcheck.py"],
     "search": ["test_search.py"],
     "model_selection": ["test_model_selection.py"],
-    **{f"classic/{m}": ["test_classic.py"] for m in ("rbf", "art", "som", "cascade", "elman", "rbm")},
+    **{f"classic/{m}": ["test_classic.py"] for m in ("rbf", "art", "som", "cascade", "elman", "rbm", "hopfield")},
 }
 
 
