@@ -193,7 +193,7 @@ def _expected(root: Path) -> tuple[dict[Path, str], list[str]]:
 
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
-_INLINE = re.compile(r"(?<![\\$])\$([^$\n]+?)\$")
+_INLINE = re.compile(r"(?<![\\$])\$((?:[^$\n]|\n(?!\s*\n))+?)\$")   # may wrap onto the next line
 _TARGET = re.compile(r"\]\(([^)\s]+)\)")
 _MARKER = re.compile(r"^\s*###\s*(BEGIN|END) [A-Z ]+$|^#+(?= )|^\(\S+\)=$", re.M)
 
