@@ -211,6 +211,41 @@ def structure(text: str) -> dict[str, list[str]]:
             "headings and markers": [m.group(0).strip() for m in _MARKER.finditer(text)]}
 
 
+def _punct(c: str) -> bool:
+    import unicodedata
+    return unicodedata.category(c)[0] in "PS"
+
+
+def unrendered_emphasis(text: str) -> list[str]:
+    """``*``/``**`` runs CommonMark will print literally: a closing run after punctuation and before
+    a letter, as in ``**练习：**打开`` (Chinese has no spaces to make the run flank). Returns snippets."""
+    masked = _CODE.sub(lambda m: "C" * len(m.group(0)), text)
+    masked = _DISPLAY.sub(lambda m: "M" * len(m.group(0)), masked)
+    masked = _INLINE.sub(lambda m: "M" * len(m.group(0)), masked)
+    found = []
+    for para in re.split(r"\n\s*\n", masked):
+        open_runs: dict[int, bool] = {}
+        for m in re.finditer(r"\*+", para):
+            start, end = m.span()
+            line_start = para.rfind("\n", 0, start) + 1
+            if para[line_start:start].strip() == "" and para[end:end + 1] == " ":
+                continue                                 # a list bullet
+            before = para[start - 1] if start else " "
+            after = para[end] if end < len(para) else " "
+            left = not after.isspace() and (not _punct(after) or before.isspace() or _punct(before))
+            right = not before.isspace() and (not _punct(before) or after.isspace() or _punct(after))
+            n = len(m.group(0))
+            if open_runs.get(n):
+                open_runs[n] = False
+                if not right:
+                    found.append(para[max(0, start - 12):end + 6])
+            elif left:
+                open_runs[n] = True
+            elif not right:
+                found.append(para[max(0, start - 12):end + 6])
+    return found
+
+
 def structure_problems(english: str, chinese: str) -> list[str]:
     """How ``chinese`` fails to keep the structure of ``english`` (empty when it keeps it)."""
     en, zh = structure(english), structure(chinese)
@@ -221,6 +256,8 @@ def structure_problems(english: str, chinese: str) -> list[str]:
             added = [x for x in zh[part] if x not in items]
             out.append(f"{part} differ: missing {lost[:3]}, extra {added[:3]}" if lost or added
                        else f"{part} differ in number or order")
+    out += [f"bold/italic that will not render (move the punctuation outside the ** or *): …{s}…"
+            for s in unrendered_emphasis(chinese) if s not in unrendered_emphasis(english)]
     return out
 
 
