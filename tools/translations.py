@@ -198,15 +198,19 @@ _TARGET = re.compile(r"\]\(([^)\s]+)\)")
 _MARKER = re.compile(r"^\s*###\s*(BEGIN|END) [A-Z ]+$|^#+(?= )|^\(\S+\)=$", re.M)
 
 
+def _squash(formula: str) -> str:
+    return " ".join(formula.split())   # TeX reads a line break inside a formula as a space
+
+
 def structure(text: str) -> dict[str, list[str]]:
     """What a translation must keep from the English cell: code spans, formulas, link targets,
     heading levels and markers (nbgrader's regions, MyST labels), each as a sorted list."""
     code = [m.group(2) for m in _CODE.finditer(text)]
     rest = _CODE.sub(" ", text)
-    display = [m.group(1).strip() for m in _DISPLAY.finditer(rest)]
+    display = [_squash(m.group(1)) for m in _DISPLAY.finditer(rest)]
     rest = _DISPLAY.sub(" ", rest)
     return {"code": sorted(code), "display math": sorted(display),
-            "inline math": sorted(m.group(1).strip() for m in _INLINE.finditer(rest)),
+            "inline math": sorted(_squash(m.group(1)) for m in _INLINE.finditer(rest)),
             "link targets": sorted(m.group(1) for m in _TARGET.finditer(rest)),
             "headings and markers": [m.group(0).strip() for m in _MARKER.finditer(text)]}
 
