@@ -227,6 +227,18 @@ def test_dump_then_apply_fills_the_catalog_and_reports_unknown_sections(tree):
     assert T.dump(catalog, "zh").startswith("=== intro\n中文一\n")
 
 
+def test_dump_in_chinese_offers_the_previous_translation_of_a_changed_cell(tree):
+    T.update_all(tree)
+    _translate_all(tree)
+    _edit_english_cell(tree, "intro", INTRO + " It fires at zero.")
+    catalog = T.update(_chapter(tree), tree)
+    assert T.dump(catalog, "zh").startswith("=== intro\n" + _zh(INTRO) + "\n\n=== links\n" + _zh(LINKS))
+    assert T.dump(catalog).startswith("=== intro\n" + INTRO + " It fires at zero.\n")
+    T.apply(catalog, "=== intro\n" + _zh(INTRO + " It fires at zero."))
+    entry = catalog["cells"][T.cell_hash(INTRO + " It fires at zero.")]
+    assert entry["zh"] == _zh(INTRO + " It fires at zero.") and "previous" not in entry
+
+
 # --- the sync check on a small tree ---------------------------------------------------------------
 
 def _synced(tree: Path) -> Path:

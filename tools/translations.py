@@ -19,7 +19,11 @@ figure's alt text) to its translation::
   ``zh/exercises/`` is generated from ``zh/solutions/`` exactly as ``exercises/`` is from
   ``solutions/``. A missing translation is written in English and reported.
 - ``check`` writes nothing and exits with status 1 when a translation is missing or stale, or a
-  zh notebook differs from what ``build`` would write.
+  zh notebook differs from what ``build`` would write, or a zh code cell from the English one.
+- ``dump CATALOG [--zh]`` prints a catalog's English (or Chinese) texts as a plain file, one
+  ``=== <cell id>`` section per cell; ``apply CATALOG FILE`` writes a translated file back, then
+  ``lint`` checks that each translation keeps its English cell's structure and follows the glossary
+  (docs/glossary.md, tools/glossary.py).
 
 ``make translations`` runs ``update`` then ``build``. The workflow for a translator is in
 docs/translating.md.
@@ -248,8 +252,12 @@ _SECTION = re.compile(r"^=== (\S+)[ \t]*$", re.M)
 
 def dump(catalog: dict, language: str = "en") -> str:
     """A catalog's texts as a plain file a translator edits: ``=== <cell id>`` (or ``=== alt:<hash>``)
-    on a line of its own, then the text (no JSON escaping to get wrong)."""
-    parts = [f"=== {e['id']}\n{e.get(language, '')}" for e in catalog["cells"].values()]
+    on a line of its own, then the text (no JSON escaping to get wrong). In Chinese, a cell whose
+    English changed shows its previous translation: the starting point of the revision."""
+    def text(e: dict) -> str:
+        return e.get(language) or (e.get("previous", {}).get(language, "") if language == "zh" else "")
+
+    parts = [f"=== {e['id']}\n{text(e)}" for e in catalog["cells"].values()]
     parts += [f"=== alt:{k}\n{e.get(language, '')}" for k, e in catalog.get("alt", {}).items()]
     return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
 
@@ -373,7 +381,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("catalogs", nargs="*", type=Path,
                         help="lint: the catalogs to check (default: all); dump: one catalog; "
                              "apply: one catalog, then the translated file")
-    args = parser.parse_args(argv)
+    parser.add_argument("--zh", action="store_true",
+                        help="dump: the Chinese texts (a changed cell shows its previous translation), to revise")
+    args = parser.parse_intermixed_args(argv)
     sys.path.insert(0, str(ROOT))
     if args.command in ("update", "all"):
         update_all()
@@ -383,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in missing[:20]:
             print("  " + line)
     if args.command == "dump":
-        print(dump(_read_json(args.catalogs[0])), end="")
+        print(dump(_read_json(args.catalogs[0]), "zh" if args.zh else "en"), end="")
         return 0
     if args.command == "apply":
         catalog = _read_json(args.catalogs[0])
@@ -401,6 +411,12 @@ def main(argv: list[str] | None = None) -> int:
                 for line in structure_problems(entry["en"], entry["zh"]) if entry.get("zh") else []:
                     bad += 1
                     print(f"{path.name} cell {entry['id']}: {line}")
+        sys.path.insert(0, str(Path(__file__).parent))
+        import glossary  # tools/glossary.py: the terms of docs/glossary.md
+
+        for line in glossary.check(glossary.load_glossary(), glossary.load_catalogs(paths)):
+            bad += 1
+            print(f"glossary: {line}")
         print(f"{bad} problem(s)")
         return 1 if bad else 0
     if args.command == "check":
