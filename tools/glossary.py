@@ -205,8 +205,10 @@ def missing_terms(terms: list[Term], catalogs: dict[str, dict]) -> list[str]:
 
 
 def load_catalogs(paths: list[Path] | None = None, root: Path = ROOT) -> dict[str, dict]:
-    """Catalogs (default: all of zh/catalogs) by their notebook without its suffix (``chapters/01_neurons``)."""
-    paths = paths if paths else sorted((root / "zh" / "catalogs").rglob("*.json"))
+    """Catalogs (default: those of the chapters and practice notebooks) by their notebook without its
+    suffix (``chapters/01_neurons``)."""
+    paths = paths if paths else [p for folder in ("chapters", "solutions")
+                                 for p in sorted((root / "zh" / "catalogs" / folder).glob("*.json"))]
     out = {}
     for path in paths:
         catalog = json.loads(Path(path).read_text(encoding="utf-8"))
