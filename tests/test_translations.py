@@ -212,6 +212,14 @@ def test_structure_problems_find_a_changed_link_target_display_formula_and_nbgra
     assert T.structure_problems(solution, "答：\n### BEGIN SOLUTION\n是。")[0].startswith("headings and markers")
 
 
+def test_inline_math_may_wrap_lines_but_not_paragraphs():
+    english = "so $a\n  = b$: the product by $W$ keeps it."
+    assert T.structure(english)["inline math"] == ["W", "a = b"]
+    assert T.structure_problems(english, "所以 $a = b$：乘以 $W$ 保持不变。") == []      # re-wrapped: same formula
+    assert T.structure_problems(english, "所以 $a\n  = c$：乘以 $W$ 保持不变。")[0].startswith("inline math")
+    assert T.structure("costs $5\n\nand $6")["inline math"] == []                  # a blank line ends a span
+
+
 # --- dump and apply -------------------------------------------------------------------------------
 
 def test_dump_then_apply_fills_the_catalog_and_reports_unknown_sections(tree):

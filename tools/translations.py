@@ -216,9 +216,14 @@ def build(root: Path = ROOT) -> tuple[list[Path], list[str]]:
 
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
-_INLINE = re.compile(r"(?<![\\$])\$([^$\n]+?)\$")
+_INLINE = re.compile(r"(?<![\\$])\$((?:[^$\n]|\n(?![ \t]*\n))+?)\$")   # may wrap lines, never a paragraph
 _TARGET = re.compile(r"\]\(([^)\s]+)\)")
 _MARKER = re.compile(r"^\s*###\s*(BEGIN|END) [A-Z ]+$|^#+(?= )|^\(\S+\)=$", re.M)
+
+
+def _one_line(formula: str) -> str:
+    """A formula with its whitespace runs collapsed: re-wrapping a formula's lines changes nothing."""
+    return " ".join(formula.split())
 
 
 def structure(text: str) -> dict[str, list[str]]:
@@ -226,10 +231,10 @@ def structure(text: str) -> dict[str, list[str]]:
     heading levels and markers (nbgrader's regions, MyST labels), each as a sorted list."""
     code = [m.group(2) for m in _CODE.finditer(text)]
     rest = _CODE.sub(" ", text)
-    display = [m.group(1).strip() for m in _DISPLAY.finditer(rest)]
+    display = [_one_line(m.group(1)) for m in _DISPLAY.finditer(rest)]
     rest = _DISPLAY.sub(" ", rest)
     return {"code": sorted(code), "display math": sorted(display),
-            "inline math": sorted(m.group(1).strip() for m in _INLINE.finditer(rest)),
+            "inline math": sorted(_one_line(m.group(1)) for m in _INLINE.finditer(rest)),
             "link targets": sorted(m.group(1) for m in _TARGET.finditer(rest)),
             "headings and markers": [m.group(0).strip() for m in _MARKER.finditer(text)]}
 
