@@ -41,7 +41,8 @@ def _code(cid: str, text: str, outputs=(), **metadata) -> dict:
 
 def _notebook(*cells: dict) -> dict:
     return {"cells": list(cells), "nbformat": 4, "nbformat_minor": 5,
-            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}}}
+            "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3 (ipykernel)",
+                                        "language": "python"}}}
 
 
 def _write(path: Path, nb: dict) -> Path:

@@ -141,6 +141,19 @@ def _group(text: str, position: int) -> int | None:
     return opened[-1] if opened else None
 
 
+def _variant_places(entries: list[tuple[str, str, str]], variant: str) -> tuple[list[str], list[tuple[str, int]]]:
+    """The cells where ``variant`` stands outside parentheses, and the parentheses (cell, start) holding it."""
+    outside, groups = [], []
+    for label, _, zh in entries:
+        for m in re.finditer(re.escape(variant), zh):
+            group = _group(zh, m.start())
+            if group is None:
+                outside.append(label)
+            elif (label, group) not in groups:
+                groups.append((label, group))
+    return outside, groups
+
+
 def variant_problems(terms: list[Term], catalogs: dict[str, dict]) -> list[str]:
     """An allowed variant (亦作) outside parentheses, or in more than one parenthesis of a notebook
     (one parenthesis may name it twice: “汇聚（也译作池化，最大池化）”)."""
@@ -149,18 +162,14 @@ def variant_problems(terms: list[Term], catalogs: dict[str, dict]) -> list[str]:
         entries = translated(catalog)
         for term in terms:
             for variant in term.also:
-                groups = []
-                for label, _, zh in entries:
-                    for m in re.finditer(re.escape(variant), zh):
-                        group = _group(zh, m.start())
-                        if group is None:
-                            found.append(f"{name} cell {label}: “{variant}” (a variant of “{term.english}”) outside "
-                                         f"parentheses; write “{term.chosen[0]}” (the variant once, in parentheses)")
-                        elif (label, group) not in groups:
-                            groups.append((label, group))
+                outside, groups = _variant_places(entries, variant)
+                what = f"“{variant}” (a variant of “{term.english}”)"
+                found += [f"{name} cell {label}: {what} outside parentheses; write “{term.chosen[0]}” "
+                          f"(the variant once, in parentheses)" for label in outside]
                 if len(groups) > 1:
-                    found.append(f"{name}: “{variant}” (a variant of “{term.english}”) appears in {len(groups)} places "
-                                 f"(cells {', '.join(label for label, _ in groups)}); once at most, then “{term.chosen[0]}”")
+                    cells = ", ".join(label for label, _ in groups)
+                    found.append(f"{name}: {what} appears in {len(groups)} places (cells {cells}); "
+                                 f"once at most, then “{term.chosen[0]}”")
     return found
 
 
