@@ -16,7 +16,7 @@ PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 # Reproducible notebook outputs (docs/architecture.md §5–6): fixed hash seed, one BLAS thread so float text is stable.
 TEST_ENV := PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_NUM_THREADS=1
 
-.PHONY: help lab test test-fast test-portability exercises execute bench mutants site upgrade normalize clean release gradescope
+.PHONY: help lab test test-fast test-portability exercises translations execute bench mutants site upgrade normalize clean release gradescope
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab (LAB_ARGS=--no-browser …)"
@@ -25,6 +25,7 @@ help:
 	@echo "make test-portability  re-run every notebook as on an AVX2-only and an SSE4.2-only CPU (NumPy's SIMD dispatch forced down)"
 	@echo "make site       build the course as a static website in _build/site/html (offline)"
 	@echo "make exercises  regenerate exercises/ from solutions/ (and check()'s visible cases from the answer key)"
+	@echo "make translations  bring zh/catalogs up to date with the English notebooks, then regenerate zh/ (docs/translating.md)"
 	@echo "make release    the learner's edition in _build/release/: no solutions, answer key or hidden cases"
 	@echo "make gradescope the Gradescope autograder, _build/gradescope/autograder.zip (holds the answer key)"
 	@echo "make execute NB=chapters/01_neurons.ipynb   re-run a notebook in a fresh kernel and save it"
@@ -74,6 +75,12 @@ site: $(SITE_STAMP)
 exercises: $(STAMP)
 	$(PY) -m grader.exercises
 	$(PY) -m grader.visible
+
+# The Chinese edition (docs/translating.md): new or changed English markdown cells get catalog entries
+# (update), then zh/chapters, zh/solutions and zh/exercises are written from the English notebooks plus
+# the catalogs (build). `$(PY) tools/translations.py check` writes nothing and names what is out of sync.
+translations: $(STAMP)
+	$(PY) tools/translations.py
 
 release: $(STAMP)
 	$(PY) -m grader.release _build/release

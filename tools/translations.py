@@ -19,7 +19,11 @@ figure's alt text) to its translation::
   ``zh/exercises/`` is generated from ``zh/solutions/`` exactly as ``exercises/`` is from
   ``solutions/``. A missing translation is written in English and reported.
 - ``check`` writes nothing and exits with status 1 when a translation is missing or stale, or a
-  zh notebook differs from what ``build`` would write.
+  zh notebook differs from what ``build`` would write, or a zh code cell from the English one.
+- ``dump CATALOG [--zh]`` prints a catalog's English (or Chinese) texts as a plain file, one
+  ``=== <cell id>`` section per cell; ``apply CATALOG FILE`` writes a translated file back, then
+  ``lint`` checks that each translation keeps its English cell's structure and follows the glossary
+  (docs/glossary.md, tools/glossary.py).
 
 ``make translations`` runs ``update`` then ``build``. The workflow for a translator is in
 docs/translating.md.
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import copy
+import difflib
 import hashlib
 import json
 import re
@@ -40,7 +45,8 @@ FOLDERS = ("chapters", "solutions")
 COURSE_FOLDERS = ("chapters", "solutions", "exercises")
 SWITCH_ID = "language-switch"
 
-__all__ = ["cell_hash", "catalog_path", "update", "build_notebook", "problems", "main"]
+__all__ = ["cell_hash", "catalog_path", "update", "build_notebook", "structure_problems", "what_changed",
+           "catalog_problems", "code_cell_problems", "update_all", "build", "problems", "main"]
 
 
 def cell_hash(text: str) -> str:
@@ -191,15 +197,33 @@ def _expected(root: Path) -> tuple[dict[Path, str], list[str]]:
     return files, missing
 
 
+def update_all(root: Path = ROOT) -> None:
+    """``update``: bring every catalog up to date with its English notebook."""
+    for notebook in english_notebooks(root):
+        _write_json(catalog_path(notebook, root), update(notebook, root))
+
+
+def build(root: Path = ROOT) -> tuple[list[Path], list[str]]:
+    """``build``: write every zh notebook that differs from what the generator makes; return all the
+    generated paths and the cells still in English."""
+    files, missing = _expected(root)
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+    return list(files), missing
+
+
 _CODE = re.compile(r"(`+)(.+?)\1", re.S)
 _DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
-_INLINE = re.compile(r"(?<![\\$])\$((?:[^$\n]|\n(?!\s*\n))+?)\$")   # may wrap onto the next line
+_INLINE = re.compile(r"(?<![\\$])\$((?:[^$\n]|\n(?![ \t]*\n))+?)\$")   # may wrap lines, never a paragraph
 _TARGET = re.compile(r"\]\(([^)\s]+)\)")
 _MARKER = re.compile(r"^\s*###\s*(BEGIN|END) [A-Z ]+$|^#+(?= )|^\(\S+\)=$", re.M)
 
 
-def _squash(formula: str) -> str:
-    return " ".join(formula.split())   # TeX reads a line break inside a formula as a space
+def _one_line(formula: str) -> str:
+    """A formula with its whitespace runs collapsed: re-wrapping a formula's lines changes nothing."""
+    return " ".join(formula.split())
 
 
 def structure(text: str) -> dict[str, list[str]]:
@@ -207,10 +231,10 @@ def structure(text: str) -> dict[str, list[str]]:
     heading levels and markers (nbgrader's regions, MyST labels), each as a sorted list."""
     code = [m.group(2) for m in _CODE.finditer(text)]
     rest = _CODE.sub(" ", text)
-    display = [_squash(m.group(1)) for m in _DISPLAY.finditer(rest)]
+    display = [_one_line(m.group(1)) for m in _DISPLAY.finditer(rest)]
     rest = _DISPLAY.sub(" ", rest)
     return {"code": sorted(code), "display math": sorted(display),
-            "inline math": sorted(_squash(m.group(1)) for m in _INLINE.finditer(rest)),
+            "inline math": sorted(_one_line(m.group(1)) for m in _INLINE.finditer(rest)),
             "link targets": sorted(m.group(1) for m in _TARGET.finditer(rest)),
             "headings and markers": [m.group(0).strip() for m in _MARKER.finditer(text)]}
 
@@ -270,8 +294,12 @@ _SECTION = re.compile(r"^=== (\S+)[ \t]*$", re.M)
 
 def dump(catalog: dict, language: str = "en") -> str:
     """A catalog's texts as a plain file a translator edits: ``=== <cell id>`` (or ``=== alt:<hash>``)
-    on a line of its own, then the text (no JSON escaping to get wrong)."""
-    parts = [f"=== {e['id']}\n{e.get(language, '')}" for e in catalog["cells"].values()]
+    on a line of its own, then the text (no JSON escaping to get wrong). In Chinese, a cell whose
+    English changed shows its previous translation: the starting point of the revision."""
+    def text(e: dict) -> str:
+        return e.get(language) or (e.get("previous", {}).get(language, "") if language == "zh" else "")
+
+    parts = [f"=== {e['id']}\n{text(e)}" for e in catalog["cells"].values()]
     parts += [f"=== alt:{k}\n{e.get(language, '')}" for k, e in catalog.get("alt", {}).items()]
     return "\n\n".join(p.rstrip("\n") for p in parts) + "\n"
 
@@ -293,30 +321,99 @@ def apply(catalog: dict, text: str) -> list[str]:
     return unknown
 
 
+def what_changed(old: str, new: str, width: int = 160) -> str:
+    """The English words an edit removed and added (``−old words +new words``), cut to ``width``:
+    enough for a translator to find what to revise in the old translation."""
+    a, b = old.split(), new.split()
+    parts = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op in ("replace", "delete"):
+            parts.append("−“" + " ".join(a[i1:i2]) + "”")
+        if op in ("replace", "insert"):
+            parts.append("+“" + " ".join(b[j1:j2]) + "”")
+    text = " ".join(parts) or "whitespace only"
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0][:70] if text.strip() else ""
+
+
+def catalog_problems(notebook: Path, root: Path = ROOT) -> list[str]:
+    """A notebook's catalog against its English cells: out of date, missing, changed or broken entries."""
+    rel = notebook.relative_to(root)
+    current, wanted = load_catalog(notebook, root), update(notebook, root)
+    found = []
+    if set(current["cells"]) != set(wanted["cells"]) or set(current.get("alt", {})) != set(wanted["alt"]):
+        found.append(f"{catalog_path(notebook, root).relative_to(root)}: out of date with {rel}; "
+                     f"run `make translations` and translate the new entries")
+    for entry in wanted["cells"].values():
+        if entry.get("previous") and not entry.get("zh"):
+            found.append(f"{rel} cell {entry['id']} (changed in English since it was translated: "
+                         f"{what_changed(entry['previous']['en'], entry['en'])}): {_first_line(entry['en'])}")
+        elif not entry.get("zh"):
+            found.append(f"{rel} cell {entry['id']} (not translated): {_first_line(entry['en'])}")
+        elif (broken := structure_problems(entry["en"], entry["zh"])):
+            found.append(f"{rel} cell {entry['id']}: the translation does not keep the English structure: "
+                         f"{'; '.join(broken)}")
+    for entry in wanted["alt"].values():
+        if not entry.get("zh"):
+            found.append(f"{rel}: alt text not translated: {entry['en'][:60]}")
+    return found
+
+
+def _cells_by_id(nb: dict) -> dict[str, dict]:
+    return {cell.get("id"): cell for cell in nb["cells"]}
+
+
+def _without_alt(metadata: dict) -> dict:
+    """A cell's metadata without its figure's alt text (the one part of a code cell that is translated)."""
+    metadata = copy.deepcopy(metadata)
+    metadata.get("mystnb", {}).get("image", {}).pop("alt", None)
+    return metadata
+
+
+def code_cell_problems(english: dict, chinese: dict, where: str) -> list[str]:
+    """How the zh notebook ``chinese`` departs from ``english`` outside its markdown: cells added,
+    removed or reordered, or a code cell whose source or metadata (but its figure's alt text) differs,
+    named by cell id. Outputs are not compared: the lines check() prints are Chinese in the zh edition."""
+    en_ids = [(c.get("id"), c["cell_type"]) for c in english["cells"]]
+    zh_ids = [(c.get("id"), c["cell_type"]) for c in chinese["cells"]]
+    if en_ids != zh_ids:
+        gone = [i for i, _ in en_ids if (i, _) not in zh_ids]
+        extra = [i for i, _ in zh_ids if (i, _) not in en_ids]
+        return [f"{where}: cells differ from the English notebook (missing {gone[:5]}, extra {extra[:5]}"
+                f"{', or reordered' if not gone and not extra else ''})"]
+    found = []
+    zh_cells = _cells_by_id(chinese)
+    for cell in english["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        other = zh_cells[cell.get("id")]
+        if _source(cell) != _source(other):
+            found.append(f"{where} cell {cell.get('id')}: the code differs from the English notebook's")
+        if _without_alt(cell.get("metadata", {})) != _without_alt(other.get("metadata", {})):
+            found.append(f"{where} cell {cell.get('id')}: the code cell's metadata differs from the English notebook's")
+    return found
+
+
+def _zh_pairs(root: Path) -> list[tuple[Path, Path]]:
+    """(English notebook, its zh notebook) for chapters, solutions and exercises."""
+    pairs = [(p, zh_path(p, root)) for p in english_notebooks(root)]
+    pairs += [(p, root / ZH / "exercises" / p.name) for p in sorted((root / "exercises").glob("*.ipynb"))]
+    return pairs
+
+
 def problems(root: Path = ROOT) -> list[str]:
     """Everything that keeps the two editions from agreeing (empty when they agree)."""
-    found = []
-    for notebook in english_notebooks(root):
-        current = load_catalog(notebook, root)
-        wanted = update(notebook, root)
-        if set(current["cells"]) != set(wanted["cells"]) or set(current.get("alt", {})) != set(wanted["alt"]):
-            found.append(f"{catalog_path(notebook, root).relative_to(root)}: out of date with "
-                         f"{notebook.relative_to(root)}; run `make translations` and translate the new entries")
-        for key, entry in wanted["cells"].items():
-            if not entry.get("zh"):
-                first = entry["en"].strip().splitlines()[0][:70] if entry["en"].strip() else ""
-                why = "changed in English since it was translated" if entry.get("previous") else "not translated"
-                found.append(f"{notebook.relative_to(root)} cell {entry['id']} ({why}): {first}")
-            elif (broken := structure_problems(entry["en"], entry["zh"])):
-                found.append(f"{notebook.relative_to(root)} cell {entry['id']}: the translation "
-                             f"does not keep the English structure: {'; '.join(broken)}")
-        for key, entry in wanted["alt"].items():
-            if not entry.get("zh"):
-                found.append(f"{notebook.relative_to(root)}: alt text not translated: {entry['en'][:60]}")
+    found = [line for notebook in english_notebooks(root) for line in catalog_problems(notebook, root)]
     files, _ = _expected(root)
     for path, text in files.items():
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             found.append(f"{path.relative_to(root)}: differs from what `make translations` writes")
+    for english, chinese in _zh_pairs(root):
+        if chinese.exists():
+            found += code_cell_problems(_read_json(english), _read_json(chinese), chinese.relative_to(root).as_posix())
     return found
 
 
@@ -326,22 +423,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("catalogs", nargs="*", type=Path,
                         help="lint: the catalogs to check (default: all); dump: one catalog; "
                              "apply: one catalog, then the translated file")
-    args = parser.parse_args(argv)
+    parser.add_argument("--zh", action="store_true",
+                        help="dump: the Chinese texts (a changed cell shows its previous translation), to revise")
+    args = parser.parse_intermixed_args(argv)
     sys.path.insert(0, str(ROOT))
     if args.command in ("update", "all"):
-        for notebook in english_notebooks():
-            _write_json(catalog_path(notebook), update(notebook))
+        update_all()
     if args.command in ("build", "all"):
-        files, missing = _expected(ROOT)
-        for path, text in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if not path.exists() or path.read_text(encoding="utf-8") != text:
-                path.write_text(text, encoding="utf-8")
+        files, missing = build()
         print(f"wrote {len(files)} zh notebooks; {len(missing)} cell(s) still in English")
         for line in missing[:20]:
             print("  " + line)
     if args.command == "dump":
-        print(dump(_read_json(args.catalogs[0])), end="")
+        print(dump(_read_json(args.catalogs[0]), "zh" if args.zh else "en"), end="")
         return 0
     if args.command == "apply":
         catalog = _read_json(args.catalogs[0])
@@ -359,6 +453,12 @@ def main(argv: list[str] | None = None) -> int:
                 for line in structure_problems(entry["en"], entry["zh"]) if entry.get("zh") else []:
                     bad += 1
                     print(f"{path.name} cell {entry['id']}: {line}")
+        sys.path.insert(0, str(Path(__file__).parent))
+        import glossary  # tools/glossary.py: the terms of docs/glossary.md
+
+        for line in glossary.check(glossary.load_glossary(), glossary.load_catalogs(paths)):
+            bad += 1
+            print(f"glossary: {line}")
         print(f"{bad} problem(s)")
         return 1 if bad else 0
     if args.command == "check":
