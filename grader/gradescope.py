@@ -49,6 +49,8 @@ import warnings
 import zipfile
 from pathlib import Path
 
+from course_check import i18n
+
 __all__ = ["PYTHON_VERSION", "PLATFORMS", "ROOT_ENV", "build", "run", "results_for", "main"]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,33 +184,46 @@ def _short(value) -> str:
         return type(value).__name__
 
 
+#: the lines of the hidden cases' details in Chinese (English: the format strings of _hidden_details)
+_HIDDEN_ZH = {"passed": "{passed} / {total} 个用例通过（可见用例与隐藏用例合计）。", "feedback": "反馈：{feedback}",
+              "none": "本题没有隐藏用例。", "case": "隐藏用例 {k}：{call}", "expected": " -> 应为 {value}",
+              "failed": "（无法描述隐藏用例：{kind}）"}
+_HIDDEN_EN = {"passed": "{passed} of {total} cases passed (visible and hidden together).",
+              "feedback": "Feedback: {feedback}", "none": "This question has no hidden cases.",
+              "case": "hidden case {k}: {call}", "expected": " -> expected {value}",
+              "failed": "(the hidden cases could not be described: {kind})"}
+
+
 def _hidden_details(question, result) -> str:
-    """The hidden cases of a question: inputs and expected output, for after grades are published."""
+    """The hidden cases of a question: inputs and expected output, for after grades are published
+    (in the submission's language)."""
     from grader import secret
     from course_check.judge import describe_inputs
 
-    lines = [f"{result.cases_passed} of {result.cases_total} cases passed (visible and hidden together).",
-             f"Feedback: {result.feedback}"]
+    words = _HIDDEN_ZH if getattr(result, "language", "en") == "zh" else _HIDDEN_EN
+    lines = [words["passed"].format(passed=result.cases_passed, total=result.cases_total),
+             words["feedback"].format(feedback=result.feedback)]
     try:
         cases = secret.cases_of(question)
         hidden = [(k, c) for k, c in enumerate(cases) if c.hidden]
         if not hidden:
-            lines.append("This question has no hidden cases.")
+            lines.append(words["none"])
         for k, case in hidden:
-            line = f"hidden case {k + 1}: {question.function}{describe_inputs(case)}"
+            line = words["case"].format(k=k + 1, call=f"{question.function}{describe_inputs(case)}")
             if question.reference is not None:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     expected = question.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-                line += f" -> expected {_short(expected)}"
+                line += words["expected"].format(value=_short(expected))
             lines.append(line)
     except Exception as exc:  # noqa: BLE001 - details only: never cost the grade
-        lines.append(f"(the hidden cases could not be described: {type(exc).__name__})")
-    return "\n".join(lines)
+        lines.append(words["failed"].format(kind=type(exc).__name__))
+    return i18n.translate("\n".join(lines), getattr(result, "language", "en"))
 
 
 def results_for(notebooks: list, table=None, prefix_names: bool = False) -> dict:
-    """Gradescope's results for graded notebooks (:class:`~grader.results.NotebookResult` objects)."""
+    """Gradescope's results for graded notebooks (:class:`~grader.results.NotebookResult` objects),
+    each notebook's tests worded in its language."""
     if table is None:
         from grader.questions import QUESTIONS as table
     tests, outputs = [], []
@@ -218,19 +233,20 @@ def results_for(notebooks: list, table=None, prefix_names: bool = False) -> dict
             outputs.append(f"{Path(nb.notebook).name}: {nb.error}")
         specs = {q.id: q for q in table.get(nb.chapter, [])} if nb.chapter else {}
         for q in nb.questions:
-            name = f"{where}{q.id} {q.title}".strip()
+            name = f"{where}{q.id} {q.shown_title()}".strip()
             # no "number": Gradescope then lists the tests in this order, question by question
             tests.append({"name": name, "score": q.score, "max_score": q.max_score,
                           "status": "passed" if q.passed else "failed", "output": q.text(),
                           "visibility": "visible"})
             spec = specs.get(q.id)
             if spec is not None:
-                tests.append({"name": f"{name} — hidden cases", "score": 0.0, "max_score": 0.0,
+                tests.append({"name": f"{name} — {i18n.label('hidden cases', nb.language)}",
+                              "score": 0.0, "max_score": 0.0,
                               "status": "passed" if q.passed else "failed",
                               "output": _hidden_details(spec, q), "visibility": "after_published"})
     score = round(sum(nb.score for nb in notebooks), 4)
-    lines = [f"{Path(nb.notebook).name} ({nb.chapter or 'unknown assignment'}): {nb.score:g} / {nb.max_score:g}"
-             for nb in notebooks]
+    lines = [f"{Path(nb.notebook).name} ({nb.chapter or i18n.label('unknown assignment', nb.language)}): "
+             f"{nb.score:g} / {nb.max_score:g}" for nb in notebooks]
     return {"score": score, "output": "\n".join([*outputs, *lines]), "tests": tests,
             "visibility": "visible", "stdout_visibility": "hidden"}
 
@@ -310,6 +326,10 @@ def _one_per_assignment(graded: list) -> tuple[list, list[str]]:
         keep = best.get(result.chapter)
         if keep is None or keep is result:
             counted.append(result)
+        elif result.language == "zh":
+            notes.append(f"{Path(result.notebook).name}（{result.score:g} / {result.max_score:g}）不计分："
+                         f"{Path(keep.notebook).name} 属于同一作业 {result.chapter}，得分"
+                         f"{'更高' if keep.score > result.score else '相同'}")
         else:
             notes.append(f"{Path(result.notebook).name} ({result.score:g} / {result.max_score:g}) is not counted: "
                          f"{Path(keep.notebook).name} is of the same assignment, {result.chapter}, and scored "

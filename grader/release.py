@@ -142,7 +142,7 @@ include = ["companion*", "course_check*"]
 
 [tool.setuptools.package-data]
 companion = ["data/*"]
-course_check = ["data/*"]
+course_check = ["data/*", "data/zh/*"]
 
 [tool.pytest.ini_options]
 testpaths = ["tests", "chapters"]
