@@ -27,8 +27,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["LANGUAGES", "translate", "phrase", "label", "notebook_language", "language_of_file",
-           "kernel_language", "phrase_key", "PHRASES", "TEMPLATES", "FIXED_PHRASES"]
+__all__ = ["LANGUAGES", "translate", "localize_output", "phrase", "label", "notebook_language", "language_of_file",
+           "kernel_language", "phrase_key", "PHRASES", "TEMPLATES", "JUDGE_TEMPLATES", "FIXED_PHRASES"]
 
 LANGUAGES = ("en", "zh")
 PHRASES = Path(__file__).resolve().parent / "data" / "zh" / "phrases.json"
@@ -75,7 +75,7 @@ def kernel_language(stem: str, cwd: str | Path | None = None) -> str:
     folder = Path(cwd) if cwd is not None else Path.cwd()
     session = os.environ.get("JPY_SESSION_NAME", "")
     if session.endswith(".ipynb"):
-        for candidate in (Path(session), folder / session):
+        for candidate in (Path(session), folder / session, folder / Path(session).name):
             if candidate.is_file():
                 return language_of_file(candidate)
     local = folder / f"{stem}_practice.ipynb"
@@ -172,6 +172,72 @@ def _kind(name: str) -> str:
 
 def _key_items(listed: str) -> str:
     return re.sub(r" in cell (\d+)", r"（第 \1 个单元格）", re.sub(r" in (\S+\(\))", r"（\1 中）", listed))
+
+
+# The property judges of the answer key (grader/questions) word their own findings; they reach a
+# learner through the grader (and through check() where the key is installed). V is one value.
+V = r"(.+?)"
+_GRADS = {"weight": "权重", "bias": "偏置", "the reference": "参考答案", "finite differences": "有限差分"}
+JUDGE_TEMPLATES: list[tuple[str, str | Callable[[re.Match], str]]] = [
+    (rf"w should have shape \({V}\), got {V}$", r"w 的形状应为 (\1)，实际为 \2"),
+    (rf"\(w, b\) misclassifies {V} of {V} training examples", r"(w, b) 把 \2 个训练样本中的 \1 个分错了"),
+    (rf"expected one input of shape \(2,\), got shape {V}$", r"应为一个形状为 (2,) 的输入，实际形状为 \1"),
+    (rf"{V} is not one of the four inputs \(0,0\), \(0,1\), \(1,0\), \(1,1\)", r"\1 不是 (0,0)、(0,1)、(1,0)、(1,1) 这四个输入之一"),
+    (rf"the perceptron outputs {V} at {V}, which is XOR's value there: this input is not a counterexample",
+     r"感知机在 \2 处输出 \1，这正是异或在该处的值：这个输入不是反例"),
+    (r"expected a pair \(w, b\): w an array of shape \(d,\), b a number", "应返回一对 (w, b)：w 是形状为 (d,) 的数组，b 是一个数"),
+    (r"expected one input x = \(x1, x2\) as an array of shape \(2,\)", "应返回一个输入 x = (x1, x2)，即形状为 (2,) 的数组"),
+    (rf"expected 2 layers \(2-2-1\), got {V} weight matrices and {V} bias vectors", r"应有 2 层（2-2-1），实际有 \1 个权重矩阵和 \2 个偏置向量"),
+    (r"expected shapes W1 \(2, 2\), W2 \(1, 2\), b1 \(2,\), b2 \(1,\); got ", "形状应为 W1 (2, 2)、W2 (1, 2)、b1 (2,)、b2 (1,)；实际为 "),
+    (r"weights and biases must be finite numbers", "权重和偏置必须是有限的数"),
+    (rf"outputs {V} for inputs \(0,0\), \(0,1\), \(1,0\), \(1,1\); each must be within 0\.1 of XOR = \[0, 1, 1, 0\] "
+     rf"\(worst miss {V}\)$", r"对输入 (0,0)、(0,1)、(1,0)、(1,1) 的输出为 \1；每个都必须与异或 = [0, 1, 1, 0] 相差不超过 0.1（最大偏差 \2）"),
+    (r"expected a pair \(weights, biases\) of two lists of arrays", "应返回一对 (weights, biases)，即两个数组列表"),
+    (rf"at index {V} the finite difference of the cost is {V}, you gave {V}$", r"在索引 \1 处，代价的有限差分是 \2，你给出的是 \3"),
+    (r"got no batches at all", "一个批量也没有得到"),
+    (r"each batch must be an array of integer indices", "每个批量都必须是整数索引的数组"),
+    (rf"batch sizes {V} differ from {V}$", r"批量大小 \1 与 \2 不同"),
+    (rf"the batches together must hold each index 0\.\.{V} exactly once", r"所有批量合起来必须恰好包含索引 0..\1 各一次"),
+    (r"the indices are in order 0, 1, 2, \.\.\.: shuffle them \(with the given seed\)", "索引是按 0, 1, 2, ... 的顺序排列的：请（用给定的 seed）打乱它们"),
+    (r"expected a list of 1-D integer arrays", "应返回一维整数数组的列表"),
+    (rf"expected {V} weight gradients and {V} bias gradients, got {V} and {V}$", r"应有 \1 个权重梯度和 \2 个偏置梯度，实际为 \3 个和 \4 个"),
+    (r"the gradients contain NaN or infinity", "梯度中含有 NaN 或无穷大"),
+    (rf"(weight|bias) gradients and (the reference|finite differences) disagree in layer {V} at index {V}: got {V}, expected {V}$",
+     lambda m: (f"{_GRADS[m.group(1)]}梯度与{_GRADS[m.group(2)]}在第 {m.group(3)} 层的索引 {m.group(4)} 处不一致："
+                f"实际为 {m.group(5)}，应为 {m.group(6)}")),
+    (r"expected a pair \(grad_weights, grad_biases\) of two lists of arrays", "应返回一对 (grad_weights, grad_biases)，即两个数组列表"),
+    (rf"grad_(weights|biases)\[{V}\] should have the shape of ([Wb]){V}, {V}; got {V}$", r"grad_\1[\2] 的形状应与 \3\4 相同，即 \5；实际为 \6"),
+    (rf"expected {V} predicted labels \(shape {V}\), got shape {V}$", r"应有 \1 个预测标签（形状 \2），实际形状为 \3"),
+    (rf"test accuracy {V} is below the target {V}$", r"测试准确率 \1 低于目标 \2"),
+    (r"expected an array of predicted labels, one per test image", "应返回预测标签的数组，每张测试图像一个"),
+    (rf"accepted must be True or False, got {V}$", r"accepted 必须是 True 或 False，实际为 \1"),
+    (r"f_new must be f\(x_new\), the cost of the point you return", "f_new 必须等于 f(x_new)，即你返回的点的代价"),
+    (r"a rejected move must return the old point x and its cost fx unchanged", "被拒绝的移动必须原样返回旧的点 x 及其代价 fx"),
+    (rf"expected one whole number of restarts, got {V}$", r"应为一个表示重启次数的整数，实际为 \1"),
+    (rf"at least one start is needed, got k = {V}$", r"至少需要一个起点，实际 k = \1"),
+    (rf"k = {V} restarts succeed with probability {V} < target {V}$", r"k = \1 次重启的成功概率为 \2 < 目标 \3"),
+    (rf"k = {V} is not the smallest: k - 1 = {V} already reaches {V} ≥ {V}$", r"k = \1 不是最小的：k - 1 = \2 就已达到 \3 ≥ \4"),
+    (r"expected a tuple \(x_new, f_new, accepted\)", "应返回元组 (x_new, f_new, accepted)"),
+    (rf"expected one whole number N ≥ 1, got {V}$", r"应为一个整数 N ≥ 1，实际为 \1"),
+    (rf"N = {V} is too small: the bound \(L/N\)\(1 \+ steepness\) is {V} > ε", r"N = \1 太小：上界 (L/N)(1 + 陡度) 为 \2 > ε"),
+    (rf"N = {V} is not the smallest: N − 1 already meets the bound", r"N = \1 不是最小的：N − 1 就已满足上界"),
+    (rf"expected one whole number, got {V}$", r"应为一个整数，实际为 \1"),
+    (rf"{V} neurons cannot represent T\^{V} exactly on \[0, 1\]", r"\1 个神经元无法在 [0, 1] 上精确表示 T^\2"),
+    (rf"{V} neurons already suffice", r"\1 个神经元就已足够"),
+    (rf"expected k = {V} pairs \(train_idx, val_idx\), got {V}$", r"应有 k = \1 对 (train_idx, val_idx)，实际为 \2 对"),
+    (rf"every index 0\.\.{V} must appear in exactly one validation fold", r"每个索引 0..\1 都必须恰好出现在一个验证折中"),
+    (rf"fold sizes must differ by at most one \(n // k or n // k \+ 1\); got sizes {V}$", r"各折的大小最多相差一（n // k 或 n // k + 1）；实际大小为 \1"),
+    (r"does not match t steps of w ← w − η\(g \+ λw\) carried out one by one", "与逐步执行 t 次 w ← w − η(g + λw) 的结果不一致"),
+    (rf"{V} disagrees with central finite differences of sum\(dY \* BN\(X\)\)", r"\1 与 sum(dY * BN(X)) 的中心差分不一致"),
+    (rf"kfold_indices\({V}, {V}, seed\) gives the same folds for the seeds {V}: shuffle the indices with "
+     r"np\.random\.default_rng\(seed\)", r"kfold_indices(\1, \2, seed) 对种子 \3 给出了相同的折：请用 np.random.default_rng(seed) 打乱索引"),
+    (r"expected a list of k pairs \(train_idx, val_idx\)", "应返回含 k 对 (train_idx, val_idx) 的列表"),
+    (rf"fold {V}: train_idx must hold exactly the indices not in val_idx", r"第 \1 折：train_idx 必须恰好包含不在 val_idx 中的索引"),
+    (rf"kfold_indices\({V}, {V}, {V}\) gave different folds on two calls: make the generator from seed inside the "
+     r"function \(np\.random\.default_rng\(seed\)\)", r"kfold_indices(\1, \2, \3) 两次调用给出了不同的折：请在函数内部由 seed 创建生成器（np.random.default_rng(seed)）"),
+    (rf"got {V} parameters, expected {V}$", r"实际为 \1 个参数，应为 \2 个"),
+    (rf"expected one number, got {V}$", r"应为一个数，实际为 \1"),
+]
 
 
 #: (English pattern, Chinese replacement: a template string or a function of the match), in order.
@@ -285,7 +351,7 @@ _COMPILED: list[tuple[re.Pattern, str | Callable]] = []
 
 def _templates() -> list[tuple[re.Pattern, str | Callable]]:
     if not _COMPILED:
-        _COMPILED.extend((re.compile(p, re.M), r) for p, r in TEMPLATES)
+        _COMPILED.extend((re.compile(p, re.M), r) for p, r in JUDGE_TEMPLATES + TEMPLATES)
     return _COMPILED
 
 
@@ -312,4 +378,22 @@ def translate(text: str, language: str) -> str:
     for pattern, replacement in _templates():
         text = pattern.sub(replacement, text)
     text = re.sub(r"(?<=[\u4e00-\u9fff）])\s*;\s*|\s*;\s*(?=[\u4e00-\u9fff])", "；", text)
-    return re.sub(r"(?<=[\u4e00-\u9fff）]): ", "：", text)
+    return re.sub(r"(?<=[\u4e00-\u9fff）]): |: (?=[\u4e00-\u9fff])", "：", text)
+
+
+#: the lines ``check()`` and the demo-cell guard print: ``q3 <title>: …``, their indented notes and
+#: hints, and ``(this cell needs …)``
+_CHECK_LINE = re.compile(r"^(q\d+ .*|  (hint|note): .*|  \(the grader also checks .*|\(this cell needs .*)$")
+
+
+def localize_output(text: str, language: str) -> str:
+    """A code cell's stored stdout with the lines ``check()`` printed rendered in ``language``.
+
+    The zh notebooks are built from the English ones with their outputs (tools/translations.py);
+    this gives their stored ``check()`` lines exactly what running the zh notebook prints, and
+    leaves every other line untouched.
+    """
+    if language != "zh" or not text:
+        return text
+    lines = text.split("\n")
+    return "\n".join(translate(line, language) if _CHECK_LINE.match(line) else line for line in lines)
