@@ -49,7 +49,7 @@ class QuestionResult:
         return i18n.phrase(self.title, self.language)
 
     def to_json(self) -> dict:
-        return {"id": self.id, "language": self.language, "score": self.score, "max_score": self.max_score,
+        return {"id": self.id, "score": self.score, "max_score": self.max_score,
                 "passed": self.passed, "feedback": self.text(), "title": self.title,
                 "function": self.function, "cases_passed": self.cases_passed,
                 "cases_total": self.cases_total, "hint": self.hint}
@@ -63,8 +63,7 @@ class QuestionResult:
                 feedback = feedback[: -len(f"\n{prefix}{hint}")]
         return cls(str(data["id"]), str(data.get("title", "")), str(data.get("function", "")),
                    float(data["score"]), float(data["max_score"]), bool(data["passed"]), feedback,
-                   hint, int(data.get("cases_passed", 0)), int(data.get("cases_total", 0)),
-                   _language(data))
+                   hint, int(data.get("cases_passed", 0)), int(data.get("cases_total", 0)))
 
 
 @dataclass
@@ -113,12 +112,15 @@ class NotebookResult:
 
     @classmethod
     def from_json(cls, data: dict) -> "NotebookResult":
-        return cls(str(data["notebook"]), data.get("assignment") or None,
+        result = cls(str(data["notebook"]), data.get("assignment") or None,
                    [QuestionResult.from_json(q) for q in data.get("questions", [])],
                    str(data.get("error", "")), str(data.get("sha256", "")), str(data.get("student", "")),
                    str(data.get("submitted", "")), float(data.get("days_late", 0.0)),
                    float(data.get("penalty", 0.0)), [str(w) for w in data.get("warnings", [])],
                    _language(data))
+        for q in result.questions:
+            q.language = result.language
+        return result
 
 
 def _language(data: dict) -> str:
