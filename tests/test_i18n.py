@@ -314,3 +314,22 @@ def test_the_zh_solutions_store_chinese_check_lines():
             for output in cell.get("outputs", []):
                 text = "".join(output.get("text", ""))
                 assert "visible case(s) passed" not in text, f"{path.name}: run `make translations`"
+
+
+@pytest.mark.slow
+def test_an_untouched_zh_exercise_speaks_chinese_in_a_kernel(monkeypatch):
+    """A real kernel started in zh/exercises (as JupyterLab, nbval and nbclient start it) finds its
+    notebook's language with no JPY_SESSION_NAME: check() lines and the demo-cell lines are Chinese."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    path = ROOT / "zh" / "exercises" / "01_neurons_practice.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    printed = "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code"
+                      for out in cell.get("outputs", []) if out.get("output_type") == "stream")
+    assert "尚未实现" in printed and "此单元格需要" in printed
+    assert "not implemented yet" not in printed and "not written yet" not in printed
