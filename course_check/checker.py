@@ -153,12 +153,7 @@ def _check(question: Question, namespace: dict, attempts: dict, hints: str, lang
     hints_text = "".join(f"\n  {h}" for h in warning_hints(messages))
     note = ("\n  (the grader also checks properties of your answer on more cases)"
             if getattr(question, "property_judged", False) and question.judge is None else "")
-    print(say(passed_line(question.id, question.title, len(cases), hints_text + note)))
-
-
-def passed_line(qid: str, title: str, n_cases: int, extra: str = "") -> str:
-    """What ``check()`` prints when a question's visible cases pass (before translation)."""
-    return f"{qid} {title}: {n_cases} visible case(s) passed{extra}"
+    print(say(feedback.passed_line(question.id, question.title, len(cases)) + hints_text + note))
 
 
 def _with_key_judges(stem: str, questions: list[VisibleQuestion]) -> list[Question]:
@@ -191,8 +186,9 @@ def make_checker(notebook: str, namespace: dict,
     traceback) when one fails. An answer that is not written yet (``NotImplementedError``) only
     prints a line, so "Run All" goes on; under nbgrader (``NBGRADER_EXECUTION`` set) it raises
     too, so nbgrader scores it as failed. Its messages follow the notebook's language
-    (:func:`course_check.i18n.kernel_language`: English or Chinese). This is a quick self-check, NOT tamper-proof; the grade
-    comes from the instructor's ``python -m companion.grade`` (sandboxed, with hidden cases).
+    (:func:`course_check.i18n.kernel_language`: English or Chinese). This is a quick self-check,
+    NOT tamper-proof; the grade comes from the instructor's ``python -m companion.grade``
+    (sandboxed, with hidden cases).
 
     Parameters
     ----------

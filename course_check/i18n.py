@@ -377,7 +377,7 @@ def translate(text: str, language: str) -> str:
     text = _swap_phrases(text)
     for pattern, replacement in _templates():
         text = pattern.sub(replacement, text)
-    text = re.sub(r"(?<=[\u4e00-\u9fff）])\s*;\s*|\s*;\s*(?=[\u4e00-\u9fff])", "；", text)
+    text = re.sub(r"(?<=[\u4e00-\u9fff）]) ?; ?| ?; ?(?=[\u4e00-\u9fff])", "；", text)
     return re.sub(r"(?<=[\u4e00-\u9fff）]): |: (?=[\u4e00-\u9fff])", "：", text)
 
 
