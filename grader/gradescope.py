@@ -27,7 +27,9 @@ folder over the key where the platform allows and guards it with an audit hook (
 local grader, whose ``output`` is the feedback learners get from it, and one 0-point test visible
 ``after_published`` with the hidden cases' inputs and expected outputs; the total ``score``; a
 general ``output`` that says what went wrong when the submission holds no gradable notebook. It
-never fails on a submission: whatever happens, results.json is written.
+never fails on a submission: whatever happens, results.json is written. A notebook of the Chinese
+edition (``metadata.companion.language == "zh"``) gets its tests' names, feedback and details in
+Chinese; what is said when there is no notebook at all is said in both languages.
 
 ``AUTOGRADER_ROOT`` moves Gradescope's root (``/autograder``), so tests can lay it out anywhere.
 """
@@ -63,7 +65,9 @@ PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_27_x86_64", "manylinux_2_17_x
 ROOT_ENV = "AUTOGRADER_ROOT"
 #: what learners are told when their submission holds no notebook the grader can use
 NO_NOTEBOOK = ("No notebook (.ipynb) was found in your submission{found}. Upload your practice notebook, "
-               "e.g. 05_backpropagation_practice.ipynb, as it is saved by Jupyter.")
+               "e.g. 05_backpropagation_practice.ipynb, as it is saved by Jupyter.\n"
+               # with no notebook there is no language to follow: learners of both editions read this
+               "提交中没有找到笔记本（.ipynb）。请上传 Jupyter 保存的练习笔记本，例如 05_backpropagation_practice.ipynb。")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "tests", "gradescope_files")
 
 
@@ -347,7 +351,8 @@ def run(root: Path | str | None = None) -> dict:
         traceback.print_exc()
         results = {"score": 0.0, "tests": [], "stdout_visibility": "hidden",
                    "output": f"The autograder could not grade this submission ({type(exc).__name__}: {exc}). "
-                             f"This is not your fault: please tell your instructor."}
+                             f"This is not your fault: please tell your instructor.\n"
+                             f"自动评分程序无法为这次提交评分。这不是你的错：请告诉你的老师。"}
     results["execution_time"] = round(time.monotonic() - start, 1)
     folder = root / "results"
     folder.mkdir(parents=True, exist_ok=True)
