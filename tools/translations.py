@@ -14,8 +14,8 @@ figure's alt text) to its translation::
   and revises the old translation. Entries no English cell uses any more are dropped.
 - ``build`` writes ``zh/chapters/`` and ``zh/solutions/``: code cells, their outputs and all
   metadata are copied unchanged, except the lines ``check()`` printed, which are rendered in Chinese
-  as the zh notebook prints them (:func:`course_check.i18n.localize_output`); markdown cells are replaced by their translations; the notebook
-  is marked ``metadata.companion.language = "zh"``; the language-switch cell points back to the
+  as the zh notebook prints them (:func:`course_check.i18n.localize_output`); markdown cells are
+  replaced by their translations; the notebook is marked ``metadata.companion.language = "zh"``; the language-switch cell points back to the
   English notebook; links that leave the course folders get one more ``../``. Then
   ``zh/exercises/`` is generated from ``zh/solutions/`` exactly as ``exercises/`` is from
   ``solutions/``. A missing translation is written in English and reported.
