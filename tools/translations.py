@@ -17,8 +17,9 @@ figure's alt text) to its translation::
   as the zh notebook prints them (:func:`course_check.i18n.localize_output`); markdown cells are
   replaced by their translations; the notebook is marked ``metadata.companion.language = "zh"``;
   the language-switch cell points back to the English notebook; links that leave the course
-  folders get one more ``../``. Then ``zh/exercises/`` is generated from ``zh/solutions/`` exactly as ``exercises/`` is from
-  ``solutions/``. A missing translation is written in English and reported.
+  folders get one more ``../``. Then ``zh/exercises/`` is generated from ``zh/solutions/`` exactly
+  as ``exercises/`` is from ``solutions/``. A missing translation is written in English and
+  reported.
 - ``check`` writes nothing and exits with status 1 when a translation is missing or stale, or a
   zh notebook differs from what ``build`` would write.
 
