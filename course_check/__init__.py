@@ -8,6 +8,7 @@ It ships in both editions of the course (the full repository and the learner's e
   ``course_check/data/`` (written from the answer key by ``make exercises``);
 - :mod:`course_check.judge` and :mod:`course_check.protocol`: comparisons and running a case,
   shared with the sandboxed grader; :mod:`course_check.feedback`: the wording of feedback;
+- :mod:`course_check.i18n`: that feedback in the notebook's language (English or Chinese);
 - :mod:`course_check.spec`: the shape of a question (:class:`Case`, :class:`Question`).
 """
 __all__ = ["make_checker", "CheckFailed", "show_hint"]

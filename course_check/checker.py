@@ -8,6 +8,10 @@ could change anything): the grade comes from the instructor's grader (``python -
 which runs each question in a sandbox, with hidden cases.
 
 A question's hint is shown only after a wrong attempt, never for an answer not written yet.
+
+Everything it prints or raises is in the notebook's language: in a notebook marked
+``metadata.companion.language == "zh"`` (the Chinese edition) the English message is rendered in
+Chinese by :func:`course_check.i18n.translate`, the same function the grader uses.
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ import types
 import warnings
 from typing import Callable
 
-from course_check import feedback
+from course_check import feedback, i18n
 from course_check.judge import describe_inputs, judge_case, modified_text, warning_hints
 from course_check.protocol import resolve, run_case, uses
 from course_check.spec import Question
@@ -85,13 +89,13 @@ def _strict() -> bool:
     return os.environ.get("NBGRADER_EXECUTION", "").lower() in ("autograde", "validate")
 
 
-def _fail(message: str, attempts: dict, question: Question, hints: str) -> None:
+def _fail(message: str, attempts: dict, question: Question, hints: str, language: str = "en") -> None:
     """A wrong attempt: counted, and answered with the hint when the policy allows it."""
     attempts[question.id] = attempts.get(question.id, 0) + 1
     hint = feedback.pick_hint(question, message)
     if hint and show_hint(hints, attempts[question.id]):
         message = feedback.with_hint(message, hint)
-    raise CheckFailed(message)
+    raise CheckFailed(i18n.translate(message, language))
 
 
 def show_hint(policy: str, failed_attempts: int) -> bool:
@@ -115,13 +119,14 @@ def _parameters(function) -> list[str]:
         return []
 
 
-def _check(question: Question, namespace: dict, attempts: dict, hints: str) -> None:
+def _check(question: Question, namespace: dict, attempts: dict, hints: str, language: str = "en") -> None:
+    say = lambda text: i18n.translate(text, language)   # noqa: E731 - the notebook's language
     function = namespace.get(question.function)
     if not callable(function):
-        raise CheckFailed(feedback.define_function(question.id, question.function))
+        raise CheckFailed(say(feedback.define_function(question.id, question.function)))
     used = _forbidden_used(function, question) if isinstance(function, types.FunctionType) else []
     if used:
-        raise CheckFailed(f"{question.id}: " + feedback.forbidden(question.function, used))
+        raise CheckFailed(say(f"{question.id}: " + feedback.forbidden(question.function, used)))
     cases = [c for c in question.cases() if not c.hidden]
     messages: list[str] = []
     outputs: list = []
@@ -130,25 +135,25 @@ def _check(question: Question, namespace: dict, attempts: dict, hints: str) -> N
         messages += caught
         if problem == feedback.NOT_IMPLEMENTED:
             if _strict():        # nbgrader scores it as failed; nothing was tried, so no hint
-                raise CheckFailed(f"{question.id} {question.title}: {feedback.NOT_IMPLEMENTED}")
-            print(feedback.not_implemented_line(question.id, question.title))
+                raise CheckFailed(say(f"{question.id} {question.title}: {feedback.NOT_IMPLEMENTED}"))
+            print(say(feedback.not_implemented_line(question.id, question.title)))
             return
         if problem:
             warned = "".join(f"\n  {h}" for h in warning_hints(caught))
             inputs = describe_inputs(case, names=_parameters(function))
             _fail(f"{question.id} {question.title}: case {k + 1} {inputs}: {problem}{warned}",
-                  attempts, question, hints)
+                  attempts, question, hints, language)
         outputs.append(value)
     together = getattr(question, "together", None)
     if together is not None and outputs:
         ok, message = together(outputs, cases)
         if not ok:
             _fail(f"{question.id} {question.title}: the visible cases together: {message}", attempts, question,
-                  hints)
+                  hints, language)
     hints_text = "".join(f"\n  {h}" for h in warning_hints(messages))
     note = ("\n  (the grader also checks properties of your answer on more cases)"
             if getattr(question, "property_judged", False) and question.judge is None else "")
-    print(f"{question.id} {question.title}: {len(cases)} visible case(s) passed{hints_text}{note}")
+    print(say(feedback.passed_line(question.id, question.title, len(cases)) + hints_text + note))
 
 
 def _with_key_judges(stem: str, questions: list[VisibleQuestion]) -> list[Question]:
@@ -172,7 +177,7 @@ def _with_key_judges(stem: str, questions: list[VisibleQuestion]) -> list[Questi
 
 def make_checker(notebook: str, namespace: dict,
                  questions: dict[str, list[Question]] | None = None,
-                 hints: str = "on") -> Callable[[str], None]:
+                 hints: str = "on", language: str | None = None) -> Callable[[str], None]:
     """Return ``check(qid)`` for a practice notebook (use ``globals()`` as ``namespace``).
 
     ``check("q1")`` looks up the function question ``q1`` asks for in ``namespace``, runs the
@@ -180,8 +185,10 @@ def make_checker(notebook: str, namespace: dict,
     :class:`CheckFailed` (an ``AssertionError`` that a notebook shows as its message, without a
     traceback) when one fails. An answer that is not written yet (``NotImplementedError``) only
     prints a line, so "Run All" goes on; under nbgrader (``NBGRADER_EXECUTION`` set) it raises
-    too, so nbgrader scores it as failed. This is a quick self-check, NOT tamper-proof; the grade
-    comes from the instructor's ``python -m companion.grade`` (sandboxed, with hidden cases).
+    too, so nbgrader scores it as failed. Its messages follow the notebook's language
+    (:func:`course_check.i18n.kernel_language`: English or Chinese). This is a quick self-check,
+    NOT tamper-proof; the grade comes from the instructor's ``python -m companion.grade``
+    (sandboxed, with hidden cases).
 
     Parameters
     ----------
@@ -196,9 +203,15 @@ def make_checker(notebook: str, namespace: dict,
         ``"on"`` (default: after every wrong attempt), ``"off"``, or ``"after-N-attempts"``: the
         question's hint is shown from the (N+1)-th wrong attempt at that question on. An answer
         not written yet is not an attempt and never shows a hint.
+    language : str, optional
+        ``"en"`` or ``"zh"``; default: the language of the notebook this kernel runs.
     """
     if hints != "on" and hints != "off" and not _valid_policy(hints):
         raise ValueError(f"hints must be 'on', 'off' or 'after-N-attempts', got {hints!r}")
+    if language is None:
+        language = i18n.kernel_language(notebook)
+    elif language not in i18n.LANGUAGES:
+        raise ValueError(f"language must be one of {list(i18n.LANGUAGES)}, got {language!r}")
     attempts: dict[str, int] = {}
     if questions is None:
         if notebook not in notebooks():
@@ -208,18 +221,22 @@ def make_checker(notebook: str, namespace: dict,
         raise ValueError(f"notebook must be one of {sorted(questions)}, got {notebook!r}")
     else:
         table = list(questions[notebook])
-    _guard_demo_cells(notebook, table)
+    _guard_demo_cells(notebook, table, language)
 
     def check(qid: str) -> None:
         """Run the visible cases of question ``qid``; raise AssertionError on failure."""
         if questions is None and not table:
             table[:] = _with_key_judges(notebook, load(notebook))
-        _check(_question(notebook, qid, table), namespace, attempts, hints)
+        try:
+            question = _question(notebook, qid, table)
+        except ValueError as exc:
+            raise ValueError(i18n.translate(str(exc), language)) from None
+        _check(question, namespace, attempts, hints, language)
 
     return check
 
 
-def _guard_demo_cells(notebook: str, table: list) -> None:
+def _guard_demo_cells(notebook: str, table: list, language: str = "en") -> None:
     """In a notebook, a demo cell that needs an unanswered function prints one line (Run All goes on)."""
     import json
 
@@ -234,7 +251,7 @@ def _guard_demo_cells(notebook: str, table: list) -> None:
             functions = {q["function"]: q["id"] for q in spec["questions"]}
         except (OSError, ValueError, KeyError):
             functions = {}
-    demo.install(functions)
+    demo.install(functions, language)
 
 
 def _valid_policy(text: str) -> bool:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import ast
 
+from course_check import i18n
+
 __all__ = ["install", "unanswered_line", "CellGuard"]
 
 _FAILED, _LAST, _EXC = "__course_check_unanswered__", "__course_check_last__", "__course_check_exc__"
@@ -57,7 +59,7 @@ class CellGuard(ast.NodeTransformer):
         return ast.fix_missing_locations(node)
 
 
-def _reporter(functions: dict[str, str]):
+def _reporter(functions: dict[str, str], language: str = "en"):
     def report(exc: BaseException) -> None:
         function = qid = None
         tb = exc.__traceback__
@@ -66,12 +68,13 @@ def _reporter(functions: dict[str, str]):
             if name in functions:
                 function, qid = name, functions[name]
             tb = tb.tb_next
-        print(unanswered_line(function, qid))
+        print(i18n.translate(unanswered_line(function, qid), language))
     return report
 
 
-def install(functions: dict[str, str]) -> bool:
-    """In IPython, guard every later cell; ``functions`` maps answer function names to question ids."""
+def install(functions: dict[str, str], language: str = "en") -> bool:
+    """In IPython, guard every later cell; ``functions`` maps answer function names to question ids.
+    The line is printed in ``language`` (the notebook's: ``"en"`` or ``"zh"``)."""
     try:
         from IPython import get_ipython
     except ImportError:
@@ -81,5 +84,5 @@ def install(functions: dict[str, str]) -> bool:
         return False
     shell.ast_transformers[:] = [t for t in shell.ast_transformers if not isinstance(t, CellGuard)]
     shell.ast_transformers.append(CellGuard())
-    shell.user_ns[_FAILED] = _reporter(functions)
+    shell.user_ns[_FAILED] = _reporter(functions, language)
     return True

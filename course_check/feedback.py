@@ -1,13 +1,14 @@
 """The wording of feedback a learner reads: one home for the grader's and ``check()``'s messages.
 
 The comparison of outputs words its own findings (:mod:`course_check.judge`); everything else a
-learner is told about an answer is written here.
+learner is told about an answer is written here. Its Chinese rendering is in
+:mod:`course_check.i18n`.
 """
 from __future__ import annotations
 
 import signal
 
-__all__ = ["NOT_IMPLEMENTED", "not_implemented_line", "define_function", "forbidden", "key_access",
+__all__ = ["NOT_IMPLEMENTED", "not_implemented_line", "passed_line", "define_function", "forbidden", "key_access",
            "missing_function", "case_error", "sandbox_failure", "with_hint", "changed_input",
            "failure_kind", "pick_hint"]
 
@@ -17,6 +18,11 @@ NOT_IMPLEMENTED = "not implemented yet"
 def not_implemented_line(qid: str, title: str) -> str:
     """What ``check()`` prints for an answer not written yet (no hint: nothing was tried)."""
     return f"{qid} {title}: {NOT_IMPLEMENTED} (this check is skipped; the notebook goes on)"
+
+
+def passed_line(qid: str, title: str, n_cases: int) -> str:
+    """What ``check()`` prints when a question's visible cases pass."""
+    return f"{qid} {title}: {n_cases} visible case(s) passed"
 
 
 def define_function(qid: str, function: str) -> str:

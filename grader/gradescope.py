@@ -27,7 +27,9 @@ folder over the key where the platform allows and guards it with an audit hook (
 local grader, whose ``output`` is the feedback learners get from it, and one 0-point test visible
 ``after_published`` with the hidden cases' inputs and expected outputs; the total ``score``; a
 general ``output`` that says what went wrong when the submission holds no gradable notebook. It
-never fails on a submission: whatever happens, results.json is written.
+never fails on a submission: whatever happens, results.json is written. A notebook of the Chinese
+edition (``metadata.companion.language == "zh"``) gets its tests' names, feedback and details in
+Chinese; what is said when there is no notebook at all is said in both languages.
 
 ``AUTOGRADER_ROOT`` moves Gradescope's root (``/autograder``), so tests can lay it out anywhere.
 """
@@ -49,6 +51,8 @@ import warnings
 import zipfile
 from pathlib import Path
 
+from course_check import i18n
+
 __all__ = ["PYTHON_VERSION", "PLATFORMS", "ROOT_ENV", "build", "run", "results_for", "main"]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +65,9 @@ PLATFORMS = ("manylinux_2_28_x86_64", "manylinux_2_27_x86_64", "manylinux_2_17_x
 ROOT_ENV = "AUTOGRADER_ROOT"
 #: what learners are told when their submission holds no notebook the grader can use
 NO_NOTEBOOK = ("No notebook (.ipynb) was found in your submission{found}. Upload your practice notebook, "
-               "e.g. 05_backpropagation_practice.ipynb, as it is saved by Jupyter.")
+               "e.g. 05_backpropagation_practice.ipynb, as it is saved by Jupyter.\n"
+               # with no notebook there is no language to follow: learners of both editions read this
+               "提交中没有找到笔记本（.ipynb）。请上传 Jupyter 保存的练习笔记本，例如 05_backpropagation_practice.ipynb。")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints", "tests", "gradescope_files")
 
 
@@ -182,33 +188,46 @@ def _short(value) -> str:
         return type(value).__name__
 
 
+#: the lines of the hidden cases' details in Chinese (English: the format strings of _hidden_details)
+_HIDDEN_ZH = {"passed": "{passed} / {total} 个用例通过（可见用例与隐藏用例合计）。", "feedback": "反馈：{feedback}",
+              "none": "本题没有隐藏用例。", "case": "隐藏用例 {k}：{call}", "expected": " -> 应为 {value}",
+              "failed": "（无法描述隐藏用例：{kind}）"}
+_HIDDEN_EN = {"passed": "{passed} of {total} cases passed (visible and hidden together).",
+              "feedback": "Feedback: {feedback}", "none": "This question has no hidden cases.",
+              "case": "hidden case {k}: {call}", "expected": " -> expected {value}",
+              "failed": "(the hidden cases could not be described: {kind})"}
+
+
 def _hidden_details(question, result) -> str:
-    """The hidden cases of a question: inputs and expected output, for after grades are published."""
+    """The hidden cases of a question: inputs and expected output, for after grades are published
+    (in the submission's language)."""
     from grader import secret
     from course_check.judge import describe_inputs
 
-    lines = [f"{result.cases_passed} of {result.cases_total} cases passed (visible and hidden together).",
-             f"Feedback: {result.feedback}"]
+    words = _HIDDEN_ZH if getattr(result, "language", "en") == "zh" else _HIDDEN_EN
+    lines = [words["passed"].format(passed=result.cases_passed, total=result.cases_total),
+             words["feedback"].format(feedback=result.feedback)]
     try:
         cases = secret.cases_of(question)
         hidden = [(k, c) for k, c in enumerate(cases) if c.hidden]
         if not hidden:
-            lines.append("This question has no hidden cases.")
+            lines.append(words["none"])
         for k, case in hidden:
-            line = f"hidden case {k + 1}: {question.function}{describe_inputs(case)}"
+            line = words["case"].format(k=k + 1, call=f"{question.function}{describe_inputs(case)}")
             if question.reference is not None:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     expected = question.reference(*copy.deepcopy(case.args), **copy.deepcopy(case.kwargs))
-                line += f" -> expected {_short(expected)}"
+                line += words["expected"].format(value=_short(expected))
             lines.append(line)
     except Exception as exc:  # noqa: BLE001 - details only: never cost the grade
-        lines.append(f"(the hidden cases could not be described: {type(exc).__name__})")
-    return "\n".join(lines)
+        lines.append(words["failed"].format(kind=type(exc).__name__))
+    return i18n.translate("\n".join(lines), getattr(result, "language", "en"))
 
 
 def results_for(notebooks: list, table=None, prefix_names: bool = False) -> dict:
-    """Gradescope's results for graded notebooks (:class:`~grader.results.NotebookResult` objects)."""
+    """Gradescope's results for graded notebooks (:class:`~grader.results.NotebookResult` objects),
+    each notebook's tests worded in its language."""
     if table is None:
         from grader.questions import QUESTIONS as table
     tests, outputs = [], []
@@ -218,19 +237,20 @@ def results_for(notebooks: list, table=None, prefix_names: bool = False) -> dict
             outputs.append(f"{Path(nb.notebook).name}: {nb.error}")
         specs = {q.id: q for q in table.get(nb.chapter, [])} if nb.chapter else {}
         for q in nb.questions:
-            name = f"{where}{q.id} {q.title}".strip()
+            name = f"{where}{q.id} {q.shown_title()}".strip()
             # no "number": Gradescope then lists the tests in this order, question by question
             tests.append({"name": name, "score": q.score, "max_score": q.max_score,
                           "status": "passed" if q.passed else "failed", "output": q.text(),
                           "visibility": "visible"})
             spec = specs.get(q.id)
             if spec is not None:
-                tests.append({"name": f"{name} — hidden cases", "score": 0.0, "max_score": 0.0,
+                tests.append({"name": f"{name} — {i18n.label('hidden cases', nb.language)}",
+                              "score": 0.0, "max_score": 0.0,
                               "status": "passed" if q.passed else "failed",
                               "output": _hidden_details(spec, q), "visibility": "after_published"})
     score = round(sum(nb.score for nb in notebooks), 4)
-    lines = [f"{Path(nb.notebook).name} ({nb.chapter or 'unknown assignment'}): {nb.score:g} / {nb.max_score:g}"
-             for nb in notebooks]
+    lines = [f"{Path(nb.notebook).name} ({nb.chapter or i18n.label('unknown assignment', nb.language)}): "
+             f"{nb.score:g} / {nb.max_score:g}" for nb in notebooks]
     return {"score": score, "output": "\n".join([*outputs, *lines]), "tests": tests,
             "visibility": "visible", "stdout_visibility": "hidden"}
 
@@ -310,6 +330,10 @@ def _one_per_assignment(graded: list) -> tuple[list, list[str]]:
         keep = best.get(result.chapter)
         if keep is None or keep is result:
             counted.append(result)
+        elif result.language == "zh":
+            notes.append(f"{Path(result.notebook).name}（{result.score:g} / {result.max_score:g}）不计分："
+                         f"{Path(keep.notebook).name} 属于同一作业 {result.chapter}，得分"
+                         f"{'更高' if keep.score > result.score else '相同'}")
         else:
             notes.append(f"{Path(result.notebook).name} ({result.score:g} / {result.max_score:g}) is not counted: "
                          f"{Path(keep.notebook).name} is of the same assignment, {result.chapter}, and scored "
@@ -327,7 +351,8 @@ def run(root: Path | str | None = None) -> dict:
         traceback.print_exc()
         results = {"score": 0.0, "tests": [], "stdout_visibility": "hidden",
                    "output": f"The autograder could not grade this submission ({type(exc).__name__}: {exc}). "
-                             f"This is not your fault: please tell your instructor."}
+                             f"This is not your fault: please tell your instructor.\n"
+                             f"自动评分程序无法为这次提交评分。这不是你的错：请告诉你的老师。"}
     results["execution_time"] = round(time.monotonic() - start, 1)
     folder = root / "results"
     folder.mkdir(parents=True, exist_ok=True)

@@ -4,6 +4,8 @@ It writes ``_build/release/`` (or FOLDER), a course a learner can clone and inst
 ``pip install`` without the answer key:
 
 - ``chapters/``, ``exercises/`` (answers already replaced by prompts, hidden tests removed);
+- the Chinese edition of both, ``zh/chapters/`` and ``zh/exercises/`` (the same notebooks with the
+  text translated; ``check()`` and the grader answer them in Chinese);
 - the learner package ``companion/`` and the checker runtime ``course_check/``, whose data holds
   the visible cases with their expected outputs (computed from the key when it is built);
 - the package's own unit tests (those that need neither the grader nor solutions);
@@ -11,7 +13,8 @@ It writes ``_build/release/`` (or FOLDER), a course a learner can clone and inst
   packages ``companion`` and ``course_check`` only, constraints.txt, LICENSE.
 
 Never copied: ``solutions/``, ``grader/`` (question specifications, reference implementations,
-hidden cases), the instructors' guide, benchmarks and tools. Hints ship (in the checker's data);
+hidden cases), the instructors' guide, benchmarks and tools; of ``zh/``, never ``zh/solutions/`` and
+never ``zh/catalogs/`` (the translation catalogs hold the solutions' text too). Hints ship (in the checker's data);
 they follow the hints policy of docs/instructors.md.
 """
 from __future__ import annotations
@@ -34,6 +37,8 @@ ROOT = Path(__file__).resolve().parents[1]
 LEARNER_TESTS_EXCLUDE = re.compile(r"grader|solutions|course_check|tools|docs/|exercises|build_site|"
                                    r"constraints|playwright|ROOT")
 _IGNORE = shutil.ignore_patterns("__pycache__", "*.pyc", ".ipynb_checkpoints")
+#: what the edition takes of the Chinese edition (never zh/solutions or zh/catalogs: they hold answers)
+ZH_FOLDERS = ("zh/chapters", "zh/exercises")
 
 README = """# Neural Networks, Derived and Verified — learner's edition
 
@@ -69,6 +74,18 @@ not written yet is simply skipped, so "Run All" always goes through.
 `check()` is a quick self-check, not the grade: your instructor grades the notebook you hand in
 with more (hidden) cases, in a sandbox. Functions of `companion` that a question asks you to
 write yourself (e.g. `companion.optimizers.Adam` for an Adam step) earn no points when used.
+
+## 中文版
+
+The whole course is also in Chinese: `zh/chapters/00_start_here.ipynb` is its start page
+(`make lab LAB_ARGS=zh/chapters/00_start_here.ipynb` opens it beside the English one), and the
+practice notebooks are in
+`zh/exercises/`. The code is the same in both editions; in a Chinese notebook `check()` and your
+instructor's grader give their feedback in Chinese. Every notebook links to its twin in the other
+language.
+
+整门课程也有中文版：起始页是 `zh/chapters/00_start_here.ipynb`，练习笔记本在 `zh/exercises/`。
+两个版本的代码完全相同；在中文笔记本中，`check()` 和教师的评分程序都用中文给出反馈。
 """
 
 MAKEFILE = """# Every target bootstraps its own environment: `make lab` and `make test` just work.
@@ -142,10 +159,10 @@ include = ["companion*", "course_check*"]
 
 [tool.setuptools.package-data]
 companion = ["data/*"]
-course_check = ["data/*"]
+course_check = ["data/*", "data/zh/*"]
 
 [tool.pytest.ini_options]
-testpaths = ["tests", "chapters"]
+testpaths = ["tests", "chapters", "zh/chapters"]
 addopts = "{pytest_cfg["addopts"]}"
 norecursedirs = {_toml_list(norecurse)}
 markers = {_toml_list(pytest_cfg["markers"])}
@@ -168,17 +185,31 @@ def _learner_tests(target: Path) -> list[str]:
     return kept
 
 
+def stale_zh_exercises(root: Path = ROOT) -> list[str]:
+    """zh/exercises notebooks that differ from what the generator makes of zh/solutions (names)."""
+    stale = []
+    for solution in sorted((root / "zh" / "solutions").glob("*.ipynb")):
+        nb = json.loads(solution.read_text(encoding="utf-8"))
+        exercise = root / "zh" / "exercises" / solution.name
+        if not exercise.is_file() or exercise.read_text(encoding="utf-8") != exercises.exercise_text_of(nb, solution.name):
+            stale.append(f"zh/exercises/{solution.name}")
+    return stale
+
+
 def build(target: Path = ROOT / "_build" / "release", root: Path = ROOT) -> Path:
     """Write the learner's edition into ``target`` (replaced if it exists); return ``target``."""
     stale = exercises.generate(root / "solutions", root / "exercises", check=True)
     stale += visible.generate(check=True)
+    stale += stale_zh_exercises(root)
     if stale:
-        raise RuntimeError(f"exercises/ or course_check/data is out of date (run `make exercises`): {stale}")
+        raise RuntimeError(f"exercises/, zh/exercises or course_check/data is out of date (run `make exercises`, "
+                           f"then `make translations`): {stale}")
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    for folder in ("chapters", "exercises", "companion", "course_check"):
-        shutil.copytree(root / folder, target / folder, ignore=_IGNORE)
+    for folder in ("chapters", "exercises", "companion", "course_check", *ZH_FOLDERS):
+        if (root / folder).is_dir():
+            shutil.copytree(root / folder, target / folder, ignore=_IGNORE)
     for name in ("LICENSE", "constraints.txt", "conftest.py"):
         if (root / name).is_file():
             shutil.copy2(root / name, target / name)

@@ -14,6 +14,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
+from course_check.i18n import label
 from grader.results import NotebookResult
 
 __all__ = ["format_table", "write_atomic", "write_json", "Gradebook", "ResultStore", "write_student_report",
@@ -26,27 +27,36 @@ def _num(x: float) -> str:
     return f"{x:g}"
 
 
+def _late(result: NotebookResult) -> str:
+    if result.language == "zh":
+        return (f"迟交 {result.days_late:g} 天：扣 {100 * result.penalty:g}%"
+                f"（扣分前：{_num(result.raw_score)}）")
+    return (f"late by {result.days_late:g} day(s): {100 * result.penalty:g}% off "
+            f"(before the penalty: {_num(result.raw_score)})")
+
+
 def format_table(result: NotebookResult, width: int = 100) -> str:
-    """A terminal table of one notebook's grade, with feedback under failed questions."""
+    """A terminal table of one notebook's grade, with feedback under failed questions (its words
+    in the submission's language)."""
+    say = lambda word: label(word, result.language)   # noqa: E731
     head = f"{result.notebook}"
     if result.chapter:
         head += f"  [{result.chapter}]"
     if result.student:
-        head += f"  student {result.student}"
-    lines = [f"{head}  score {_num(result.score)} / {_num(result.max_score)}"]
+        head += f"  {say('student')} {result.student}"
+    lines = [f"{head}  {say('score')} {_num(result.score)} / {_num(result.max_score)}"]
     if result.penalty:
-        lines.append(f"  late by {result.days_late:g} day(s): {100 * result.penalty:g}% off "
-                     f"(before the penalty: {_num(result.raw_score)})")
+        lines.append(f"  {_late(result)}")
     if result.error:
         lines.append(f"  ! {result.error}")
     for warning in result.warnings:
-        lines.append(f"  warning: {warning}")
+        lines.append(f"  {say('warning')}: {warning}")
     for q in result.questions:
-        mark = "passed" if q.passed else ("partial" if q.score > 0 else "FAILED")
-        title = f"{q.id}  {q.title} — {q.function}()"
+        mark = say("passed" if q.passed else ("partial" if q.score > 0 else "FAILED"))
+        title = f"{q.id}  {q.shown_title()} — {q.function}()"
         lines.append(f"  {title:<60.60} {_num(q.score):>5} / {_num(q.max_score):<5} {mark}")
         show = q.text() if not q.passed else "\n".join(
-            line for line in q.feedback.splitlines() if line.startswith(("hint", "note")))
+            line for line in q.feedback.splitlines() if line.startswith(("hint", "note", "提示", "注意")))
         for line in show.splitlines():
             for part in textwrap.wrap(line, width - 8) or [""]:
                 lines.append(f"        {part}")
@@ -126,26 +136,28 @@ def report_name(result: NotebookResult) -> str:
 
 
 def write_student_report(result: NotebookResult, folder: str | Path) -> Path:
-    """Write one Markdown feedback file for the learner: each question's verdict, feedback and hint."""
-    lines = [f"# Feedback: {result.chapter or 'unknown assignment'}", "",
-             f"- student: {result.student or '(not identified)'}",
-             f"- notebook: `{Path(result.notebook).name}`",
-             f"- score: **{_num(result.score)} / {_num(result.max_score)}** ({_num(result.percentage)}%)"]
+    """Write one Markdown feedback file for the learner: each question's verdict, feedback and hint,
+    in the submission's language."""
+    say = lambda word: label(word, result.language)   # noqa: E731
+    colon = "：" if result.language == "zh" else ": "
+    lines = [f"# {say('Feedback')}{colon}{result.chapter or say('unknown assignment')}", "",
+             f"- {say('student')}{colon}{result.student or say('(not identified)')}",
+             f"- {say('notebook')}{colon}`{Path(result.notebook).name}`",
+             f"- {say('score')}{colon}**{_num(result.score)} / {_num(result.max_score)}** ({_num(result.percentage)}%)"]
     if result.penalty:
-        lines.append(f"- late by {result.days_late:g} day(s): {100 * result.penalty:g}% off "
-                     f"(before the penalty: {_num(result.raw_score)})")
+        lines.append(f"- {_late(result)}")
     if result.error:
-        lines.append(f"- problem: {result.error}")
+        lines.append(f"- {say('problem')}{colon}{result.error}")
     for warning in result.warnings:
-        lines.append(f"- note: {warning}")
-    lines += ["", "| question | points | verdict |", "|---|---|---|"]
+        lines.append(f"- {say('note')}{colon}{warning}")
+    lines += ["", f"| {say('question')} | {say('points')} | {say('verdict')} |", "|---|---|---|"]
     for q in result.questions:
-        verdict = "passed" if q.passed else ("partly passed" if q.score > 0 else "not passed")
-        lines.append(f"| {q.id} {q.title} | {_num(q.score)} / {_num(q.max_score)} | {verdict} |")
+        verdict = say("passed" if q.passed else ("partly passed" if q.score > 0 else "not passed"))
+        lines.append(f"| {q.id} {q.shown_title()} | {_num(q.score)} / {_num(q.max_score)} | {verdict} |")
     for q in result.questions:
-        lines += ["", f"## {q.id}: {q.title} (`{q.function}()`)", "", "```text", q.feedback, "```"]
+        lines += ["", f"## {q.id}{colon}{q.shown_title()} (`{q.function}()`)", "", "```text", q.feedback, "```"]
         if q.hint:
-            lines += ["", f"**Hint:** {q.hint}"]
+            lines += ["", f"**{say('Hint')}{colon}**{q.hint}" if result.language == "zh" else f"**Hint:** {q.hint}"]
     path = Path(folder) / report_name(result)
     write_atomic(path, "\n".join(lines) + "\n")
     return path

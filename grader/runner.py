@@ -12,6 +12,10 @@ One sandbox per notebook runs each cell once, top down, and answers each questio
 forked from it as soon as the question's cells have run (:func:`run_notebook_in_sandbox`): every
 question still starts from a state no other question's calls have touched, and a slow cell costs
 its time once for the notebook, not once per question.
+
+Feedback is worded in English and rendered in the submission's language at the end
+(:func:`grader.results.localize`): a notebook marked ``metadata.companion.language == "zh"`` gets
+Chinese feedback, graded against the same key with the same scores.
 """
 from __future__ import annotations
 
@@ -24,11 +28,11 @@ from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 
 from grader import notebook as nbmod
-from course_check import feedback
+from course_check import feedback, i18n
 from course_check.judge import (describe_inputs, forbidden_in_source, judge_case, modified_text,
                                      precision_note, warning_hints)
 from course_check.protocol import Opaque, decode
-from grader.results import NotebookResult, QuestionResult
+from grader.results import NotebookResult, QuestionResult, localize
 from grader import limits, secret
 from grader.limits import CELL_SECONDS, MEMORY_MIB, NOTEBOOK_SECONDS, STARTUP_SECONDS
 from grader.sandbox import SandboxQuestion, SandboxResult, run_notebook_in_sandbox
@@ -57,6 +61,7 @@ def _default_table() -> dict[str, list[Question]]:
 def _open(path: Path, table: dict, assignment: str | None) -> tuple[NotebookResult, dict | None]:
     """Read the notebook and find its question set; the result carries the error when that fails."""
     result = NotebookResult(notebook=str(path), chapter=None)
+    result.language = i18n.language_of_file(path)
     try:
         result.sha256 = file_hash(path)
         nb = nbmod.read_notebook(path)
@@ -140,7 +145,7 @@ def submit_notebook(path: str | Path, timeout: float | None = None,
     if nb is None or result.chapter not in table:
         if nb is not None:
             result.error = f"no questions are defined for assignment {result.chapter!r}"
-        return lambda: result
+        return lambda: localize(result, result.language)
     trees = nbmod.parse_cells([source for _, source in nbmod.code_cells_to_run(nb)])
     own = executor is None
     pool = ThreadPoolExecutor(max_workers=1) if own else executor
@@ -157,7 +162,7 @@ def submit_notebook(path: str | Path, timeout: float | None = None,
         finally:
             if own:
                 pool.shutdown()
-        return result
+        return localize(result, result.language)
     return wait
 
 

@@ -5,6 +5,11 @@ and ``.npz`` receive each question's public description (title, function, points
 hint) and its *visible* cases with their expected outputs, computed here by the reference
 implementations. Hidden cases and the references themselves are never written. ``make exercises``
 runs this; ``--check`` exits 1 when the stored data is out of date.
+
+It also keeps the catalog of the questions' titles and hints in Chinese,
+``course_check/data/zh/phrases.json`` (:mod:`course_check.i18n`): an entry per English text, keyed
+by its hash; a new or changed English text gets an entry with an empty ``zh`` (a changed one keeps
+the old pair as ``previous``), and entries no question uses any more are dropped.
 """
 from __future__ import annotations
 
@@ -18,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-from course_check import visible
+from course_check import i18n, visible
 from course_check.judge import compare
 
-__all__ = ["visible_data", "generate", "main"]
+__all__ = ["visible_data", "generate", "phrase_texts", "update_phrases", "main"]
 
 
 def _question_data(question, store: list) -> dict:
@@ -97,11 +102,46 @@ def generate(folder: Path = visible.DATA, check: bool = False) -> list[str]:
     return differ
 
 
+def phrase_texts(questions_by_stem) -> list[tuple[str, str]]:
+    """(where, English text) of every title and hint a learner can read, in question order."""
+    texts = []
+    for stem, questions in questions_by_stem.items():
+        for q in questions:
+            texts.append((f"{stem} {q.id} title", q.title))
+            if q.hint:
+                texts.append((f"{stem} {q.id} hint", q.hint))
+            texts += [(f"{stem} {q.id} hint:{kind}", text) for kind, text in q.hints if text]
+    return texts
+
+
+def update_phrases(path: Path = i18n.PHRASES, questions_by_stem=None) -> dict:
+    """The phrase catalog with an entry for every current title and hint (see the module doc)."""
+    if questions_by_stem is None:
+        from grader.questions import QUESTIONS as questions_by_stem
+    old = json.loads(path.read_text(encoding="utf-8"))["phrases"] if path.is_file() else {}
+    by_where = {e.get("where"): e for e in old.values()}
+    phrases = {}
+    for where, text in phrase_texts(questions_by_stem):
+        key = i18n.phrase_key(text)
+        if key in phrases:
+            continue
+        entry = dict(old.get(key) or {"where": where, "en": text, "zh": ""})
+        before = by_where.get(where)
+        if key not in old and before and before.get("zh"):
+            entry["previous"] = {"en": before["en"], "zh": before["zh"]}
+        phrases[key] = entry
+    return {"language": "zh", "phrases": phrases}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m grader.visible", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 when out of date")
     args = parser.parse_args(argv)
     differ = generate(check=args.check)
+    if not args.check:
+        catalog = update_phrases()
+        i18n.PHRASES.parent.mkdir(parents=True, exist_ok=True)
+        i18n.PHRASES.write_text(json.dumps(catalog, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if args.check:
         print("course_check/data is " + (f"out of date (run `make exercises`): {', '.join(differ)}"
                                          if differ else "up to date"))

@@ -13,11 +13,13 @@ figure's alt text) to its translation::
   the new one as ``"previous": {"en": …, "zh": …}``, so a translator sees what changed in English
   and revises the old translation. Entries no English cell uses any more are dropped.
 - ``build`` writes ``zh/chapters/`` and ``zh/solutions/``: code cells, their outputs and all
-  metadata are copied unchanged; markdown cells are replaced by their translations; the notebook
-  is marked ``metadata.companion.language = "zh"``; the language-switch cell points back to the
-  English notebook; links that leave the course folders get one more ``../``. Then
-  ``zh/exercises/`` is generated from ``zh/solutions/`` exactly as ``exercises/`` is from
-  ``solutions/``. A missing translation is written in English and reported.
+  metadata are copied unchanged, except the lines ``check()`` printed, which are rendered in Chinese
+  as the zh notebook prints them (:func:`course_check.i18n.localize_output`); markdown cells are
+  replaced by their translations; the notebook is marked ``metadata.companion.language = "zh"``;
+  the language-switch cell points back to the English notebook; links that leave the course
+  folders get one more ``../``. Then ``zh/exercises/`` is generated from ``zh/solutions/`` exactly
+  as ``exercises/`` is from ``solutions/``. A missing translation is written in English and
+  reported.
 - ``check`` writes nothing and exits with status 1 when a translation is missing or stale, or a
   zh notebook differs from what ``build`` would write, or a zh code cell from the English one.
 - ``dump CATALOG [--zh]`` prints a catalog's English (or Chinese) texts as a plain file, one
@@ -166,7 +168,21 @@ def build_notebook(notebook: Path, catalog: dict, root: Path = ROOT) -> tuple[di
             else:
                 missing.append(f"{rel} cell {cell.get('id')}: alt text")
     nb["metadata"].setdefault("companion", {})["language"] = "zh"
+    _localize_outputs(nb)
     return nb, missing
+
+
+def _localize_outputs(nb: dict) -> None:
+    """The lines ``check()`` printed, in Chinese: what running the zh notebook prints (nbval compares)."""
+    from course_check.i18n import localize_output
+
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []) if cell["cell_type"] == "code" else []:
+            if output.get("output_type") == "stream" and output.get("name") == "stdout":
+                text = output["text"] if isinstance(output["text"], str) else "".join(output["text"])
+                local = localize_output(text, "zh")
+                if local != text:
+                    output["text"] = local if isinstance(output["text"], str) else local.splitlines(True)
 
 
 def _lines(text: str) -> list[str]:

@@ -154,7 +154,7 @@ def test_corrupt_notebook_gets_zero_and_a_clear_message(hostile):
 
 JSON_KEYS = {"notebook", "score", "max_score", "questions"}          # docs/architecture.md §7
 JSON_EXTRA = {"error", "assignment", "student", "sha256", "raw_score", "percentage", "submitted",
-              "days_late", "penalty", "warnings"}                     # docs/instructors.md
+              "days_late", "penalty", "warnings", "language"}         # docs/instructors.md
 QUESTION_KEYS = {"id", "score", "max_score", "passed", "feedback"}
 QUESTION_EXTRA = {"title", "function", "cases_passed", "cases_total", "hint"}
 

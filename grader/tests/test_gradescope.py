@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import pwd
+import re
 import shlex
 import shutil
 import subprocess
@@ -244,6 +245,27 @@ def test_two_notebooks_in_one_submission_are_both_graded(built):
     assert results["score"] == total
     assert len([t for t in results["tests"] if t["visibility"] == "visible"]) == sum(len(QUESTIONS[c]) for c in CHAPTERS)
     assert all(t["name"].startswith(CHAPTERS) for t in results["tests"])
+
+
+def test_a_zh_submission_is_graded_alike_with_chinese_feedback(built):
+    """One autograder serves both editions: a notebook of zh/ gets the same scores, with its test
+    names, feedback and hidden-case details in Chinese."""
+    _, root = built
+    chapter = "01_neurons"
+    for folder in ("solutions", "exercises"):
+        text = (ROOT / "zh" / folder / f"{chapter}_practice.ipynb").read_text(encoding="utf-8")
+        results = run_autograder(root, {f"{chapter}_practice.ipynb": text})
+        scored = [t for t in results["tests"] if t["visibility"] == "visible"]
+        hidden = [t for t in results["tests"] if t["visibility"] == "after_published"]
+        total = sum(q.points for q in QUESTIONS[chapter])
+        assert len(scored) == len(hidden) == len(QUESTIONS[chapter])
+        assert results["score"] == (total if folder == "solutions" else 0)
+        for test, details in zip(scored, hidden):
+            assert re.search(r"[\u4e00-\u9fff]", test["name"]) and re.search(r"[\u4e00-\u9fff]", test["output"])
+            assert "隐藏用例" in details["name"] and "个用例通过" in details["output"]
+            assert not re.search(r"\b(passed|hidden case|expected|not implemented)\b", test["output"] + details["output"])
+        if folder == "exercises":
+            assert {t["output"] for t in scored} == {"尚未实现"}
 
 
 # ------------------------------------------------------------------ the key stays out of reach

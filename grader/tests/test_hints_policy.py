@@ -76,12 +76,16 @@ def answer_expressions() -> set[str]:
 
 
 def shipped_texts() -> list[tuple[str, str]]:
-    """(where, text) of every hint in course_check/data and every stub of exercises/."""
+    """(where, text) of every hint in course_check/data (in both languages) and every stub of
+    exercises/ and zh/exercises/."""
     texts = []
     for path in sorted(DATA.glob("*.json")):
         for q in json.loads(path.read_text(encoding="utf-8"))["questions"]:
             texts.append((f"{path.stem} {q['id']} hint", q["hint"]))
-    for path in EXERCISES:
+    phrases = DATA / "zh" / "phrases.json"      # the hints of the Chinese edition ship too
+    if phrases.is_file():
+        texts += [(f"{e['where']} (zh)", e["zh"]) for e in json.loads(phrases.read_text(encoding="utf-8"))["phrases"].values()]
+    for path in [*EXERCISES, *sorted((ROOT / "zh" / "exercises").glob("*.ipynb"))]:
         nb = json.loads(path.read_text(encoding="utf-8"))
         for cell in nb["cells"]:
             if cell["cell_type"] == "code" and cell["metadata"].get("nbgrader", {}).get("solution"):

@@ -155,6 +155,21 @@ def test_the_edition_holds_what_a_learner_needs_and_no_key(edition):
     assert 'include = ["companion*", "course_check*"]' in (edition / "pyproject.toml").read_text(encoding="utf-8")
 
 
+def test_the_edition_carries_the_chinese_chapters_and_exercises_only(edition):
+    """zh/chapters and zh/exercises ship; zh/solutions and the catalogs (which hold the solutions'
+    text) never do. The scan below reads the zh notebooks too."""
+    for folder in ("chapters", "exercises"):
+        names = sorted(p.name for p in (edition / "zh" / folder).glob("*.ipynb"))
+        assert names and names == sorted(p.name for p in (edition / folder).glob("*.ipynb")), folder
+    assert sorted(p.name for p in (edition / "zh").iterdir()) == ["chapters", "exercises"]
+    for path in (edition / "zh" / "exercises").glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        assert nb["metadata"]["companion"]["language"] == "zh"
+        assert "BEGIN SOLUTION" not in path.read_text(encoding="utf-8")
+    assert "zh/chapters/00_start_here.ipynb" in (edition / "README.md").read_text(encoding="utf-8")
+    assert (edition / "course_check" / "data" / "zh" / "phrases.json").is_file()
+
+
 def test_a_scan_finds_no_answer_and_no_hidden_case(edition):
     found = scan(edition)
     assert found["secret_lines"] > 100 and found["hidden_arrays"] > 50 and found["text_files"] > 50
@@ -191,14 +206,14 @@ json.dump(report, sys.stdout)
 """
 
 
-def _run(edition: Path, nb: dict, tmp_path: Path, name: str) -> list[dict]:
+def _run(edition: Path, nb: dict, tmp_path: Path, name: str, folder: str = "exercises") -> list[dict]:
     cells = [("check" if is_grade_cell(c) else "answer" if c.get("metadata", {}).get("nbgrader", {}).get("solution")
               else "other", strip_magics(cell_source(c))) for c in nb["cells"] if c["cell_type"] == "code"]
     job = tmp_path / f"{name}.json"
     job.write_text(json.dumps(cells), encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=str(edition), MPLBACKEND="Agg")
     env.pop("NBGRADER_EXECUTION", None)
-    done = subprocess.run([sys.executable, "-c", RUN_CELLS, str(job)], cwd=edition / "exercises", env=env,
+    done = subprocess.run([sys.executable, "-c", RUN_CELLS, str(job)], cwd=edition / folder, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
@@ -217,11 +232,11 @@ def test_untouched_exercises_run_and_check_skips_unanswered_questions(edition, t
                 assert entry["error"].split(":")[0] in ("NotImplementedError", "NameError"), (path.name, entry)
 
 
-def _pasted(edition: Path, solution: Path) -> dict:
+def _pasted(edition: Path, solution: Path, folder: str = "exercises") -> dict:
     """The edition's exercise with the solution's answer cells pasted in (matched by cell id)."""
     answers = {c["id"]: c["source"] for c in json.loads(solution.read_text(encoding="utf-8"))["cells"]
                if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
-    nb = json.loads((edition / "exercises" / solution.name).read_text(encoding="utf-8"))
+    nb = json.loads((edition / folder / solution.name).read_text(encoding="utf-8"))
     for cell in nb["cells"]:
         if cell["id"] in answers:
             cell["source"] = answers[cell["id"]]
@@ -243,6 +258,20 @@ def test_right_answers_pass_every_check_and_earn_full_marks(edition, tmp_path):
         result = grade_notebook(path)
         failed = {q.id: q.feedback for q in result.questions if not q.passed}
         assert failed == {} and result.score == result.max_score > 0, (path.name, failed)
+
+
+@pytest.mark.slow
+def test_a_zh_exercise_checks_in_chinese_without_the_grader(edition, tmp_path):
+    """In the edition's zh/exercises (no grader installed) check() speaks Chinese: a question not
+    answered yet, then the right answers."""
+    solution = ROOT / "zh" / "solutions" / "01_neurons_practice.ipynb"
+    untouched = json.loads((edition / "zh" / "exercises" / solution.name).read_text(encoding="utf-8"))
+    checks = [e for e in _run(edition, untouched, tmp_path, "zh_untouched", "zh/exercises") if e["kind"] == "check"]
+    assert checks and all(e["error"] is None and "尚未实现" in e["stdout"] for e in checks), checks
+    answered = _pasted(edition, solution, "zh/exercises")
+    checks = [e for e in _run(edition, answered, tmp_path, "zh_answered", "zh/exercises") if e["kind"] == "check"]
+    assert checks and all(e["error"] is None and "个可见用例全部通过" in e["stdout"] for e in checks), checks
+    assert not any("passed" in e["stdout"] for e in checks)
 
 
 def test_the_scan_finds_a_planted_answer_and_hidden_case(tmp_path):
