@@ -71,12 +71,20 @@ def run(module: str, repo: Path | None = None) -> dict:
     with open(repo / "mutmut.log", "a", encoding="utf-8") as log:   # a file, not a pipe that could fill up
         subprocess.run([sys.executable, "-m", "mutmut", "run", "--paths-to-mutate", f"companion/{module}.py",
                         "--tests-dir", "tests", "--runner", runner, "--no-progress"],
-                       cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT)
+                       cwd=repo, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_memory_cap)
     counts = {s: ids(repo, s) for s in ("killed", "survived", "timeout", "suspicious")}
     total = sum(len(v) for v in counts.values())
     # mutmut's "suspicious" mutants were killed, only slowly; a timeout also means the tests did not pass
     return {"module": module, "killed": len(counts["killed"]) + len(counts["suspicious"]) + len(counts["timeout"]),
             "total": total, "survived": counts["survived"], "timeout": counts["timeout"], "scratch": str(repo)}
+
+
+def _memory_cap() -> None:
+    """Cap every mutant's test run at 6 GB of address space: a mutant that turns a loop's exit test
+    around can grow an array without end and take the machine with it (one reached 23 GB)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (6 * 10**9, 6 * 10**9))
 
 
 def main() -> None:
