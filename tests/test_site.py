@@ -386,3 +386,15 @@ def test_the_english_search_still_finds_english_words(built_site):
     index = search_index(built_site)
     assert "chapters/05_backpropagation" in found_by_search(index, "backpropag")
     assert "chapters/03_activations_and_losses" in found_by_search(index, "softmax")
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_the_search_page_defines_the_stemmer_it_uses(built_site, edition):
+    """language_data.js sets `window.Stemmer = XStemmer`: XStemmer must be defined there, or the search page
+    stops with a ReferenceError and finds nothing (Sphinx 9.0 named the Chinese site's one ChineseStemmer)."""
+    site = built_site if edition == "en" else built_site / "zh"
+    script = (site / "_static" / "language_data.js").read_text(encoding="utf-8")
+    used = re.search(r"window\.Stemmer\s*=\s*(\w+)", script)
+    if used:
+        assert re.search(rf"\b(var|let|const|function|class)\s+{used.group(1)}\b", script), \
+            f"{edition}: language_data.js uses {used.group(1)}, which it does not define"

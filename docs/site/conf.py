@@ -120,6 +120,12 @@ def chinese_search():
     from sphinx.search.zh import SearchChinese
 
     class CourseChinese(SearchChinese):
+        # Sphinx 9.0 names the search page's stemmer class after language_name ("window.Stemmer =
+        # ChineseStemmer") while the Chinese search ships the English stemmer (for the Latin words), so the
+        # search page stopped with "ChineseStemmer is not defined" (sphinx-doc/sphinx issue 14229, fixed
+        # upstream after 9.0.4). The stemmer is English: say so.
+        language_name = "English"
+
         def __init__(self, options):
             super().__init__(options)
             path = options.get("dict", "")
