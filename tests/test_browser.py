@@ -516,6 +516,30 @@ def test_practice_link_opens_the_exercise_in_a_tab_of_its_own_name(lab_page):
         close_and_shutdown(page)                      # the chapter
 
 
+@pytest.mark.skipif(not ZH_NOTEBOOKS, reason="no Chinese edition yet")
+def test_language_links_switch_between_the_editions_of_a_chapter(lab_page):
+    """A Chinese chapter's 🌐 link opens the English chapter in JupyterLab, and the English chapter's link
+    leads back to the Chinese one."""
+    page = lab_page
+    chinese = ROOT / "zh" / "chapters" / "01_neurons.ipynb"
+    english = ROOT / "chapters" / "01_neurons.ipynb"
+    open_from_file_browser(page, chinese.relative_to(ROOT))
+    opened = 1
+    try:
+        for link_text, target in (("English version", english), ("中文版", chinese)):
+            link = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown a", has_text=link_text)
+            link.first.scroll_into_view_if_needed()
+            link.first.click()
+            page.wait_for_function(f"() => {{ const w = {CURRENT}; return w && w.context && "
+                                   f"w.context.path === '{target.relative_to(ROOT).as_posix()}' && w.context.isReady; }}")
+            opened += target == english
+        page.screenshot(path=str(OUTPUT / "zh_language_link.png"))
+    finally:
+        for _ in range(opened):          # the Chinese chapter, and the English one if it opened
+            page.wait_for_function(f"() => !!{CURRENT}")
+            close_and_shutdown(page)
+
+
 # ------------------------------------------------------------------------ website: phone, axe, search
 
 @pytest.fixture(scope="module")
