@@ -398,3 +398,43 @@ def test_the_search_page_defines_the_stemmer_it_uses(built_site, edition):
     if used:
         assert re.search(rf"\b(var|let|const|function|class)\s+{used.group(1)}\b", script), \
             f"{edition}: language_data.js uses {used.group(1)}, which it does not define"
+
+
+
+# ------------------------------------------------------------------------ the build's pieces, on small inputs
+
+def build_site_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_search_words_are_the_chinese_column_of_term_tables():
+    table = ("intro 反向传播 in prose is not a term\n\n| English | 中文 | 章 |\n|---|---|---|\n"
+             "| gradient descent | 梯度下降 | 4 |\n| one-hot | 独热编码 / 独热向量 | 3 |\n"
+             "| pooling | 汇聚（池化） | 12 |\n| ReLU | ReLU（修正线性单元） | 3 |\n| x | 层 | 1 |\n\n"
+             "| English | meaning |\n|---|---|\n| loss | 损失函数 |\n")
+    assert build_site_module().chinese_terms(table) == {"梯度下降", "独热编码", "独热向量", "汇聚", "池化", "修正线性单元"}
+
+
+def test_start_page_links_are_rewritten_for_the_sites_root():
+    text = ("[神经元](01_neurons.ipynb) [练习](../exercises/01_neurons_practice.ipynb) "
+            "[术语表](../../docs/glossary.md) [English](../../chapters/00_start_here.ipynb)")
+    assert build_site_module().site_links(text, "chapters") == (
+        "[神经元](chapters/01_neurons.ipynb) [练习](exercises/01_neurons_practice.ipynb) "
+        "[术语表](glossary.md) [English](../../chapters/00_start_here.ipynb)")
+
+
+def test_the_chinese_search_finds_a_term_inside_a_longer_word(tmp_path):
+    """jieba alone gives 随机, 梯度, 下降 for 随机梯度下降; the site's splitter adds the listed term 梯度下降."""
+    pytest.importorskip("jieba")
+    words = tmp_path / "search_words.txt"
+    words.write_text("梯度下降 100000\n随机梯度下降 100000\n", encoding="utf-8")
+    namespace = {"__file__": str(ROOT / "docs" / "site" / "conf.py")}
+    exec((ROOT / "docs" / "site" / "conf.py").read_text(encoding="utf-8"), namespace)
+    split = namespace["chinese_search"]()({"dict": str(words)}).split
+    assert "梯度下降" in split("我们用随机梯度下降训练网络")
+    assert "梯度下降" not in split("梯度在下降")

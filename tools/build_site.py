@@ -82,13 +82,13 @@ def zh_index_page(chapters: list[str], exercises: list[str]) -> str:
     body = "\n\n".join([welcome, demote(cells["start-course-map"]), demote(cells["start-how"])])
     return (f"# {title}\n\n{site_links(body, 'chapters')}\n\n"
             "每一章的末尾都链接到它的练习笔记本。本网站显示的是笔记本及其保存的输出；要运行它们、拖动交互演示的滑块，"
-            "请在 JupyterLab 中打开课程（`make lab`），或使用 Binder/Colab（见 README）。"
+            "请在 JupyterLab 中打开课程（`make lab-zh`），或使用 Binder/Colab（见 README）。"
             "每页顶部的 English 按钮打开同一页的英文版。\n\n"
             + toctree("章节", chapters) + "\n" + toctree("练习", exercises) + "\n" + toctree("参考", ["glossary"]))
 
 
 def demote(markdown: str) -> str:
-    """Headings one level down (`## ` stays `## `: the start page's sections are already level 2)."""
+    """A `# ` heading becomes `## `: the index has one title (the start page's sections are `## ` already)."""
     return re.sub(r"^# ", "## ", markdown, flags=re.M)
 
 
