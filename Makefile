@@ -16,10 +16,12 @@ PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 # Reproducible notebook outputs (docs/architecture.md §5–6): fixed hash seed, one BLAS thread so float text is stable.
 TEST_ENV := PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_NUM_THREADS=1
 
-.PHONY: help lab test test-fast test-portability exercises translations execute bench mutants site upgrade normalize clean release gradescope
+.PHONY: help lab lab-zh test test-fast test-portability exercises translations execute bench mutants site upgrade normalize clean release gradescope
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab (LAB_ARGS=--no-browser …)"
+	@echo "make lab-zh     the same, on the Chinese start page zh/chapters/00_start_here.ipynb (中文版);"
+	@echo "                JupyterLab's own menus in Chinese: Settings → Language → 中文 (简体, 中国)"
 	@echo "make test       set up (first time) and run every test: notebooks, real browser, website"
 	@echo "make test-fast  unit tests only (no notebook re-execution, browser or website)"
 	@echo "make test-portability  re-run every notebook as on an AVX2-only and an SSE4.2-only CPU (NumPy's SIMD dispatch forced down)"
@@ -44,9 +46,15 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 # JupyterLab refuses root unless told; containers and some cloud machines run as root.
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-# Opens on the rendered start page (a notebook with the course map and clickable links).
+# Opens on the rendered start page (a notebook with the course map and clickable links); PAGE= another one.
+PAGE ?= chapters/00_start_here.ipynb
 lab: $(STAMP)
-	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) $(LAB_ARGS) chapters/00_start_here.ipynb
+	$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) $(LAB_ARGS) $(PAGE)
+
+# The Chinese edition's start page (中文版). JupyterLab's menus switch to Chinese under Settings → Language
+# (the language pack is in the `dev` extra).
+lab-zh:
+	$(MAKE) lab PAGE=zh/chapters/00_start_here.ipynb
 
 test: $(STAMP)
 	$(TEST_ENV) $(PY) -m pytest

@@ -11,6 +11,11 @@ slider and changes one dropdown, and asserts that the figure changed. It saves o
 per chapter under test-output/browser/ (with times.tsv, the run time of each chapter), and finally
 opens two pages of the course website and checks their figures and math.
 
+The Chinese edition gets the same run for its start page and one chapter (zh/chapters/), and two pages
+of the Chinese website; on each, Chinese text must be drawn with real glyphs, not the empty boxes
+("tofu") a browser draws when no font has the characters (`.ci/run` installs fonts-noto-cjk): see
+`CJK_GLYPHS`. The JupyterLab server must offer the Chinese language pack (Settings → Language).
+
 Why Playwright (for Python) and not Selenium: one pip package in the `dev` extra, with no driver
 binary that must match the browser build (Selenium needs a chromedriver of exactly the browser's
 version; GitHub's runners ship Chrome, Debian ships chromium + chromium-driver); locators that wait
@@ -36,12 +41,16 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CHAPTERS = sorted(ROOT.glob("chapters/*.ipynb"))
+# The Chinese edition in JupyterLab: its start page and one chapter (the rest run the same code cells).
+ZH_NOTEBOOKS = [p for p in (ROOT / "zh" / "chapters" / "00_start_here.ipynb", ROOT / "zh" / "chapters" / "01_neurons.ipynb")
+                if p.is_file()]
 OUTPUT = ROOT / "test-output" / "browser"
 BROWSER_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -70,7 +79,7 @@ def free_port() -> int:
 def lab_home(base: pathlib.Path) -> dict:
     """A temporary copy of the course and JupyterLab settings of its own (no user settings leak in)."""
     course = base / "course"
-    for folder in ("chapters", "exercises", "solutions"):
+    for folder in ("chapters", "exercises", "solutions", "zh/chapters", "zh/exercises", "zh/solutions"):
         if (ROOT / folder).is_dir():
             shutil.copytree(ROOT / folder, course / folder)
     shutil.copy(ROOT / "README.md", course / "README.md")
@@ -222,13 +231,13 @@ def menu(page, top: str, item: str) -> None:
 
 
 def open_from_file_browser(page, path: pathlib.Path) -> None:
+    """Open a notebook as a learner does: from the file browser's home, one double-click per folder."""
     page.locator(".jp-BreadCrumbs-home").first.click()
-    page.locator(".jp-DirListing-item", has=page.locator(".jp-DirListing-itemText", has_text=re.compile(
-        f"^{path.parent.name}$"))).dblclick()
-    page.locator(".jp-DirListing-item", has=page.locator(".jp-DirListing-itemText", has_text=re.compile(
-        f"^{re.escape(path.name)}$"))).dblclick()
+    for name in path.parts:
+        page.locator(".jp-DirListing-item", has=page.locator(".jp-DirListing-itemText", has_text=re.compile(
+            f"^{re.escape(name)}$"))).dblclick()
     page.wait_for_function(f"() => {{ const w = {CURRENT}; return w && w.context && w.context.path === "
-                           f"'{path.parent.name}/{path.name}' && w.context.isReady; }}")
+                           f"'{path.as_posix()}' && w.context.isReady; }}")
 
 
 def output_problems(cells: list[dict]) -> list[str]:
@@ -332,8 +341,52 @@ def close_and_shutdown(page) -> None:
         await w.sessionContext.shutdown(); w.close(); }}""")
 
 
+# Chinese text drawn with real glyphs: each of up to eight distinct CJK characters of `root` is drawn alone
+# on a canvas in the font of the element that shows it, as are two unassigned code points (U+0378, U+0379),
+# which no font has. Missing glyphs all come out as the same box (or nothing), so the characters must be
+# inked, differ from one another, and differ from the unassigned code points.
+CJK_GLYPHS = r"""([root, pattern]) => {
+    root = typeof root === 'string' ? document.querySelector(root) : root;
+    const letters = new RegExp(pattern || '[\u4e00-\u9fff]', 'gu');
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    const chars = new Set(); let family = null;
+    while (walker.nextNode() && chars.size < 8) {
+        const found = walker.currentNode.textContent.match(letters);
+        if (!found) continue;
+        family = family || getComputedStyle(walker.currentNode.parentElement).fontFamily;
+        found.forEach(c => chars.size < 8 && chars.add(c));
+    }
+    if (!chars.size) return {chars: '', problems: ['no such character on the page']};
+    const canvas = document.createElement('canvas'); canvas.width = canvas.height = 48;
+    const ctx = canvas.getContext('2d', {willReadFrequently: true});
+    const draw = (c) => { ctx.clearRect(0, 0, 48, 48); ctx.font = `32px ${family}`; ctx.textBaseline = 'top';
+        ctx.fillText(c, 6, 6); return ctx.getImageData(0, 0, 48, 48).data.filter((_, i) => i % 4 === 3).join(','); };
+    const blank = draw(''), missing = [draw('\u0378'), draw('\u0379')];
+    const problems = [];
+    if (missing[0] !== missing[1]) problems.push('two unassigned code points drew differently: cannot tell tofu');
+    const seen = new Map();
+    for (const c of chars) {
+        const bits = draw(c);
+        if (bits === blank) problems.push(`${c} draws nothing`);
+        else if (missing.includes(bits)) problems.push(`${c} draws as a missing-glyph box`);
+        else if (seen.has(bits)) problems.push(`${c} draws the same as ${seen.get(bits)} (boxes)`);
+        seen.set(bits, c);
+    }
+    return {chars: [...chars].join(''), family, problems}; }"""
+
+
+def assert_chinese_renders(page, root: str, where: str) -> None:
+    result = page.evaluate(CJK_GLYPHS, [root, None])
+    assert not result["problems"], (f"{where}: Chinese text does not render ({result['chars']!r} in {result.get('family')}): "
+                                    + "; ".join(result["problems"]) + " — install a CJK font (fonts-noto-cjk)")
+
+
+def screenshot_name(path: pathlib.Path) -> str:
+    return ("zh_" if "zh" in path.relative_to(ROOT).parts else "") + f"{path.stem}.png"
+
+
 @pytest.mark.skipif(not CHAPTERS, reason="no notebooks in chapters/")
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", CHAPTERS + ZH_NOTEBOOKS, ids=lambda p: p.relative_to(ROOT).with_suffix("").as_posix())
 def test_chapter_runs_in_jupyterlab(lab_page, path):
     page, start = lab_page, time.monotonic()
     open_from_file_browser(page, path.relative_to(ROOT))
@@ -364,9 +417,14 @@ def test_chapter_runs_in_jupyterlab(lab_page, path):
         explored = time.monotonic() - checked
         if stored_widget_views(path):
             assert done, f"{path.name} stores widget views but no explorer with a slider or dropdown rendered"
-        page.screenshot(path=str(OUTPUT / f"{path.stem}.png"))
+        if "zh" in path.relative_to(ROOT).parts:
+            page.evaluate(SCROLL_TOP)       # the screenshot shows the top of the page: the title and the 🌐 line
+            time.sleep(0.5)
+            assert page.evaluate(f"() => {CURRENT}.content.model.getMetadata('companion').language") == "zh"
+            assert_chinese_renders(page, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook", path.name)
+        page.screenshot(path=str(OUTPUT / screenshot_name(path)))
         with open(OUTPUT / "times.tsv", "a") as f:
-            f.write(f"{path.name}\t{opened:.1f}\t{run_seconds:.1f}\t{checked - run_start - run_seconds:.1f}\t"
+            f.write(f"{path.relative_to(ROOT).as_posix()}\t{opened:.1f}\t{run_seconds:.1f}\t{checked - run_start - run_seconds:.1f}\t"
                     f"{explored:.1f}\t{time.monotonic() - start:.1f}\n")
     finally:
         close_and_shutdown(page)
@@ -385,16 +443,19 @@ SITE_LITERAL_TEX = r"""() => {
     return ''; }"""
 
 
-def test_site_pages_show_figures_and_math(browser, built_site):
-    """Two pages of the static website (tests/test_site.py builds it): figures load, math typesets."""
-    chapter_pages = sorted((built_site / "chapters").glob("*.html"))
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_site_pages_show_figures_and_math(browser, built_site, edition):
+    """Two pages of each edition of the static website (tests/test_site.py builds it): figures load, math
+    typesets; on the Chinese site, Chinese text renders with real glyphs."""
+    site = built_site if edition == "en" else built_site / "zh"
+    chapter_pages = sorted((site / "chapters").glob("*.html"))
     assert chapter_pages, "the website has no chapter pages"
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     try:
-        for html in (built_site / "index.html", chapter_pages[min(1, len(chapter_pages) - 1)]):
+        for html in (site / "index.html", chapter_pages[min(1, len(chapter_pages) - 1)]):
             page.goto(html.as_uri())
             page.wait_for_load_state("load")
-            is_chapter = html != built_site / "index.html"
+            is_chapter = html != site / "index.html"
             if is_chapter:
                 page.wait_for_function("() => document.querySelectorAll('article .MathJax_SVG, article .MathJax, "
                                        "article mjx-container').length > 0", timeout=60_000)
@@ -409,13 +470,17 @@ def test_site_pages_show_figures_and_math(browser, built_site):
             assert not broken, f"{html.name}: images that did not load: {broken[:3]}"
             assert not page.evaluate("() => !!document.querySelector('.MathJax_Error, mjx-merror')"), \
                 f"{html.name}: MathJax error"
+            if edition == "zh":
+                assert_chinese_renders(page, "body", f"zh/{html.name}")
             OUTPUT.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(OUTPUT / f"site_{html.stem}.png"))
+            page.screenshot(path=str(OUTPUT / f"site_{'' if edition == 'en' else 'zh_'}{html.stem}.png"))
     finally:
         page.close()
 
 
 # ------------------------------------------------------------------------------- practice links
+SCROLL_TOP = """() => { const outer = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+    if (outer) outer.scrollTop = 0; }"""
 SCROLL_DOWN = """() => { const outer = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
     if (outer) outer.scrollTop += outer.clientHeight * 0.8; }"""
 TAB_LABELS = "() => [...document.querySelectorAll('.lm-DockPanel-tabBar .lm-TabBar-tabLabel')].map(t => t.textContent)"
@@ -449,6 +514,30 @@ def test_practice_link_opens_the_exercise_in_a_tab_of_its_own_name(lab_page):
     finally:
         page.wait_for_function(f"() => !!{CURRENT}")
         close_and_shutdown(page)                      # the chapter
+
+
+@pytest.mark.skipif(not ZH_NOTEBOOKS, reason="no Chinese edition yet")
+def test_language_links_switch_between_the_editions_of_a_chapter(lab_page):
+    """A Chinese chapter's 🌐 link opens the English chapter in JupyterLab, and the English chapter's link
+    leads back to the Chinese one."""
+    page = lab_page
+    chinese = ROOT / "zh" / "chapters" / "01_neurons.ipynb"
+    english = ROOT / "chapters" / "01_neurons.ipynb"
+    open_from_file_browser(page, chinese.relative_to(ROOT))
+    opened = 1
+    try:
+        for link_text, target in (("English version", english), ("中文版", chinese)):
+            link = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-RenderedMarkdown a", has_text=link_text)
+            link.first.scroll_into_view_if_needed()
+            link.first.click()
+            page.wait_for_function(f"() => {{ const w = {CURRENT}; return w && w.context && "
+                                   f"w.context.path === '{target.relative_to(ROOT).as_posix()}' && w.context.isReady; }}")
+            opened += target == english
+        page.screenshot(path=str(OUTPUT / "zh_language_link.png"))
+    finally:
+        for _ in range(opened):          # the Chinese chapter, and the English one if it opened
+            page.wait_for_function(f"() => !!{CURRENT}")
+            close_and_shutdown(page)
 
 
 # ------------------------------------------------------------------------ website: phone, axe, search
@@ -530,8 +619,9 @@ AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag2
 
 @pytest.mark.parametrize("width", [1400, 390])
 def test_site_has_no_serious_accessibility_violation(browser, site_url, width):
-    """axe-core (bundled by axe-playwright-python) on the index, a chapter and a practice page, with the
-    page scrolled so that "Back to top" shows: no serious or critical WCAG 2.1 A/AA violation."""
+    """axe-core (bundled by axe-playwright-python) on the index, a chapter and a practice page of each
+    edition and the Chinese glossary, with the page scrolled so that "Back to top" shows: no serious or
+    critical WCAG 2.1 A/AA violation."""
     try:
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
@@ -539,9 +629,11 @@ def test_site_has_no_serious_accessibility_violation(browser, site_url, width):
     page = browser.new_page(viewport={"width": width, "height": 900})
     found = []
     try:
-        for name in ("index.html", "chapters/05_backpropagation.html", "exercises/05_backpropagation_practice.html"):
+        for name in ("index.html", "chapters/05_backpropagation.html", "exercises/05_backpropagation_practice.html",
+                     "zh/index.html", "zh/chapters/05_backpropagation.html", "zh/exercises/05_backpropagation_practice.html",
+                     "zh/glossary.html"):
             page.goto(f"{site_url}/{name}")
-            if name != "index.html":
+            if not name.endswith("index.html") and name != "zh/glossary.html":
                 page.wait_for_function(MATH_DONE, timeout=120_000)
             page.mouse.wheel(0, 3000)
             time.sleep(0.3)
@@ -569,6 +661,55 @@ def test_site_search_snippets_are_clean(browser, site_url):
         assert not bad, f"search snippets with raw TeX or the theme's button text: {bad[:3]}"
     finally:
         page.close()
+
+
+def test_chinese_site_search_finds_a_chinese_word(browser, site_url):
+    """The Chinese site's search page, asked for 反向传播 (backpropagation), lists the backpropagation chapter,
+    and the language switch of the results page leads to the English search page."""
+    page = browser.new_page(viewport={"width": 1300, "height": 900})
+    try:
+        page.goto(f"{site_url}/zh/search.html?q=反向传播")
+        page.wait_for_selector("#search-results li", timeout=60_000)
+        time.sleep(1)
+        links = page.locator("#search-results li a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+        assert any("chapters/05_backpropagation" in h for h in links), f"反向传播 does not find chapter 5: {links}"
+        assert page.evaluate("() => document.documentElement.lang") == "zh-CN"
+        assert_chinese_renders(page, "#search-results", "zh/search.html")
+        page.screenshot(path=str(OUTPUT / "site_zh_search.png"))
+        switch = page.locator("a.course-language-switch").first.get_attribute("href")
+        assert urllib.parse.urljoin(page.url, switch).split("?")[0] == f"{site_url}/search.html", switch
+    finally:
+        page.close()
+
+
+def test_the_glyph_check_tells_glyphs_from_tofu(browser):
+    """The check passes Chinese text and fails text of a script no installed font has (Tangut, U+17000…;
+    skipped where a font has it)."""
+    page = browser.new_page()
+    try:
+        page.set_content('<p lang="zh-CN">神经网络反向传播</p><p id="t">\U00017000\U00017001\U00017002\U00017003</p>')
+        assert page.evaluate(CJK_GLYPHS, ["body", None])["problems"] == []
+        if shutil.which("fc-list") and subprocess.run(["fc-list", ":charset=17000"], capture_output=True,
+                                                       text=True).stdout.strip():
+            pytest.skip("a font with Tangut glyphs is installed")
+        problems = page.evaluate(CJK_GLYPHS, ["#t", "[\\u{17000}-\\u{187FF}]"])["problems"]
+        assert problems and all("box" in p or "nothing" in p for p in problems), problems
+    finally:
+        page.close()
+
+
+# ------------------------------------------------------------------------ JupyterLab in Chinese
+
+def test_jupyterlab_offers_its_menus_in_chinese(jupyterlab):
+    """The Chinese language pack is installed: Settings → Language lists 中文, and its catalog translates the
+    menu bar (Edit → 编辑, Settings → 设置)."""
+    url = f"{jupyterlab['url']}/lab/api/translations"
+    with urllib.request.urlopen(f"{url}/?token={jupyterlab['token']}", timeout=30) as reply:
+        languages = json.load(reply)["data"]
+    assert "zh_CN" in languages, f"no Chinese language pack (pip install jupyterlab-language-pack-zh-CN): {sorted(languages)}"
+    with urllib.request.urlopen(f"{url}/zh_CN?token={jupyterlab['token']}", timeout=30) as reply:
+        catalog = json.load(reply)["data"]["jupyterlab"]
+    assert (catalog.get("Edit"), catalog.get("Settings")) == (["编辑"], ["设置"]), (catalog.get("Edit"), catalog.get("Settings"))
 
 
 # ---------------------------------------------------------------------------- a practice notebook

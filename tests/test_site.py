@@ -1,6 +1,8 @@
 """The course website (`make site`): every chapter and practice notebook has a page, no internal link
 is broken, and the pages hold what a reader needs (course map, math, figures, key-term tables, links
-to the practice notebooks) with nothing fetched from the network.
+to the practice notebooks) with nothing fetched from the network. The Chinese edition (html/zh/) has
+the same pages, the theme's strings in Chinese, a language switch on every page to the same page of
+the other edition, the glossary, and a search that finds Chinese words.
 
 The `built_site` fixture (conftest.py) builds it once per run from the stored outputs, with Sphinx
 warnings as errors; tests/test_browser.py opens two of its pages in a real browser.
@@ -18,6 +20,8 @@ import pytest
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 CHAPTERS = sorted(p for p in ROOT.glob("chapters/[0-9][0-9]_*.ipynb") if not p.name.startswith("00_"))
 EXERCISES = sorted(ROOT.glob("exercises/[0-9][0-9]_*.ipynb"))
+ZH_CHAPTERS = sorted(p for p in ROOT.glob("zh/chapters/[0-9][0-9]_*.ipynb") if not p.name.startswith("00_"))
+ZH_EXERCISES = sorted(ROOT.glob("zh/exercises/[0-9][0-9]_*.ipynb"))
 CJK = re.compile(r"[\u4e00-\u9fff]")
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CHAPTERS, reason="no chapters yet")]
 
@@ -47,11 +51,18 @@ def pages(built_site):
 
 
 def page_of(site: pathlib.Path, notebook: pathlib.Path) -> pathlib.Path:
-    return site / notebook.parent.name / f"{notebook.stem}.html"
+    """The page of a notebook; a notebook of zh/ has its page in the Chinese site, zh/ of the English one."""
+    edition = site / "zh" if notebook.parent.parent.name == "zh" else site
+    return edition / notebook.parent.name / f"{notebook.stem}.html"
+
+
+def name_of(notebook: pathlib.Path) -> str:
+    return notebook.resolve().relative_to(ROOT).with_suffix("").as_posix()
 
 
 def test_every_chapter_and_practice_notebook_has_a_page(built_site):
-    missing = [str(n.relative_to(ROOT)) for n in CHAPTERS + EXERCISES if not page_of(built_site, n).is_file()]
+    notebooks = CHAPTERS + EXERCISES + ZH_CHAPTERS + ZH_EXERCISES
+    missing = [str(n.relative_to(ROOT)) for n in notebooks if not page_of(built_site, n).is_file()]
     assert not missing, f"no website page for {missing}"
 
 
@@ -85,7 +96,7 @@ def test_the_index_holds_the_course_map(built_site, pages):
     assert "<table" in (built_site / "index.html").read_text(encoding="utf-8"), "the course map table is missing"
 
 
-@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("notebook", CHAPTERS + ZH_CHAPTERS, ids=name_of)
 def test_a_chapter_page_has_math_figures_key_terms_and_practice_link(built_site, pages, notebook):
     path = page_of(built_site, notebook)
     text = path.read_text(encoding="utf-8")
@@ -93,7 +104,7 @@ def test_a_chapter_page_has_math_figures_key_terms_and_practice_link(built_site,
     assert re.search(r'<img[^>]+src="[^"]+\.png"', text), f"{path.name}: no figure"
     tables = re.findall(r"<table.*?</table>", text, flags=re.S)
     assert any(CJK.search(t) for t in tables), f"{path.name}: no key-terms table with 中文 terms"
-    exercise = ROOT / "exercises" / f"{notebook.stem}_practice.ipynb"
+    exercise = notebook.parent.parent / "exercises" / f"{notebook.stem}_practice.ipynb"
     practice = page_of(built_site, exercise).resolve()
     if exercise.exists():
         linked = {(path.parent / urllib.parse.urlparse(ref).path).resolve() for _, ref in pages[path].refs}
@@ -165,7 +176,7 @@ def test_the_raw_tex_scan_finds_garbled_math():
                                 'hidden unit in the layer}\\)</span> and <code>$x_{1}</code></p></article>')
 
 
-@pytest.mark.parametrize("notebook", CHAPTERS + EXERCISES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("notebook", CHAPTERS + EXERCISES + ZH_CHAPTERS + ZH_EXERCISES, ids=name_of)
 def test_math_renders_no_raw_tex_in_prose(built_site, notebook):
     problems = raw_tex_problems(page_of(built_site, notebook).read_text(encoding="utf-8"))
     assert not problems, (f"{notebook.name}: garbled math on the website (a `$$` block glued to its paragraph? "
@@ -187,11 +198,20 @@ class Images(html.parser.HTMLParser):
 
 
 def is_a_sentence(alt: str) -> bool:
-    return (len(alt.split()) >= 12 and alt[:1].isupper() and alt.rstrip().endswith((".", ")"))
-            and not re.search(r"\.(png|jpe?g|svg)\b|_images/", alt))
+    """An English sentence of at least 12 words, or a Chinese one of at least 12 characters (a translated
+    alt text), that is not a file name."""
+    english = len(alt.split()) >= 12 and alt[:1].isupper() and alt.rstrip().endswith((".", ")"))
+    chinese = len(CJK.findall(alt)) >= 12 and alt.rstrip().endswith(("。", "）", ")", "."))
+    return (english or chinese) and not re.search(r"\.(png|jpe?g|svg)\b|_images/", alt)
 
 
-@pytest.mark.parametrize("notebook", CHAPTERS, ids=lambda p: p.stem)
+def test_the_alt_text_check_accepts_a_sentence_in_either_language():
+    assert is_a_sentence("The loss falls quickly for the first ten epochs and then flattens out near zero.")
+    assert is_a_sentence("损失在前十轮迅速下降，然后在零附近趋于平缓。")
+    assert not is_a_sentence("损失曲线") and not is_a_sentence("figure_3.png") and not is_a_sentence("")
+
+
+@pytest.mark.parametrize("notebook", CHAPTERS + ZH_CHAPTERS, ids=name_of)
 def test_every_figure_has_alt_text_that_is_a_sentence(built_site, notebook):
     """WCAG 1.1.1: a figure's alt text says what it shows and what to notice (written in the notebook as the
     code cell's metadata.mystnb.image.alt)."""
@@ -208,13 +228,14 @@ def site_setting(name: str) -> str:
     return namespace[name]
 
 
-@pytest.mark.parametrize("notebook", CHAPTERS + EXERCISES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+@pytest.mark.parametrize("notebook", CHAPTERS + EXERCISES + ZH_CHAPTERS + ZH_EXERCISES, ids=name_of)
 def test_every_page_can_be_run(built_site, pages, notebook):
-    """A notebook download that works, the repository, Binder and Colab, and the install line Colab needs."""
+    """A notebook download that works, the repository, Binder and Colab, and the install line Colab needs;
+    a Chinese page launches the Chinese notebook and says so in Chinese."""
     path = page_of(built_site, notebook)
     text, refs = path.read_text(encoding="utf-8"), [ref for _, ref in pages[path].refs]
-    repo, rel = site_setting("REPOSITORY_URL"), f"{notebook.parent.name}/{notebook.name}"
-    download = [r for r in refs if r.endswith(f"_sources/{rel}")]
+    repo, rel = site_setting("REPOSITORY_URL"), notebook.resolve().relative_to(ROOT).as_posix()
+    download = [r for r in refs if r.endswith(f"_sources/{notebook.parent.name}/{notebook.name}")]
     assert download, f"{path.name}: no .ipynb download link"
     served = (path.parent / download[0]).resolve()
     assert served.read_bytes() == notebook.read_bytes(), f"{path.name}: the download is not the repository's notebook"
@@ -224,8 +245,196 @@ def test_every_page_can_be_run(built_site, pages, notebook):
         f"{path.name}: no Colab button"
     words = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", text)))
     assert site_setting("COLAB_INSTALL") in words, f"{path.name}: does not say which install line to run first on Colab"
+    chinese = rel.startswith("zh/")
+    assert rel in words, f"{path.name}: the run-this-notebook box does not name the notebook {rel}"
+    if chinese:
+        assert "运行本" in words and "Run this" not in words, f"{path.name}: the run-this-notebook box is not in Chinese"
     if notebook.parent.name == "exercises":
-        box = words[words.index("Run this practice notebook"):]
+        box = words[words.index("运行本练习笔记本" if chinese else "Run this practice notebook"):]
         for what in ("make lab", "Binder", "Colab", "check(", "companion.grade"):
             assert what in box, f"{path.name}: the run-this-notebook box does not mention {what!r}"
     assert "copybutton.js" in text, f"{path.name}: no copy buttons on code cells (sphinx-copybutton)"
+
+
+# ------------------------------------------------------------------------------ the Chinese edition
+
+def site_pages(site: pathlib.Path) -> set[str]:
+    """The HTML pages of one edition, as paths from its root (the other edition's folder left out)."""
+    return {p.relative_to(site).as_posix() for p in site.rglob("*.html")
+            if not {"_static", "_sources", "zh"} & set(p.relative_to(site).parts[:-1])}
+
+
+@pytest.mark.skipif(not ZH_CHAPTERS, reason="no Chinese edition yet")
+def test_the_chinese_site_has_exactly_the_english_sites_pages(built_site):
+    english, chinese = site_pages(built_site), site_pages(built_site / "zh")
+    assert english == chinese, (f"only in English: {sorted(english - chinese)[:5]}; "
+                                f"only in Chinese: {sorted(chinese - english)[:5]}")
+    assert {"index.html", "glossary.html", "search.html"} <= english
+
+
+def test_every_page_says_its_language_and_the_theme_speaks_it(built_site):
+    """<html lang> is zh-CN on the Chinese site and en on the English one; the theme's own words (the search
+    box, the contents heading) are Chinese on every Chinese page."""
+    wrong = []
+    for edition, lang, words in ((built_site, "en", ("Search", "Contents")), (built_site / "zh", "zh-CN", ("搜索", "目录"))):
+        for name in sorted(site_pages(edition)):
+            text = (edition / name).read_text(encoding="utf-8")
+            if f'<html lang="{lang}"' not in text:
+                wrong.append(f"{edition.name}/{name}: not <html lang=\"{lang}\">")
+            if name.startswith("chapters/") and not all(w in text for w in words):
+                wrong.append(f"{edition.name}/{name}: the theme does not say {words}")
+    assert not wrong, "\n  ".join(wrong[:10])
+
+
+class Switch(html.parser.HTMLParser):
+    """The href of a page's language switch (every <a class="… course-language-switch">)."""
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.hrefs = []
+        self.feed(text)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "a" and "course-language-switch" in (attrs.get("class") or "").split():
+            self.hrefs.append(attrs.get("href", ""))
+
+
+def test_every_page_switches_to_the_same_page_in_the_other_language(built_site):
+    """chapter ↔ chapter, index ↔ index, glossary ↔ glossary: the switch leads to the page of the same path
+    in the other edition."""
+    wrong = []
+    for edition, other in ((built_site, built_site / "zh"), (built_site / "zh", built_site)):
+        for name in sorted(site_pages(edition)):
+            page = edition / name
+            hrefs = Switch(page.read_text(encoding="utf-8")).hrefs
+            target = (page.parent / urllib.parse.urlparse(hrefs[0]).path).resolve() if len(hrefs) == 1 else None
+            if target != (other / name).resolve():
+                wrong.append(f"{page.relative_to(built_site)}: switch {hrefs} (expected {(other / name).relative_to(built_site)})")
+    assert not wrong, "\n  ".join(wrong[:10])
+
+
+def test_the_notebooks_own_language_line_is_not_on_the_site(built_site, pages):
+    """The notebooks' 🌐 line links to a notebook outside the site; the page's switch replaces it."""
+    found = [f"{p.relative_to(built_site)}: {ref}" for p, page in pages.items() for _, ref in page.refs
+             if ref.endswith(".ipynb") and "_sources/" not in ref and not ref.startswith("http")]
+    found += [f"{p.relative_to(built_site)}: the notebook's language line" for p in pages
+              if re.search(r"This page in Chinese|本页为中文版", p.read_text(encoding="utf-8"))]
+    assert not found, "\n  ".join(found[:10])
+
+
+def glossary_rows() -> int:
+    text = (ROOT / "docs" / "glossary.md").read_text(encoding="utf-8")
+    return sum(1 for line in text.splitlines() if line.startswith("|") and not re.match(r"^\|[\s:|-]+\|$", line)) - 1
+
+
+@pytest.mark.skipif(not (ROOT / "docs" / "glossary.md").is_file(), reason="docs/glossary.md is not written yet")
+def test_the_glossary_is_a_page_of_both_sites_linked_from_both_indexes(built_site, pages):
+    for edition in (built_site, built_site / "zh"):
+        glossary, index = edition / "glossary.html", edition / "index.html"
+        rows = len(re.findall(r"<tr", glossary.read_text(encoding="utf-8")))
+        assert rows >= glossary_rows() + 1, f"{glossary.relative_to(built_site)}: {rows} table rows, fewer than the glossary's"
+        linked = {(index.parent / urllib.parse.urlparse(ref).path).resolve() for _, ref in pages[index].refs}
+        assert glossary.resolve() in linked, f"{index.relative_to(built_site)} does not link the glossary page"
+
+
+def search_index(site: pathlib.Path) -> dict:
+    import json
+
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    return json.loads(text[text.index("(") + 1:text.rindex(")")])
+
+
+def found_by_search(index: dict, word: str) -> set[str]:
+    """The pages a search for one word lists: those whose text or title holds it."""
+    found = set()
+    for kind in ("terms", "titleterms"):
+        docs = index[kind].get(word, [])
+        found |= {index["docnames"][i] for i in ([docs] if isinstance(docs, int) else docs)}
+    return found
+
+
+def pages_saying(site: pathlib.Path, word: str) -> tuple[set[str], set[str]]:
+    """The pages whose prose holds `word` (a search must find them), and those whose article holds it
+    anywhere, code and outputs included (a search may find only these)."""
+    prose, anywhere = set(), set()
+    for name in site_pages(site) - {"search.html", "genindex.html"}:
+        text = (site / name).read_text(encoding="utf-8")
+        parsed = Prose(text)
+        article = re.search(r"<article.*</article>", text, flags=re.S)
+        if word in "".join(parsed.prose) + "".join(parsed.formulas):
+            prose.add(name[:-len(".html")])
+        if article and word in html.unescape(re.sub(r"<[^>]+>", "", article.group(0))):
+            anywhere.add(name[:-len(".html")])
+    return prose, anywhere
+
+
+@pytest.mark.parametrize("word", ["反向传播", "梯度下降", "感知机", "交叉熵", "学习率"])
+def test_the_chinese_search_finds_chinese_words(built_site, word):
+    """Sphinx indexes Chinese text only with jieba, which would split 反向传播 into 反向 + 传播: the build gives
+    jieba the glossary's and key-term tables' terms, so a search for a term finds exactly the pages using it."""
+    site = built_site / "zh"
+    must, may = pages_saying(site, word)
+    if not must:
+        pytest.skip(f"no page of the Chinese site says {word} yet")
+    found = found_by_search(search_index(site), word)
+    assert must <= found, f"a search for {word} misses {sorted(must - found)}"
+    assert found <= may, f"a search for {word} lists pages that do not say it: {sorted(found - may)}"
+
+
+def test_the_english_search_still_finds_english_words(built_site):
+    index = search_index(built_site)
+    assert "chapters/05_backpropagation" in found_by_search(index, "backpropag")
+    assert "chapters/03_activations_and_losses" in found_by_search(index, "softmax")
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+def test_the_search_page_defines_the_stemmer_it_uses(built_site, edition):
+    """language_data.js sets `window.Stemmer = XStemmer`: XStemmer must be defined there, or the search page
+    stops with a ReferenceError and finds nothing (Sphinx 9.0 named the Chinese site's one ChineseStemmer)."""
+    site = built_site if edition == "en" else built_site / "zh"
+    script = (site / "_static" / "language_data.js").read_text(encoding="utf-8")
+    used = re.search(r"window\.Stemmer\s*=\s*(\w+)", script)
+    if used:
+        assert re.search(rf"\b(var|let|const|function|class)\s+{used.group(1)}\b", script), \
+            f"{edition}: language_data.js uses {used.group(1)}, which it does not define"
+
+
+
+# ------------------------------------------------------------------------ the build's pieces, on small inputs
+
+def build_site_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_site", ROOT / "tools" / "build_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_search_words_are_the_chinese_column_of_term_tables():
+    table = ("intro 反向传播 in prose is not a term\n\n| English | 中文 | 章 |\n|---|---|---|\n"
+             "| gradient descent | 梯度下降 | 4 |\n| one-hot | 独热编码 / 独热向量 | 3 |\n"
+             "| pooling | 汇聚（池化） | 12 |\n| ReLU | ReLU（修正线性单元） | 3 |\n| x | 层 | 1 |\n\n"
+             "| English | meaning |\n|---|---|\n| loss | 损失函数 |\n")
+    assert build_site_module().chinese_terms(table) == {"梯度下降", "独热编码", "独热向量", "汇聚", "池化", "修正线性单元"}
+
+
+def test_start_page_links_are_rewritten_for_the_sites_root():
+    text = ("[神经元](01_neurons.ipynb) [练习](../exercises/01_neurons_practice.ipynb) "
+            "[术语表](../../docs/glossary.md) [English](../../chapters/00_start_here.ipynb)")
+    assert build_site_module().site_links(text, "chapters") == (
+        "[神经元](chapters/01_neurons.ipynb) [练习](exercises/01_neurons_practice.ipynb) "
+        "[术语表](glossary.md) [English](../../chapters/00_start_here.ipynb)")
+
+
+def test_the_chinese_search_finds_a_term_inside_a_longer_word(tmp_path):
+    """jieba alone gives 随机, 梯度, 下降 for 随机梯度下降; the site's splitter adds the listed term 梯度下降."""
+    pytest.importorskip("jieba")
+    words = tmp_path / "search_words.txt"
+    words.write_text("梯度下降 100000\n随机梯度下降 100000\n", encoding="utf-8")
+    namespace = {"__file__": str(ROOT / "docs" / "site" / "conf.py")}
+    exec((ROOT / "docs" / "site" / "conf.py").read_text(encoding="utf-8"), namespace)
+    split = namespace["chinese_search"]()({"dict": str(words)}).split
+    assert "梯度下降" in split("我们用随机梯度下降训练网络")
+    assert "梯度下降" not in split("梯度在下降")

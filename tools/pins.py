@@ -25,8 +25,9 @@ HEADER = """\
 # pins the same versions (python tools/pins.py check).
 """
 NOT_PINNED = {"pip", "setuptools", "wheel", "companion"}
-# Not packaged on conda-forge: environment.yml installs these with pip, at the same pinned version.
-PIP_ONLY = {"axe-playwright-python"}
+# Not packaged on conda-forge (or not at PyPI's version numbers, as JupyterLab's language packs):
+# environment.yml installs these with pip, at the same pinned version.
+PIP_ONLY = {"axe-playwright-python", "jupyterlab-language-pack-zh-cn"}
 
 
 def canonical(name: str) -> str:

@@ -22,14 +22,15 @@
 
   /* Accessible names. The search button's visible text ("Search" and a shortcut) must be part of its
      name (WCAG 2.5.3); the toggles say what they open. */
+  const chinese = document.documentElement.lang.startsWith("zh");   // the Chinese edition (html/zh/)
   const nameButtons = () => {
     document.querySelectorAll("button.search-button-field, .search-button").forEach((button) => {
       const visible = button.textContent.replace(/\s+/g, " ").trim();
       if (visible) button.setAttribute("aria-label", visible);
-      else if (!button.getAttribute("aria-label")) button.setAttribute("aria-label", "Search");
+      else if (!button.getAttribute("aria-label")) button.setAttribute("aria-label", chinese ? "搜索" : "Search");
     });
-    document.querySelectorAll(".primary-toggle").forEach((b) => b.setAttribute("aria-label", "Site navigation"));
-    document.querySelectorAll(".secondary-toggle").forEach((b) => b.setAttribute("aria-label", "Contents of this page"));
+    document.querySelectorAll(".primary-toggle").forEach((b) => b.setAttribute("aria-label", chinese ? "网站导航" : "Site navigation"));
+    document.querySelectorAll(".secondary-toggle").forEach((b) => b.setAttribute("aria-label", chinese ? "本页目录" : "Contents of this page"));
   };
 
   /* Display formulas that are wider than a phone scroll sideways; a scrollable region must be
@@ -52,7 +53,7 @@
       doc.querySelectorAll(chrome.join(",")).forEach((el) => el.remove());
       doc.querySelectorAll(".math").forEach((el) => {
         const tex = el.textContent.replace(/^\s*(\\\(|\\\[|\$\$?)|(\\\)|\\\]|\$\$?)\s*$/g, "").trim();
-        el.textContent = /^[A-Za-z0-9 .,+\-=()']{1,12}$/.test(tex) ? tex : "(formula)";
+        el.textContent = /^[A-Za-z0-9 .,+\-=()']{1,12}$/.test(tex) ? tex : (chinese ? "（公式）" : "(formula)");
       });
       const root = doc.querySelector("article") || doc.querySelector('[role="main"]');
       if (!root) return "";
