@@ -78,13 +78,12 @@ write yourself (e.g. `companion.optimizers.Adam` for an Adam step) earn no point
 ## 中文版
 
 The whole course is also in Chinese: `zh/chapters/00_start_here.ipynb` is its start page
-(`make lab LAB_ARGS=zh/chapters/00_start_here.ipynb` opens it beside the English one), and the
-practice notebooks are in
-`zh/exercises/`. The code is the same in both editions; in a Chinese notebook `check()` and your
+(`make lab-zh` opens it; JupyterLab's own menus switch to Chinese under Settings → Language), and
+the practice notebooks are in `zh/exercises/`. The code is the same in both editions; in a Chinese notebook `check()` and your
 instructor's grader give their feedback in Chinese. Every notebook links to its twin in the other
 language.
 
-整门课程也有中文版：起始页是 `zh/chapters/00_start_here.ipynb`，练习笔记本在 `zh/exercises/`。
+整门课程也有中文版：起始页是 `zh/chapters/00_start_here.ipynb`（运行 `make lab-zh` 即可打开），练习笔记本在 `zh/exercises/`。
 两个版本的代码完全相同；在中文笔记本中，`check()` 和教师的评分程序都用中文给出反馈。
 """
 
@@ -98,10 +97,11 @@ PIP_CONSTRAINTS := $(if $(CONSTRAINTS),-c $(CONSTRAINTS))
 TEST_ENV := PYTHONHASHSEED=0 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 OMP_NUM_THREADS=1
 ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: help lab test test-fast clean
+.PHONY: help lab lab-zh test test-fast clean
 
 help:
 \t@echo "make lab        set up (first time) and open the course in JupyterLab (LAB_ARGS=--no-browser …)"
+\t@echo "make lab-zh     the same, on the Chinese start page (中文版)"
 \t@echo "make test       set up (first time) and run the tests: the package, and the chapters re-executed"
 \t@echo "make test-fast  the package's unit tests only"
 
@@ -112,8 +112,12 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 \t$(PY) -m pip install --quiet $(PIP_CONSTRAINTS) -e ".[dev]"
 \t@touch $(STAMP)
 
+PAGE ?= chapters/00_start_here.ipynb
 lab: $(STAMP)
-\t$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) $(LAB_ARGS) chapters/00_start_here.ipynb
+\t$(VENV)/bin/jupyter lab --ServerApp.root_dir="$(CURDIR)" $(ROOT_FLAG) $(LAB_ARGS) $(PAGE)
+
+lab-zh:
+\t$(MAKE) lab PAGE=zh/chapters/00_start_here.ipynb
 
 test: $(STAMP)
 \t$(TEST_ENV) $(PY) -m pytest
@@ -125,7 +129,8 @@ clean:
 \trm -rf $(VENV) build _build *.egg-info .pytest_cache .hypothesis
 """
 
-_LEARNER_DEV = ("pytest", "nbval", "hypothesis", "jupyterlab", "ipykernel", "nbclient", "nbformat", "nbconvert")
+_LEARNER_DEV = ("pytest", "nbval", "hypothesis", "jupyterlab", "ipykernel", "nbclient", "nbformat", "nbconvert",
+                "jupyterlab-language-pack-zh-CN")
 
 
 def _toml_list(items: list[str]) -> str:
