@@ -185,6 +185,66 @@ def test_art1_errors_are_clear_and_inputs_untouched():
     np.testing.assert_array_equal(X, HAND)
 
 
+def test_art1_choice_and_match_by_hand():
+    from companion.classic.art import art1_choice, art1_match
+
+    x = np.array([1, 1, 0, 0], dtype=np.int8)
+    W = np.array([[1, 0, 0, 0], [1, 1, 1, 0], [0, 0, 1, 1]], dtype=np.int8)
+    # |x ∧ w| = 1, 2, 0; |w| = 1, 3, 2; |x| = 2; α = 0.5
+    np.testing.assert_allclose(art1_choice(x, W, 0.5), [1 / 1.5, 2 / 3.5, 0.0])
+    np.testing.assert_allclose(art1_match(x, W), [0.5, 1.0, 0.0])
+
+
+def test_art1_predict_never_learns_and_says_minus_one_when_nothing_passes():
+    art = ART1(0.5).fit(HAND)                                  # prototypes 1000, 0011
+    protos = art.prototypes_.copy()
+    # 0100 shares no 1 with either prototype (match 0 < 0.5 for both) → −1; 1010 passes both with
+    # match 1/2 and picks w0 (T = 1/(1+α) > 1/(2+α)); 0111 passes only w1 (2/3)
+    np.testing.assert_array_equal(art.predict([[0, 1, 0, 0], [1, 0, 1, 0], [0, 1, 1, 1]]), [-1, 0, 1])
+    np.testing.assert_array_equal(art.prototypes_, protos)    # no new category, no erosion
+    np.testing.assert_array_equal(art.transform([[0, 1, 0, 0], [1, 1, 0, 0], [0, 0, 0, 1]]),
+                                  [[0, 0], [1, 0], [0, 1]])  # exact one-hot rows, zeros for −1
+    assert art1_present(np.array([1, 0]), np.zeros((0, 2), dtype=np.int8), 0.5, 1e-3, learn=False)[0] == -1
+
+
+def test_art1_partial_fit_from_scratch_is_a_first_pass():
+    art = ART1(0.5)
+    assert art.n_epochs_ == 0 and art.history_ == [] and art.max_epochs == 100   # documented defaults
+    art.partial_fit(HAND)                                      # the hand-traced first pass
+    np.testing.assert_array_equal(art.prototypes_, [[1, 0, 0, 0], [0, 0, 1, 1]])
+    np.testing.assert_array_equal(art.labels_, [0, 0, 1])
+    assert art.n_epochs_ == 1 and art.history_ == [3]
+    art.partial_fit(HAND)
+    assert art.n_epochs_ == 2 and art.history_ == [3, 0]
+
+
+def test_art1_first_pass_does_not_count_all_zero_rows_as_changes():
+    art = ART1(0.5).fit(np.vstack([np.zeros(4, dtype=int), HAND]))
+    assert art.history_ == [3, 0]                              # 3 categorized rows, then a quiet pass
+
+
+def test_art1_keeps_going_while_a_pass_only_erodes_a_prototype():
+    # ρ = 0.6. pass 1: 011 founds w0; 010 matches 1/1 → w0 = 010; 111 matches 1/3 → w1 = 111.
+    # pass 2: 011 fails w0 (1/2) and joins w1 (2/2) → w1 = 011 (same count, new content);
+    #         010 → w0; 111 picks w1 (T = 2/(2+α) > 1/(1+α)), match 2/3 → stays 011. labels 1, 0, 1.
+    # pass 3: nothing changes, so fit stops after three passes.
+    art = ART1(0.6).fit([[0, 1, 1], [0, 1, 0], [1, 1, 1]])
+    np.testing.assert_array_equal(art.prototypes_, [[0, 1, 0], [0, 1, 1]])
+    np.testing.assert_array_equal(art.labels_, [1, 0, 1])
+    assert art.n_epochs_ == 3 and art.history_ == [3, 1, 0]
+
+
+def test_art1_errors_name_the_argument():
+    for make, name in ((lambda: ART1(1.5), "vigilance"), (lambda: ART1(0.5, alpha=0.0), "alpha"),
+                       (lambda: ART1(0.5, max_epochs=0), "max_epochs")):
+        with pytest.raises(ValueError, match=rf"^{name} must"):
+            make()
+    for call in (lambda: ART1(0.5).fit([[0, 2]]), lambda: ART1(0.5).partial_fit([[0, 2]]),
+                 lambda: ART1(0.5).fit(HAND).predict([[0, 2, 0, 0]])):
+        with pytest.raises(ValueError, match=r"^X must hold only 0 and 1"):
+            call()
+
+
 # ================================================================ SOM
 from companion.classic import SOM, som_step  # noqa: E402
 
