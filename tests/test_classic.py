@@ -318,6 +318,105 @@ def test_som_is_reproducible_and_validates():
         SOM(4, 4, 3, lr=0.0)
 
 
+def _som_by_the_docstring(rows, cols, X, epochs, seed, lr, lr_end, sigma, sigma_end):
+    """The documented draws and update, one unit at a time, independently of the vectorized fit."""
+    rng = np.random.default_rng(seed)
+    rng.random((rows, cols, X.shape[1]))                                 # the pre-fit weights' draw
+    lo, hi = X.min(0), X.max(0)
+    W = lo + (hi - lo) * rng.random((rows, cols, X.shape[1]))
+    T, t, qes = epochs * len(X), 0, []
+    for _ in range(epochs):
+        for i in rng.permutation(len(X)):
+            eta, sig = lr * (lr_end / lr) ** (t / T), sigma * (sigma_end / sigma) ** (t / T)
+            c = min(np.ndindex(rows, cols), key=lambda rc: np.sum((X[i] - W[rc]) ** 2))
+            new = W.copy()
+            for rc in np.ndindex(rows, cols):
+                h = np.exp(-((rc[0] - c[0]) ** 2 + (rc[1] - c[1]) ** 2) / (2 * sig ** 2))
+                new[rc] = W[rc] + eta * h * (X[i] - W[rc])
+            W, t = new, t + 1
+        qes.append(np.mean([min(np.linalg.norm(x - W[rc]) for rc in np.ndindex(rows, cols)) for x in X]))
+    return W, qes
+
+
+def test_som_fit_follows_the_documented_draws_schedules_and_update():
+    X = np.random.default_rng(6).normal(size=(9, 3)) * [1.0, 2.0, 0.5]
+    calls = []
+    som = SOM(2, 3, 3, seed=4, lr=0.4, lr_end=0.05, sigma=1.2, sigma_end=0.3).fit(
+        X, epochs=2, callback=lambda e, m: calls.append((e, len(m.history_))))
+    W, qes = _som_by_the_docstring(2, 3, X, 2, 4, 0.4, 0.05, 1.2, 0.3)
+    np.testing.assert_allclose(som.weights, W, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(som.history_, qes, rtol=1e-10)
+    assert calls == [(0, 1), (1, 2)]
+    # the defaults: η 0.5 → 0.01, σ max(rows, cols)/2 → 0.5, ten epochs
+    W, qes = _som_by_the_docstring(2, 3, X, 10, 0, 0.5, 0.01, 1.5, 0.5)
+    default = SOM(2, 3, 3).fit(X)
+    np.testing.assert_allclose(default.weights, W, rtol=1e-10, atol=1e-12)
+    assert len(default.history_) == 10
+    np.testing.assert_allclose(SOM(3, 2, 3, rng=np.random.default_rng(4)).fit(X, 1).weights,
+                               _som_by_the_docstring(3, 2, X, 1, 4, 0.5, 0.01, 1.5, 0.5)[0], rtol=1e-10)
+
+
+def test_som_before_fit_and_its_small_helpers_by_hand():
+    from companion.classic.som import decay, grid_positions, neighbourhood
+
+    np.testing.assert_array_equal(SOM(2, 3, 2, seed=4).weights, np.random.default_rng(4).random((2, 3, 2)))
+    np.testing.assert_array_equal(grid_positions(2, 3), [[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]])
+    # ‖r − (0, 1)‖² = 1, 0, 1, 2, 1, 2 and 2σ² = 2
+    np.testing.assert_allclose(neighbourhood(grid_positions(2, 3), np.array([0.0, 1.0]), 1.0),
+                               np.exp(-np.array([1, 0, 1, 2, 1, 2]) / 2))
+    np.testing.assert_allclose(decay(2.0, 0.5, np.array([0, 5, 10]), 10), [2.0, 1.0, 0.5])   # geometric
+    assert SOM(4, 6, 2).sigma == 3.0 and SOM(2, 2, 2, sigma=0.7).sigma == 0.7
+    assert SOM(2, 2, 2).history_ == [] and SOM(2, 2, 2).qe_history_ == []
+
+
+def test_progress_bars_only_when_asked_and_cleared_afterwards(capsys):
+    X = np.random.default_rng(0).random((5, 2))
+    SOM(2, 2, 2).fit(X, 2)
+    assert capsys.readouterr().err == ""                                 # quiet by default
+    SOM(2, 2, 2).fit(X, 2, progress=True)
+    err = capsys.readouterr().err
+    assert err.startswith("\rSOM: ") and err.endswith("\r") and "\n" not in err   # labelled, then wiped
+
+
+def test_som_measures_on_a_map_placed_by_hand():
+    som = SOM(1, 3, 1, seed=0).fit([[0.0], [1.0]], epochs=1)
+    som.weights = np.array([[[0.0], [1.0], [3.0]]])                       # units at 0, 1, 3 on a line
+    X = np.array([[0.0], [0.9], [2.5], [3.0]])
+    np.testing.assert_array_equal(som.bmu(X), [[0, 0], [0, 1], [0, 2], [0, 2]])
+    np.testing.assert_array_equal(som.transform(X), som.bmu(X))
+    assert som.quantization_error(X) == pytest.approx((0 + 0.1 + 0.5 + 0) / 4)
+    assert som.quantization_error(X[[0, 3]]) == 0.0                       # on the units exactly
+    # (best, second-best) unit: x = 0 → (0, 1), 0.9 → (1, 0), 2.5 → (2, 1), 3.0 → (2, 1): all adjacent
+    assert som.topographic_error(X) == 0.0
+    som.weights = np.array([[[0.0], [3.0], [1.0]]])                       # 0 and 1 now two columns apart
+    assert som.topographic_error(X) == pytest.approx(2 / 4)              # x = 0 and 0.9: units 0 and 2
+    # U-matrix: neighbours' mean distance, 1 × 3 map: |0−3| = 3, |3−1| = 2
+    np.testing.assert_allclose(som.u_matrix(), [[3.0, 2.5, 2.0]])
+    with pytest.raises(ValueError, match="^topographic_error needs at least 2 units; the map has 1$"):
+        SOM(1, 1, 1).fit([[0.0], [1.0]], 1).topographic_error([[0.5]])
+    two = SOM(1, 2, 1).fit([[0.0], [1.0]], 1)                             # two units are always neighbours
+    assert two.topographic_error([[0.0], [0.4], [1.0]]) == 0.0
+
+
+def test_som_errors_name_the_argument():
+    for make, name in ((lambda: SOM(0, 2, 2), "rows"), (lambda: SOM(2, 0, 2), "cols"), (lambda: SOM(2, 2, 0), "dim"),
+                       (lambda: SOM(2, 2, 2, lr=0.0), "lr"), (lambda: SOM(2, 2, 2, lr_end=0.0), "lr_end"),
+                       (lambda: SOM(2, 2, 2, sigma=0.0), "sigma"), (lambda: SOM(2, 2, 2, sigma_end=0.0), "sigma_end"),
+                       (lambda: SOM(2, 2, 2).fit(np.ones((3, 2)), epochs=0), "epochs"),
+                       (lambda: SOM(2, 2, 2).fit(np.ones((3, 3))), "X")):
+        with pytest.raises(ValueError, match=rf"^{name} must"):
+            make()
+    fitted = SOM(2, 2, 2).fit(np.ones((3, 2)), 1)
+    for method in ("bmu", "transform", "quantization_error", "topographic_error"):
+        with pytest.raises(ValueError, match=r"^X must have 2 columns"):
+            getattr(fitted, method)(np.ones((3, 3)))
+    for method in ("bmu", "transform", "quantization_error", "topographic_error"):
+        with pytest.raises(ValueError, match=r"not fitted yet: call SOM\.fit\(\.\.\.\) before " + method.replace("transform", "bmu")):
+            getattr(SOM(2, 2, 2), method)(np.ones((1, 2)))
+    with pytest.raises(ValueError, match=r"before u_matrix\(\)"):
+        SOM(2, 2, 2).u_matrix()
+
+
 # ================================================================ cascade-correlation
 from companion.classic import CascadeCorrelation, candidate_scores_and_gradients, correlation_score  # noqa: E402
 
