@@ -86,6 +86,68 @@ def test_rbf_errors_are_clear_and_inputs_untouched():
         net.predict(np.ones((3, 5)))
 
 
+def test_kmeans_plus_plus_never_picks_a_point_twice_and_copes_with_duplicates():
+    X4 = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    for seed in range(12):
+        # D² is 0 at a chosen point, so k = n distinct points are all chosen, and Lloyd stops there
+        C, labels = kmeans(X4, 4, seed=seed)
+        assert sorted(map(tuple, C)) == sorted(map(tuple, X4)), seed
+        np.testing.assert_array_equal(C[labels], X4)
+        # once every point sits on a centre (D² = 0 everywhere) the next centre is a duplicate;
+        # a centre left without points (ties go to the lower index) keeps its place
+        C, labels = kmeans([[0.0], [0.0], [1.0]], 3, seed=seed)
+        assert np.isfinite(C).all() and set(C[:, 0]) == {0.0, 1.0} and set(labels) <= {0, 1, 2}
+        np.testing.assert_array_equal(C[labels, 0], [0.0, 0.0, 1.0])
+
+
+def test_lloyd_stops_once_the_labels_repeat_and_seeds_default_to_zero():
+    X, y = datasets.xor()
+    # four centres on four points: distortion 0 at the first assignment, the same labels at the second
+    assert RBFNetwork(4).fit(X, y.astype(float)).history_ == [0.0, 0.0]
+    M, _ = datasets.moons(80, seed=2)
+    np.testing.assert_array_equal(kmeans(M, 4)[0], kmeans(M, 4, seed=0)[0])
+    assert not np.allclose(kmeans(M, 4, seed=1)[0], kmeans(M, 4, seed=0)[0])
+    np.testing.assert_array_equal(RBFNetwork(4).fit(M, M[:, 0]).centers_, RBFNetwork(4, seed=0).fit(M, M[:, 0]).centers_)
+    assert not np.allclose(RBFNetwork(4, seed=1).fit(M, M[:, 0]).centers_, RBFNetwork(4).fit(M, M[:, 0]).centers_)
+    assert RBFNetwork(4).history_ == []                                  # nothing recorded before fit
+
+
+def test_mean_center_distance_and_hidden_layer_by_hand():
+    # pairwise distances 5 (0–1), 3 (0–2), 4 (1–2): nearest 3, 4, 3
+    assert mean_center_distance([[0.0, 0.0], [3.0, 4.0], [3.0, 0.0]]) == pytest.approx(10 / 3)
+    assert mean_center_distance([[0.0, 0.0], [3.0, 4.0]]) == pytest.approx(5.0)
+    assert mean_center_distance([[2.0, 7.0]]) == 1.0                    # no pair: the documented 1.0
+    X, y = datasets.xor()
+    net = RBFNetwork(1).fit(X, y.astype(float))
+    assert net.width_ == 1.0
+    np.testing.assert_allclose(net.centers_, [[0.5, 0.5]])               # one centre: the mean
+    np.testing.assert_allclose(net.hidden(X), np.full((4, 1), np.exp(-0.5 / 2)))   # ‖x − c‖² = 1/2, σ = 1
+    np.testing.assert_allclose(net.predict(X), np.full(4, 0.5), atol=1e-12)        # constant Φ: the mean
+
+
+def test_rbf_errors_name_the_argument_and_the_method():
+    X, y = datasets.xor()
+    for call, pattern in (
+            (lambda: kmeans(np.ones((3, 2, 1)), 2), r"^X must"),
+            (lambda: kmeans(X, 0), r"^k must be a positive int"),
+            (lambda: kmeans(X, 5), r"^k must be ≤ the number of examples \(4\); got 5$"),
+            (lambda: kmeans(X, 2, n_iter=0), r"^n_iter must"),
+            (lambda: rbf_activations(np.ones((2, 2, 1)), X, 1.0), r"^X must"),
+            (lambda: rbf_activations(X, np.ones((2, 3)), 1.0), r"^centers must have 2 columns"),
+            (lambda: rbf_activations(X, X, 0.0), r"^width must"),
+            (lambda: mean_center_distance(np.ones(3)), r"^centers must"),
+            (lambda: RBFNetwork(0), r"^n_centers must"),
+            (lambda: RBFNetwork(2, width=0.0), r"^width must"),
+            (lambda: RBFNetwork(2).fit(X, np.ones((4, 2, 1))), r"^Y must"),
+            (lambda: RBFNetwork(2).fit(X, y[:3]), r"^X and Y must hold the same number of examples"),
+            (lambda: RBFNetwork(2).hidden(X), r"before hidden\(\)"),
+            (lambda: RBFNetwork(2).forward(X), r"before forward\(\)"),
+            (lambda: RBFNetwork(2).fit(X, y).hidden(np.ones((3, 5))), r"^X must have 2 columns"),
+            (lambda: RBFNetwork(2).fit(X, y).forward(np.ones((3, 5))), r"^X must have 2 columns")):
+        with pytest.raises((ValueError, TypeError), match=pattern):
+            call()
+
+
 # ================================================================ ART1
 from companion.classic import ART1, art1_present  # noqa: E402
 
