@@ -1008,3 +1008,67 @@ def test_hopfield_validates():
     before = P.copy()
     Hopfield(3).fit(P).predict(P)
     np.testing.assert_array_equal(P, before)                          # inputs never modified
+
+
+def test_hopfield_weights_energies_and_dynamics_by_hand():
+    from companion.classic import Hopfield, hebbian_weights, hopfield_energy
+
+    # one pattern ξ = (1, −1, 1): W = ξξᵀ/3 off the diagonal; E(ξ) = −½ Σ_{i≠j} (1/3) = −1
+    np.testing.assert_allclose(hebbian_weights([[1, -1, 1]]), np.array([[0, -1, 1], [-1, 0, -1], [1, -1, 0]]) / 3)
+    assert hopfield_energy(hebbian_weights([[1, -1, 1]]), [1, -1, 1]) == pytest.approx([-1.0])
+    # two patterns: the (0, 1) and (0, 2) products cancel, W_12 = (−1 − 1)/3; E = −W_12 s_1 s_2
+    P = np.array([[1.0, -1.0, 1.0], [1.0, 1.0, -1.0]])
+    net = Hopfield(3).fit(P)
+    np.testing.assert_allclose(net.W_, [[0, 0, 0], [0, 0, -2 / 3], [0, -2 / 3, 0]], atol=1e-15)
+    assert net.history_ == pytest.approx([-1.0, -2 / 3])                 # mean energy after each pattern
+    np.testing.assert_allclose(net.energy([[1, 1, 1], [1, -1, 1]]), [2 / 3, -2 / 3])
+    # unit 0 feels no field (h = 0) and keeps its state; unit 1 aligns against unit 2
+    np.testing.assert_array_equal(net.predict([[1, 1, 1], [-1, 1, 1], [-1, 1, -1]]),
+                                  [[1, -1, 1], [-1, -1, 1], [-1, 1, -1]])
+    np.testing.assert_array_equal(net.transform([[1, 1, 1]]), [[1, -1, 1]])
+    # run from (1, 1, 1): E = 2/3; unit 0 stays; unit 1 flips (E = −2/3); unit 2 stays; a quiet sweep
+    fixed, energies = net.run([1, 1, 1])
+    np.testing.assert_array_equal(fixed, [1, -1, 1])
+    np.testing.assert_allclose(energies, [2 / 3, 2 / 3, -2 / 3, -2 / 3, -2 / 3, -2 / 3, -2 / 3])
+    fixed, energies = net.run(np.array([-1.0, -1.0, 1.0]))                   # already a fixed point
+    np.testing.assert_array_equal(fixed, [-1, -1, 1])
+    np.testing.assert_allclose(energies, [-2 / 3] * 4)                  # start, then one quiet sweep
+
+
+def test_hopfield_keeps_sweeping_until_a_sweep_changes_nothing():
+    from companion.classic import Hopfield
+
+    # ξ¹ stored twice and ξ² once: 3W = [[0, −1, 1], [−1, 0, −3], [1, −3, 0]]. From (−1, 1, 1):
+    # sweep 1: h_0 = 0 (stays), h_1 = −2/3 (flips), h_2 = 2/3 → (−1, −1, 1);
+    # sweep 2: h_0 = 2/3 (flips) → (1, −1, 1); sweep 3 changes nothing.
+    P = [[-1, 1, -1], [1, 1, -1], [-1, 1, -1]]
+    net = Hopfield(3).fit(P)
+    np.testing.assert_allclose(3 * net.W_, [[0, -1, 1], [-1, 0, -3], [1, -3, 0]])
+    np.testing.assert_array_equal(net.predict([[-1, 1, 1]]), [[1, -1, 1]])
+    np.testing.assert_array_equal(Hopfield(3, max_sweeps=1).fit(P).predict([[-1, 1, 1]]), [[-1, -1, 1]])
+    fixed, energies = net.run([-1, 1, 1])                                # E = −(W_01 s_0 s_1 + W_02 s_0 s_2 + W_12 s_1 s_2)
+    np.testing.assert_array_equal(fixed, [1, -1, 1])
+    np.testing.assert_allclose(energies, [1, 1, -1 / 3, -1 / 3, -5 / 3, -5 / 3, -5 / 3, -5 / 3, -5 / 3, -5 / 3])
+    fixed, energies = Hopfield(3, max_sweeps=1).fit(P).run([-1, 1, 1])
+    np.testing.assert_array_equal(fixed, [-1, -1, 1])
+    np.testing.assert_allclose(energies, [1, 1, -1 / 3, -1 / 3])
+
+
+def test_hopfield_errors_name_the_argument():
+    from companion.classic import Hopfield, hebbian_weights
+
+    net = Hopfield(3).fit([[1, -1, 1]])
+    for call, pattern in ((lambda: Hopfield(0), r"^n_units must"), (lambda: Hopfield(3, max_sweeps=0), r"^max_sweeps must"),
+                          (lambda: hebbian_weights([1, -1, 1]), r"^P must be 2-D \(p patterns, N units\); got shape \(3,\)$"),
+                          (lambda: hebbian_weights([[1, 0, 1]]), r"^P must hold states ±1; found 0.0 at index \(0, 1\)$"),
+                          (lambda: Hopfield(3).fit([[1, 0.5, 1]]), r"^P must hold states ±1"),
+                          (lambda: net.energy([[1, 0, 1]]), r"^S must hold states ±1"),
+                          (lambda: net.predict([[1, 0, 1]]), r"^S must hold states ±1"),
+                          (lambda: net.run([1, 0, 1]), r"^s must hold states ±1"),
+                          (lambda: Hopfield(3).energy([[1, 1, 1]]), r"before energy\(\)"),
+                          (lambda: Hopfield(3).run([1, 1, 1]), r"before run\(\)"),
+                          (lambda: Hopfield(3).predict([[1, 1, 1]]), r"before predict\(\)")):
+        with pytest.raises(ValueError, match=pattern):
+            call()
+    assert Hopfield(3).history_ == [] and Hopfield(3).max_sweeps == 100
+
