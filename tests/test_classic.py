@@ -432,12 +432,22 @@ def test_som_before_fit_and_its_small_helpers_by_hand():
 
 
 def test_progress_bars_only_when_asked_and_cleared_afterwards(capsys):
+    from companion.classic import RBM, CascadeCorrelation, Elman
+
     X = np.random.default_rng(0).random((5, 2))
-    SOM(2, 2, 2).fit(X, 2)
-    assert capsys.readouterr().err == ""                                 # quiet by default
-    SOM(2, 2, 2).fit(X, 2, progress=True)
-    err = capsys.readouterr().err
-    assert err.startswith("\rSOM: ") and err.endswith("\r") and "\n" not in err   # labelled, then wiped
+    B = (X > 0.5).astype(float)
+    S, T = np.ones((2, 3, 1)), np.zeros((2, 3, 1))
+    fits = {"SOM": lambda **kw: SOM(2, 2, 2).fit(X, 2, **kw),
+            "Elman": lambda **kw: Elman(1, 2, 1).fit(S, T, epochs=2, **kw),
+            "RBM": lambda **kw: RBM(2, 2).fit(B, epochs=2, **kw),
+            "units": lambda **kw: CascadeCorrelation(2, 1, max_hidden=1, output_steps=2, candidate_steps=2).fit(
+                X, B[:, :1], **kw)}
+    for label, fit in fits.items():
+        fit()
+        assert capsys.readouterr().err == "", label                      # quiet by default
+        fit(progress=True)
+        err = capsys.readouterr().err
+        assert err.startswith(f"\r{label}: ") and err.endswith("\r") and "\n" not in err, label  # labelled, wiped
 
 
 def test_som_measures_on_a_map_placed_by_hand():
@@ -1071,4 +1081,122 @@ def test_hopfield_errors_name_the_argument():
         with pytest.raises(ValueError, match=pattern):
             call()
     assert Hopfield(3).history_ == [] and Hopfield(3).max_sweeps == 100
+
+
+def _adam_by_hand(params, grads, state, lr, b1=0.9, b2=0.999, eps=1e-8):
+    """Kingma & Ba's Adam, written out here: t ← t+1, moments, bias correction, step."""
+    state["t"] = state.get("t", 0) + 1
+    t = state["t"]
+    for i, (p, g) in enumerate(zip(params, grads)):
+        m, v = state.get(("m", i), 0.0), state.get(("v", i), 0.0)
+        m, v = b1 * m + (1 - b1) * g, b2 * v + (1 - b2) * g ** 2
+        state[("m", i)], state[("v", i)] = m, v
+        p -= lr * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
+
+
+def _cascade_by_the_docstring(X, Y, max_hidden, n_candidates, threshold, output_steps, candidate_steps, lr, seed):
+    """Fahlman's loop written out from the module's docstring, with its own Adam and gradient of S."""
+    rng, n = np.random.default_rng(seed), len(X)
+    F = np.column_stack([X, np.ones(n)])
+    W = rng.standard_normal((Y.shape[1], F.shape[1])) * 0.1              # output weights ~ N(0, 0.1²)
+    hidden, history = [], []
+    while True:
+        state = {}
+        for _ in range(output_steps):                                    # descend C = (1/n) Σ ½‖a − y‖²
+            A = _sig(F @ W.T)
+            _adam_by_hand([W], [((A - Y) * A * (1 - A)).T @ F / n], state, lr)
+        A = _sig(F @ W.T)
+        history.append(0.5 * np.sum((A - Y) ** 2) / n)
+        if np.abs(A - Y).max() < threshold or len(hidden) == max_hidden:
+            return hidden, W, history
+        Ec = (A - Y) - (A - Y).mean(0)
+        Wc, state = rng.uniform(-1.0, 1.0, (n_candidates, F.shape[1])), {}   # candidates ~ U[−1, 1)
+        for _ in range(candidate_steps):                                 # ascend S
+            V = np.tanh(F @ Wc.T)
+            signs = np.sign((V - V.mean(0)).T @ Ec)                      # s_o per candidate
+            grad = np.stack([((Ec @ signs[c]) * (1 - V[:, c] ** 2)) @ F for c in range(n_candidates)])
+            _adam_by_hand([Wc], [-grad], state, lr)
+        V = np.tanh(F @ Wc.T)
+        S = np.abs((V - V.mean(0)).T @ Ec).sum(1)
+        w = Wc[np.argmax(S)].copy()
+        hidden.append(w)
+        F = np.column_stack([F, np.tanh(F @ w)])
+        W = np.column_stack([W, np.zeros(len(W))])
+
+
+def test_cascade_correlation_fit_follows_the_documented_algorithm():
+    X, y = datasets.xor()
+    Y = y[:, None].astype(float)
+    calls = []
+    net = CascadeCorrelation(2, 1, max_hidden=2, n_candidates=3, score_threshold=0.01, output_steps=6,
+                             candidate_steps=5, lr=0.1, seed=4).fit(X, Y, callback=lambda h, m: calls.append(
+                                 (h, m.n_hidden_, len(m.history_))))
+    hidden, W, history = _cascade_by_the_docstring(X, Y, 2, 3, 0.01, 6, 5, 0.1, 4)
+    assert net.n_hidden_ == len(hidden) == 2 and calls == [(0, 0, 1), (1, 1, 2), (2, 2, 3)]
+    for got, want in zip(net.hidden_weights_, hidden):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(net.W_out_, W, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(net.history_, history, rtol=1e-10)
+    F = np.column_stack([X, np.ones(4)])
+    for w in hidden:
+        F = np.column_stack([F, np.tanh(F @ w)])
+    np.testing.assert_allclose(net.features(X), F, rtol=1e-12)
+    np.testing.assert_allclose(net.forward(X), _sig(F @ W.T), rtol=1e-10)
+    # the defaults: 20 units at most, 8 candidates, threshold 0.4, 150 / 80 Adam steps at 0.05, seed 0
+    default = CascadeCorrelation(2, 1).fit(X, Y)
+    hidden, W, history = _cascade_by_the_docstring(X, Y, 20, 8, 0.4, 150, 80, 0.05, 0)
+    assert default.n_hidden_ == len(hidden)
+    np.testing.assert_allclose(default.W_out_, W, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(default.history_, history, rtol=1e-8)
+    np.testing.assert_allclose(CascadeCorrelation(2, 1, rng=np.random.default_rng(4)).fit(X, Y).W_out_,
+                               CascadeCorrelation(2, 1, seed=4).fit(X, Y).W_out_)
+
+
+def test_cascade_correlation_stops_as_soon_as_every_output_is_close_enough():
+    X, y = datasets.xor()
+    Y = y[:, None].astype(float)
+    # a loose threshold: the outputs after the first phase are all within 0.6 of the targets, no unit
+    net = CascadeCorrelation(2, 1, score_threshold=0.6, seed=0).fit(X, Y)
+    assert net.n_hidden_ == 0 and len(net.history_) == 1 and net.W_out_.shape == (1, 3)
+    assert np.abs(net.forward(X) - Y).max() < 0.6
+    none = CascadeCorrelation(2, 1, max_hidden=0, score_threshold=1e-3).fit(X, Y)    # max_hidden = 0 allowed
+    assert none.n_hidden_ == 0 and len(none.history_) == 1
+    fresh = CascadeCorrelation(2, 1)
+    assert fresh.n_hidden_ == 0 and fresh.history_ == [] and fresh.hidden_weights_ == []
+    assert (fresh.max_hidden, fresh.n_candidates, fresh.score_threshold) == (20, 8, 0.4)      # documented defaults
+
+
+def test_cascade_correlation_predict_by_hand_and_correlation_score_types():
+    net = CascadeCorrelation(2, 3, max_hidden=0, output_steps=1).fit(np.zeros((3, 2)), np.zeros((3, 3)))
+    net.W_out_ = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 0.2]])   # bias 0.2 for output 2
+    X = np.array([[2.0, 1.0], [-1.0, 3.0], [-1.0, -2.0]])
+    np.testing.assert_array_equal(net.predict(X), [0, 1, 2])             # arg-max of σ(x_0), σ(x_1), σ(0.2)
+    assert net.predict(X).dtype == np.int64
+    one = CascadeCorrelation(2, 1, max_hidden=0, output_steps=1).fit(np.zeros((3, 2)), np.zeros((3, 1)))
+    one.W_out_ = np.array([[1.0, 0.0, 0.0]])
+    np.testing.assert_array_equal(one.predict([[0.5, 9.0], [-0.5, 9.0], [0.0, 9.0]]), [1, 0, 0])   # σ > 1/2 only
+    # V = (1, 2, 3), E = (1, 0, 2): centred (−1, 0, 1)·(0, −1, 1) = 1
+    score = correlation_score([1.0, 2.0, 3.0], [[1.0], [0.0], [2.0]])
+    assert type(score) is float and score == pytest.approx(1.0)
+    np.testing.assert_allclose(correlation_score([[1.0, 3.0], [2.0, 2.0], [3.0, 1.0]], [[1.0], [0.0], [2.0]]), [1.0, 1.0])
+
+
+def test_cascade_correlation_errors_name_the_argument():
+    X = np.zeros((3, 2))
+    for call, pattern in ((lambda: CascadeCorrelation(0, 1), r"^n_in must"), (lambda: CascadeCorrelation(2, 0), r"^n_out must"),
+                          (lambda: CascadeCorrelation(2, 1, max_hidden=-1), r"^max_hidden must be an int ≥ 0"),
+                          (lambda: CascadeCorrelation(2, 1, n_candidates=0), r"^n_candidates must"),
+                          (lambda: CascadeCorrelation(2, 1, score_threshold=0.0), r"^score_threshold must"),
+                          (lambda: CascadeCorrelation(2, 1, output_steps=0), r"^output_steps must"),
+                          (lambda: CascadeCorrelation(2, 1, candidate_steps=0), r"^candidate_steps must"),
+                          (lambda: CascadeCorrelation(2, 1, lr=0.0), r"^lr must"),
+                          (lambda: CascadeCorrelation(2, 1).fit(np.zeros((3, 3)), np.zeros((3, 1))), r"^X must have 2 columns"),
+                          (lambda: CascadeCorrelation(2, 1).fit(X, np.zeros((3, 2))), r"^Y must have 1 columns"),
+                          (lambda: CascadeCorrelation(2, 1).fit(X, np.zeros((4, 1))), r"^X and Y must hold the same number"),
+                          (lambda: CascadeCorrelation(2, 1).forward(X), r"before forward\(\)"),
+                          (lambda: CascadeCorrelation(2, 1).predict(X), r"before predict\(\)"),
+                          (lambda: CascadeCorrelation(2, 1, max_hidden=0).fit(X, np.zeros((3, 1))).features(np.zeros((3, 3))),
+                           r"^X must have 2 columns")):
+        with pytest.raises(ValueError, match=pattern):
+            call()
 
