@@ -1094,6 +1094,84 @@ def _adam_by_hand(params, grads, state, lr, b1=0.9, b2=0.999, eps=1e-8):
         p -= lr * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
 
 
+def test_elman_fit_is_adam_on_bptt_from_the_seeds_weights():
+    rng = np.random.default_rng(13)
+    X, Y = rng.normal(size=(3, 4, 2)), rng.normal(size=(3, 4, 1))
+    calls = []
+    net = Elman(2, 3, 1, seed=5).fit(X, Y, epochs=3, lr=0.02, callback=lambda e, m: calls.append((e, len(m.history_))))
+    ref, state, costs = Elman(2, 3, 1, seed=5), {}, []
+    for _ in range(3):
+        costs.append(ref.loss(X, Y))                                     # cost before each step
+        _adam_by_hand(ref.parameters(), ref.backprop(X, Y), state, 0.02)
+    for name in PARAM_NAMES:
+        np.testing.assert_allclose(net.params[name], ref.params[name], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(net.history_, costs, rtol=1e-12)
+    assert calls == [(0, 1), (1, 2), (2, 3)]
+    # the defaults: 100 epochs of Adam(0.01), tanh units, seed 0
+    default, ref, state = Elman(2, 3, 1).fit(X, Y), Elman(2, 3, 1, seed=0, hidden="tanh"), {}
+    for _ in range(100):
+        _adam_by_hand(ref.parameters(), ref.backprop(X, Y), state, 0.01)
+    assert len(default.history_) == 100
+    for name in PARAM_NAMES:
+        np.testing.assert_allclose(default.params[name], ref.params[name], rtol=1e-9, atol=1e-12)
+    # a given optimizer is used instead (plain SGD: θ ← θ − η g, one step)
+    from companion.optimizers import SGD
+
+    sgd, start = Elman(2, 3, 1, seed=5), Elman(2, 3, 1, seed=5)
+    sgd.fit(X, Y, epochs=1, optimizer=SGD(lr=0.1))
+    for name, g in zip(PARAM_NAMES, start.backprop(X, Y)):
+        np.testing.assert_allclose(sgd.params[name], start.params[name] - 0.1 * g, rtol=1e-12, atol=1e-15)
+
+
+def test_elman_initial_weights_fill_the_documented_interval_and_relu_units_work():
+    net = Elman(30, 100, 20, seed=3)
+    a = 1 / np.sqrt(100)
+    for name in ("W_xh", "W_hh", "W_hy"):
+        W = net.params[name]
+        assert np.all((W >= -a) & (W < a)) and W.max() > 0.95 * a and W.min() < -0.95 * a, name
+    assert not net.params["b_h"].any() and not net.params["b_y"].any() and net.history_ == []
+    assert not np.array_equal(Elman(1, 3, 1).params["W_hh"], Elman(1, 3, 1, seed=1).params["W_hh"])
+    np.testing.assert_array_equal(Elman(1, 3, 1).params["W_hh"], Elman(1, 3, 1, seed=0).params["W_hh"])
+    np.testing.assert_array_equal(Elman(1, 3, 1, rng=np.random.default_rng(7)).params["W_hh"],
+                                  Elman(1, 3, 1, seed=7).params["W_hh"])
+    rng = np.random.default_rng(2)
+    relu_net = Elman(2, 3, 2, hidden="relu", seed=2)
+    for p in relu_net.params.values():
+        p += 0.5 * rng.normal(size=p.shape)
+    X, Y = rng.normal(size=(3, 4, 2)), rng.normal(size=(3, 4, 2))
+    h = np.zeros(3)
+    for t, x in enumerate(X[0]):                                         # one sequence by hand: max(0, z)
+        h = np.maximum(0.0, relu_net.params["W_xh"] @ x + relu_net.params["W_hh"] @ h + relu_net.params["b_h"])
+        np.testing.assert_allclose(relu_net.hidden_states(X)[0, t], h, rtol=1e-12)
+    np.testing.assert_allclose(relu_net.predict(X), relu_net.forward(X))
+    assert relu_net.cost(X, Y) == relu_net.loss(X, Y)
+    for name, g in zip(PARAM_NAMES, relu_net.backprop(X, Y)):
+        numeric = numerical_gradient(lambda: relu_net.loss(X, Y), relu_net.params[name])
+        assert relative_error(g, numeric) < 1e-6, name
+
+
+def test_elman_errors_name_the_argument():
+    net = Elman(2, 3, 1)
+    for call, pattern in ((lambda: Elman(0, 3, 1), r"^n_in must"), (lambda: Elman(2, 0, 1), r"^n_hidden must"),
+                          (lambda: Elman(2, 3, 0), r"^n_out must"),
+                          (lambda: Elman(2, 3, 1, hidden="softmax"), r"^unknown hidden 'softmax'"),
+                          (lambda: net.forward(np.ones((0, 3, 2))), r"^X must have shape \(n, T, 2\) with n, T ≥ 1; got shape \(0, 3, 2\)$"),
+                          (lambda: net.forward(np.ones((2, 0, 2))), r"^X must have shape \(n, T, 2\)"),
+                          (lambda: net.forward(np.ones((2, 3, 3))), r"^X must have shape \(n, T, 2\)"),
+                          (lambda: net.loss(np.ones((2, 3, 2)), np.ones((2, 3, 2))), r"^Y must have shape \(n, T, 1\)"),
+                          (lambda: net.loss(np.ones((2, 3, 2)), np.ones((2, 4, 1))), r"^Y must have the shape of the outputs \(2, 3, 1\); got \(2, 4, 1\)$"),
+                          (lambda: net.backprop(np.ones((2, 3, 2)), np.ones((2, 4, 1))), r"^Y must have shape \(2, 3, 1\); got \(2, 4, 1\)$"),
+                          (lambda: net.fit(np.ones((2, 3, 2)), np.ones((2, 3, 1)), epochs=0), r"^epochs must"),
+                          (lambda: net.fit(np.ones((2, 3, 2)), np.ones((2, 3, 1)), lr=0.0), r"^lr must"),
+                          (lambda: net.fit(np.ones((2, 3, 2)), np.ones((2, 3, 3))), r"^Y must have shape \(n, T, 1\)"),
+                          (lambda: net.fit(np.ones((2, 3, 3)), np.ones((2, 3, 1))), r"^X must have shape \(n, T, 2\)"),
+                          (lambda: net.backprop(np.ones((2, 3, 3)), np.ones((2, 3, 1))), r"^X must have shape \(n, T, 2\)"),
+                          (lambda: net.backprop(np.ones((2, 3, 2)), np.ones((2, 3, 2))), r"^Y must have shape \(n, T, 1\)"),
+                          (lambda: net.hidden_states(np.ones((2, 3))), r"^X must have shape \(n, T, 2\)")):
+        with pytest.raises(ValueError, match=pattern):
+            call()
+
+
 def _cascade_by_the_docstring(X, Y, max_hidden, n_candidates, threshold, output_steps, candidate_steps, lr, seed):
     """Fahlman's loop written out from the module's docstring, with its own Adam and gradient of S."""
     rng, n = np.random.default_rng(seed), len(X)
