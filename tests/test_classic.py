@@ -1278,3 +1278,142 @@ def test_cascade_correlation_errors_name_the_argument():
         with pytest.raises(ValueError, match=pattern):
             call()
 
+
+def _rbm_fit_by_the_docstring(V, n_hidden, epochs, lr, k, batch_size, seed):
+    """RBM.fit written out from the docstrings: W ~ N(0, 0.01²) then, each epoch, a permutation
+    cut into batches, and per batch k Gibbs steps (u < p for h, then for v) and a plain SGD step."""
+    rng = np.random.default_rng(seed)
+    W, b, c = rng.standard_normal((n_hidden, V.shape[1])) * 0.01, np.zeros(V.shape[1]), np.zeros(n_hidden)
+    history = []
+    for _ in range(epochs):
+        order = rng.permutation(len(V))
+        for start in range(0, len(V), batch_size):
+            v0 = V[order[start:start + batch_size]]
+            v = v0
+            for _ in range(k):
+                ph = _sig(v @ W.T + c)
+                h = (rng.random(ph.shape) < ph).astype(float)
+                pv = _sig(h @ W + b)
+                v = (rng.random(pv.shape) < pv).astype(float)
+            ph0, phk, m = _sig(v0 @ W.T + c), _sig(v @ W.T + c), len(v0)
+            gW, gb, gc = (phk.T @ v - ph0.T @ v0) / m, (v - v0).mean(0), (phk - ph0).mean(0)
+            W, b, c = W - lr * gW, b - lr * gb, c - lr * gc
+        recon = _sig(_sig(V @ W.T + c) @ W + b)
+        history.append(np.mean(np.sum((V - recon) ** 2, 1)))
+    return W, b, c, history
+
+
+def test_rbm_fit_follows_the_documented_draws_and_sgd_steps():
+    V = (np.random.default_rng(3).random((11, 5)) < 0.5).astype(float)
+    calls = []
+    rbm = RBM(5, 3, seed=6).fit(V, epochs=3, lr=0.5, k=2, batch_size=4, callback=lambda e, m: calls.append((e, len(m.history_))))
+    W, b, c, history = _rbm_fit_by_the_docstring(V, 3, 3, 0.5, 2, 4, 6)
+    for name, want in (("W", W), ("b", b), ("c", c)):
+        np.testing.assert_allclose(rbm.params[name], want, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(rbm.history_, history, rtol=1e-10)
+    assert calls == [(0, 1), (1, 2), (2, 3)]
+    # the defaults: 10 epochs, lr 0.1, CD-1, batches of 32, seed 0
+    V = (np.random.default_rng(4).random((40, 4)) < 0.5).astype(float)
+    W, b, c, history = _rbm_fit_by_the_docstring(V, 2, 10, 0.1, 1, 32, 0)
+    default = RBM(4, 2).fit(V)
+    np.testing.assert_allclose(default.params["W"], W, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(default.history_, history, rtol=1e-10)
+    same = RBM(4, 2, rng=np.random.default_rng(0)).fit(V)
+    np.testing.assert_array_equal(same.params["W"], default.params["W"])
+    from companion.optimizers import SGD                                 # a given optimizer replaces SGD(lr)
+
+    W, b, c, history = _rbm_fit_by_the_docstring(V, 2, 2, 0.7, 1, 32, 0)
+    np.testing.assert_allclose(RBM(4, 2).fit(V, epochs=2, optimizer=SGD(lr=0.7)).params["W"], W, rtol=1e-10, atol=1e-14)
+
+
+def test_rbm_formulas_by_hand():
+    np.testing.assert_array_equal(all_binary(2), [[0, 0], [0, 1], [1, 0], [1, 1]])
+    rbm = RBM(2, 1)
+    rbm.params = {"W": np.array([[2.0, 3.0]]), "b": np.array([0.5, -1.0]), "c": np.array([0.25])}
+    # E(v, h) = −v·b − h·c − hWv:  v = (1, 0), h = 1 → −0.5 − 0.25 − 2;  v = (0, 1), h = 0 → 1
+    np.testing.assert_allclose(rbm.energy([[1, 0], [0, 1]], [[1], [0]]), [-2.75, 1.0])
+    # F(v) = −v·b − log(1 + e^{Wv + c})
+    np.testing.assert_allclose(rbm.free_energy([[1, 0], [0, 0]]), [-0.5 - np.log1p(np.exp(2.25)), -np.log1p(np.exp(0.25))])
+    np.testing.assert_allclose(rbm.hidden_probs([[1, 1]]), [[_sig(5.25)]])
+    np.testing.assert_allclose(rbm.transform([[1, 1]]), rbm.hidden_probs([[1, 1]]))
+    np.testing.assert_allclose(rbm.visible_probs([[1], [0]]), [[_sig(2.5), _sig(2.0)], [_sig(0.5), _sig(-1.0)]])
+    # no weights: p(v) = Π σ(b_i)^{v_i} (1 − σ(b_i))^{1 − v_i}, a closed form for Z and log p
+    free = RBM(3, 2)
+    free.params = {"W": np.zeros((2, 3)), "b": np.array([1.0, -2.0, 0.0]), "c": np.array([0.3, -0.7])}
+    log_z = np.sum(np.log1p(np.exp(free.params["b"]))) + np.sum(np.log1p(np.exp(free.params["c"])))
+    assert free.log_partition() == pytest.approx(log_z)
+    free.params["b"] = np.array([800.0, -2.0, 0.0])                       # e^800 overflows: log Z must not
+    assert free.log_partition() == pytest.approx(np.logaddexp(0, free.params["b"]).sum() + np.log1p(np.exp([0.3, -0.7])).sum())
+    free.params["b"] = np.array([1.0, -2.0, 0.0])
+    V = np.array([[1.0, 0.0, 1.0], [0.0, 0.0, 0.0]])
+    p_on = _sig(free.params["b"])
+    logp = np.log(np.where(V == 1, p_on, 1 - p_on)).sum(1)
+    assert free.exact_log_likelihood(V) == pytest.approx(logp.mean())
+    g = free.exact_gradients(V)                                          # ⟨v⟩_model − ⟨v⟩_data
+    np.testing.assert_allclose(g["b"], p_on - V.mean(0), atol=1e-12)
+    np.testing.assert_allclose(g["c"], np.zeros(2), atol=1e-12)          # p(h|v) does not depend on v
+
+
+def test_rbm_sampling_follows_the_documented_draws_and_its_own_generator():
+    rbm = _tiny_rbm(n_v=3, n_h=2, seed=1)
+    W, b, c = rbm.params["W"], rbm.params["b"], rbm.params["c"]
+
+    def chain(rng, V, k):
+        for _ in range(k):
+            h = (rng.random((len(V), 2)) < _sig(V @ W.T + c)).astype(float)
+            V = (rng.random((len(V), 3)) < _sig(h @ W + b)).astype(float)
+        return V
+
+    rng = np.random.default_rng(9)
+    V0 = (rng.random((4, 3)) < 0.5).astype(float)
+    np.testing.assert_array_equal(rbm.sample(4, steps=3, rng=np.random.default_rng(9)), chain(rng, V0, 3))
+    # strong weights make one step depend on where the chain starts: uniform starts, not all ones
+    strong = RBM(3, 3)
+    strong.params = {"W": 12.0 * np.eye(3), "b": np.full(3, -6.0), "c": np.full(3, -6.0)}   # v_i → h_i → v_i
+    rng = np.random.default_rng(2)
+    starts = (rng.random((400, 3)) < 0.5).astype(float)
+    out = strong.sample(400, steps=1, rng=np.random.default_rng(2))
+    np.testing.assert_array_equal(out, strong.gibbs(starts, 1, rng=rng))
+    assert abs(out.mean() - 0.5) < 0.1                                   # v_1 ≈ v_0, and v_0 is uniform
+    start = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+    np.testing.assert_array_equal(rbm.gibbs(start, k=2, rng=np.random.default_rng(5)),
+                                  chain(np.random.default_rng(5), start, 2))
+    np.testing.assert_array_equal(rbm.gibbs(start, rng=np.random.default_rng(5)), chain(np.random.default_rng(5), start, 1))
+    # without an rng: the model's own generator, in the state the seed gave it after the initial weights
+    own = np.random.default_rng(1)
+    own.standard_normal((2, 3))
+    fresh = _tiny_rbm(n_v=3, n_h=2, seed=1)
+    np.testing.assert_array_equal(fresh.gibbs(start, k=2), chain(own, start, 2))
+    np.testing.assert_array_equal(fresh.sample(2, steps=1),
+                                  chain(own, (own.random((2, 3)) < 0.5).astype(float), 1))
+    fresh.cd_gradients(start)                                            # CD-1 on the own generator: one step
+    chain(own, start, 1)
+    np.testing.assert_array_equal(fresh.gibbs(start, k=1), chain(own, start, 1))
+    rng = np.random.default_rng(3)                                       # 1000 steps by default
+    V0 = (rng.random((2, 3)) < 0.5).astype(float)
+    np.testing.assert_array_equal(rbm.sample(2, rng=np.random.default_rng(3)), chain(rng, V0, 1000))
+
+
+def test_rbm_enumeration_limit_and_errors_name_the_argument(monkeypatch):
+    import companion.classic.rbm as rbm_module
+
+    monkeypatch.setattr(rbm_module, "MAX_ENUMERATED_VISIBLE", 3)
+    assert np.isfinite(RBM(3, 1).log_partition())                        # ≤ the limit: enumerated
+    with pytest.raises(ValueError, match=r"^exact computations enumerate 2\^n_visible states; n_visible must be ≤ 3, got 4$"):
+        RBM(4, 1).log_partition()
+    rbm = RBM(3, 2)
+    for call, pattern in ((lambda: RBM(0, 2), r"^n_visible must"), (lambda: RBM(3, 0), r"^n_hidden must"),
+                          (lambda: rbm.energy(np.ones((2, 4)), np.ones((2, 2))), r"^V must have 3 columns"),
+                          (lambda: rbm.energy(np.ones((2, 3)), np.ones((2, 3))), r"^H must have 2 columns"),
+                          (lambda: rbm.visible_probs(np.ones((2, 3))), r"^H must have 2 columns"),
+                          (lambda: rbm.gibbs(np.ones((2, 3)), k=0), r"^k must"),
+                          (lambda: rbm.sample(0), r"^n must"), (lambda: rbm.sample(2, steps=0), r"^steps must"),
+                          (lambda: rbm.cd_gradients([[0, 2, 1]]), r"^V must hold only 0 and 1"),
+                          (lambda: rbm.exact_gradients([[0, 2, 1]]), r"^V must hold only 0 and 1"),
+                          (lambda: rbm.fit([[0, 2, 1]]), r"^V must hold only 0 and 1"),
+                          (lambda: rbm.fit([[0, 1, 1]], epochs=0), r"^epochs must"),
+                          (lambda: rbm.fit([[0, 1, 1]], batch_size=0), r"^batch_size must"),
+                          (lambda: rbm.fit([[0, 1, 1]], lr=0.0), r"^lr must")):
+        with pytest.raises(ValueError, match=pattern):
+            call()
+    assert RBM(3, 2).history_ == []
