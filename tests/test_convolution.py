@@ -316,3 +316,116 @@ def test_the_same_seed_gives_the_same_history_with_default_dropout_layers():
     a = fit(make(), X, Y, SGD(0.1), epochs=3, batch_size=10, progress=False)
     b = fit(make(), X, Y, SGD(0.1), epochs=3, batch_size=10, progress=False)
     assert a == b
+
+
+# --------------------------------------------------------------------------------------------
+# Pairs, padding on one axis only, repr and the remaining checks
+# --------------------------------------------------------------------------------------------
+def naive_conv2d_pairs(X, W, b, stride, padding):
+    """The defining sum with a different stride and padding per axis, one output number at a time."""
+    (sh, sw), (ph, pw) = stride, padding
+    Xp = np.pad(X, ((0, 0), (0, 0), (ph, ph), (pw, pw)))
+    o, _, kh, kw = W.shape
+    oh, ow = (Xp.shape[2] - kh) // sh + 1, (Xp.shape[3] - kw) // sw + 1
+    out = np.zeros((X.shape[0], o, oh, ow))
+    for i, f, p, q in np.ndindex(X.shape[0], o, oh, ow):
+        out[i, f, p, q] = np.sum(Xp[i, :, p * sh:p * sh + kh, q * sw:q * sw + kw] * W[f]) + b[f]
+    return out
+
+
+@pytest.mark.parametrize("stride,padding", [((1, 2), (1, 0)), ((2, 1), (0, 2)), ([3, 1], [2, 1]), ((1, 1), (0, 1))])
+def test_a_different_stride_and_padding_per_axis(stride, padding):
+    rng = np.random.default_rng(13)
+    X, W, b = rng.normal(size=(2, 2, 6, 7)), rng.normal(size=(3, 2, 3, 2)), rng.normal(size=3)
+    expected = naive_conv2d_pairs(X, W, b, tuple(stride), tuple(padding))
+    np.testing.assert_allclose(conv2d(X, W, b, stride, padding), expected, rtol=1e-12, atol=1e-12)
+    layer = Conv2D(2, 3, (3, 2), stride=stride, padding=padding, seed=0)
+    layer.params["W"][...], layer.params["b"][...] = W, b
+    np.testing.assert_allclose(layer.forward(X), expected, rtol=1e-12, atol=1e-12)
+    assert layer.stride == tuple(stride) and layer.padding == tuple(padding)
+    check_layer_gradients(layer, X)
+
+
+def test_conv2d_without_bias_and_the_output_size_by_hand():
+    X = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)
+    np.testing.assert_array_equal(conv2d(X, np.ones((1, 1, 2, 2))), [[[[12.0, 16.0], [24.0, 28.0]]]])
+    assert conv2d_output_size(7, 3) == 5 and conv2d_output_size(7, 3, 2) == 3 and conv2d_output_size(7, 3, 2, 1) == 4
+    assert conv2d_output_size(1, 3, 1, 1) == 1                            # a kernel exactly the padded size fits
+    assert conv2d_output_size(3, 3) == 1
+
+
+def test_layers_describe_themselves_and_defer_widths():
+    assert repr(Conv2D(2, 3, (3, 2), stride=2, padding=(1, 0))) == \
+        "Conv2D(2, 3, kernel_size=(3, 2), stride=(2, 2), padding=(1, 0))"
+    assert repr(MaxPool2D()) == "MaxPool2D(2)" and MaxPool2D().size == 2
+    assert repr(Unflatten([1, 8, 8])) == "Unflatten((1, 8, 8))" and Unflatten((2, 3, 4)).n_in == 24
+    for layer in (Conv2D(1, 1, 3), MaxPool2D(2), Flatten(), Unflatten((1, 2, 2))):
+        assert layer.output_width(16) is None
+
+
+def test_xavier_initialization_and_seeds():
+    big = Conv2D(32, 64, 3, init="xavier", seed=2)
+    assert abs(big.params["W"].var() * (32 * 9 + 64 * 9) / 2 - 1) < 0.05
+    assert abs(big.params["W"].mean()) < 0.01 and not big.params["b"].any()
+    np.testing.assert_array_equal(Conv2D(1, 2, 3).params["W"], Conv2D(1, 2, 3, seed=0).params["W"])
+    np.testing.assert_array_equal(Conv2D(1, 2, 3, rng=np.random.default_rng(5)).params["W"],
+                                  Conv2D(1, 2, 3, seed=5).params["W"])
+    assert not np.array_equal(Conv2D(1, 2, 3, seed=1).params["W"], Conv2D(1, 2, 3, seed=0).params["W"])
+    layer = Conv2D(1, 2, 3)
+    assert layer.params["W"].dtype == layer.params["b"].dtype == np.float64
+    assert Conv2D(1, 2, 3, dtype=np.float32).params["b"].dtype == np.float32
+
+
+def test_errors_name_the_argument():
+    for call, error, pattern in (
+            (lambda: Conv2D(1, 1, (2, 2, 2)), ValueError, r"^kernel_size must be an int or a pair \(rows, cols\); got \(2, 2, 2\)$"),
+            (lambda: Conv2D(1, 1, (2, 0)), ValueError, r"^kernel_size must be a positive int"),
+            (lambda: Conv2D(1, 1, (0, 2)), ValueError, r"^kernel_size must be a positive int"),
+            (lambda: Conv2D(1, 1, 3, stride=0), ValueError, r"^stride must"),
+            (lambda: Conv2D(1, 1, 3, stride=(1, 0)), ValueError, r"^stride must"),
+            (lambda: Conv2D(1, 1, 3, padding=(0, -1)), ValueError, r"^padding must be an int ≥ 0"),
+            (lambda: Conv2D(0, 1, 3), ValueError, r"^in_channels must"),
+            (lambda: Conv2D(1, 0, 3), ValueError, r"^out_channels must"),
+            (lambda: Conv2D(1, 1, 3, dtype=np.int32), TypeError, r"^dtype must be numpy.float32 or numpy.float64"),
+            (lambda: Conv2D(1, 1, 3).forward(np.zeros((0, 1, 5, 5))), ValueError,
+             r"^X is an empty batch \(shape \(0, 1, 5, 5\)\); pass at least one image$"),
+            (lambda: Conv2D(1, 1, 3).forward(np.zeros((2, 25))), ValueError,
+             r"^X must be 4-D with shape \(n, channels, height, width\); got shape \(2, 25\)$"),
+            (lambda: Conv2D(2, 1, 3).forward(np.zeros((1, 3, 5, 5))), ValueError,
+             r"^X must have 2 channels \(axis 1 of \(n, c, h, w\)\); got shape \(1, 3, 5, 5\)$"),
+            (lambda: conv2d(np.zeros((1, 1, 5, 5)), np.zeros((1, 2, 3, 3))), ValueError, r"^X must have 2 channels"),
+            (lambda: conv2d(np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3)), stride=0), ValueError, r"^stride must"),
+            (lambda: conv2d(np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3)), padding=-1), ValueError, r"^padding must"),
+            (lambda: conv2d_output_size(0, 1), ValueError, r"^size must"),
+            (lambda: conv2d_output_size(3, 0), ValueError, r"^kernel must"),
+            (lambda: conv2d_output_size(3, 1, 0), ValueError, r"^stride must"),
+            (lambda: conv2d_output_size(3, 1, 1, -1), ValueError, r"^padding must be an int ≥ 0"),
+            (lambda: conv2d_output_size(2, 5, 1, 1), ValueError,
+             r"^kernel \(5\) is larger than the padded input \(size 2 \+ 2·padding 1 = 4\); use a smaller kernel or more padding$"),
+            (lambda: MaxPool2D(0), ValueError, r"^size must"),
+            (lambda: MaxPool2D(3).forward(np.zeros((1, 1, 5, 2))), ValueError,
+             r"^X's images \(5×2\) are smaller than the pooling window 3×3; got shape \(1, 1, 5, 2\)$"),
+            (lambda: Flatten().forward(np.zeros(4)), ValueError, r"^X must be a non-empty batch with at least 2 axes"),
+            (lambda: Flatten().forward(np.zeros((0, 4))), ValueError, r"^X must be a non-empty batch"),
+            (lambda: Unflatten("abc"), ValueError, r"^shape must be a tuple \(channels, height, width\); got 'abc'$"),
+            (lambda: Unflatten((1, 0, 2)), ValueError, r"^shape must be a positive int"),
+            (lambda: Unflatten((1, 2, 2)).forward(np.zeros((3, 5))), ValueError, r"^X must have 4 columns")):
+        with pytest.raises(error, match=pattern):
+            call()
+    for call, pattern in ((lambda: conv2d(np.zeros((1, 1, 3, 3)), [[[["a"]]]]), r"^W must hold real numbers"),
+                          (lambda: conv2d(np.zeros((1, 1, 3, 3)), np.zeros((1, 1, 2, 2)), b=["a"]), r"^b must hold real numbers"),
+                          (lambda: Flatten().forward([["a", "b"]]), r"^X must hold real numbers")):
+        with pytest.raises(TypeError, match=pattern):
+            call()
+    with pytest.raises(ValueError, match=r"^W must be 4-D with shape \(out, in, kh, kw\); got shape \(3, 3\)$"):
+        conv2d(np.zeros((1, 1, 3, 3)), np.zeros((3, 3)))
+    with pytest.raises(ValueError, match=r"^X must be 4-D with shape \(n, channels, height, width\); got shape \(2, 5, 5\)"
+                                         r" \(a single image\? use X\[None\] or X\.reshape\(1, c, h, w\)\)$"):
+        Conv2D(1, 1, 3).forward(np.zeros((2, 5, 5)))
+    fresh = Conv2D(2, 3, (3, 2))                                           # gradients start at zero, shaped like params
+    assert all(np.array_equal(fresh.grads[k], np.zeros_like(fresh.params[k])) for k in ("W", "b"))
+    assert Flatten().forward(np.zeros((3, 4))).shape == (3, 4)            # 2 axes are enough
+    assert Flatten().forward(np.zeros((1, 2, 2))).shape == (1, 4)         # a batch of one
+    np.testing.assert_array_equal(Unflatten([1, 2, 2]).forward(np.arange(8.0).reshape(2, 4)),
+                                  np.arange(8.0).reshape(2, 1, 2, 2))
+    assert MaxPool2D(2).forward(np.zeros((1, 1, 2, 2))).shape == (1, 1, 1, 1)   # a window that just fits
