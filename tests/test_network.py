@@ -139,7 +139,7 @@ def test_bad_arguments_raise_clear_errors():
         MLP([2, 2], output="tanh")
     with pytest.raises(ValueError, match=r"unknown loss 'hinge'"):
         MLP([2, 2], loss="hinge")
-    with pytest.raises(ValueError, match="loss='cross_entropy' needs probabilities"):
+    with pytest.raises(ValueError, match="^loss='cross_entropy' needs probabilities"):
         MLP([2, 2], output="linear", loss="cross_entropy")
     with pytest.raises(ValueError, match=r"sizes must be a list of at least two layer widths"):
         MLP([3])
