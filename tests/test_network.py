@@ -139,10 +139,12 @@ def test_bad_arguments_raise_clear_errors():
         MLP([2, 2], output="tanh")
     with pytest.raises(ValueError, match=r"unknown loss 'hinge'"):
         MLP([2, 2], loss="hinge")
-    with pytest.raises(ValueError, match="loss='cross_entropy' needs probabilities"):
+    with pytest.raises(ValueError, match="^loss='cross_entropy' needs probabilities"):
         MLP([2, 2], output="linear", loss="cross_entropy")
     with pytest.raises(ValueError, match=r"sizes must be a list of at least two layer widths"):
         MLP([3])
+    with pytest.raises(ValueError, match=r"^sizes must be a list of at least two layer widths.*got 784$"):
+        MLP(784)            # a single width, not a list: the same clear error, not "int is not iterable"
     with pytest.raises(ValueError, match=r"sizes\[1\] must be a positive int"):
         MLP([3, 0])
     with pytest.raises(TypeError, match=r"sizes\[1\] must be a positive int \(a layer width\); got float 2.0"):
@@ -155,15 +157,18 @@ def test_bad_arguments_raise_clear_errors():
 
 def test_bad_inputs_raise_clear_errors():
     net = MLP([3, 4, 2])
-    with pytest.raises(ValueError, match=r"X must have 3 columns, shape \(n, 3\); got shape \(5, 4\)"):
+    # each message starts with the name of the argument at fault, X (the patterns are anchored with ^)
+    with pytest.raises(ValueError, match=r"^X must have 3 columns, shape \(n, 3\); got shape \(5, 4\)"):
         net.forward(np.zeros((5, 4)))
     with pytest.raises(ValueError, match=r"a single example: use X.reshape\(1, -1\)"):
         net.forward(np.zeros(3))
-    with pytest.raises(ValueError, match="X is an empty batch"):
+    with pytest.raises(ValueError, match=r"^X must be 2-D with shape \(n, 3\); got shape \(3,\)"):
+        net.forward(np.zeros(3))            # the width it needs is that of the input layer, sizes[0] = 3
+    with pytest.raises(ValueError, match="^X is an empty batch"):
         net.forward(np.zeros((0, 3)))
-    with pytest.raises(ValueError, match=r"X must be finite; found nan at index \(0, 1\)"):
+    with pytest.raises(ValueError, match=r"^X must be finite; found nan at index \(0, 1\)"):
         net.forward(np.array([[0.0, np.nan, 0.0]]))
-    with pytest.raises(TypeError, match="X must hold real numbers"):
+    with pytest.raises(TypeError, match="^X must hold real numbers"):
         net.forward(np.array([["a", "b", "c"]]))
     with pytest.raises(ValueError, match=r"Y must have shape \(2, 2\), one row per example of X and one column per network output; got shape \(2,\) .*one_hot"):
         net.backprop(np.zeros((2, 3)), np.array([0, 1]))
@@ -195,3 +200,11 @@ def test_default_seed_repr_and_predict_on_one_output():
     assert two.predict(np.zeros((1, 2))).tolist() == [1]             # arg-max of two outputs
     with pytest.raises(dataclasses.FrozenInstanceError):
         COSTS["sigmoid", "quadratic"].fn = None                     # the cost table cannot be changed by accident
+
+
+def test_sizes_may_be_any_sequence_of_widths():
+    net = MLP((2, 3, 1), seed=0)                       # a tuple works as the list [2, 3, 1] does
+    assert net.sizes == [2, 3, 1]
+    assert [W.shape for W in net.weights] == [(3, 2), (1, 3)]
+    for W, W_list in zip(net.weights, MLP([2, 3, 1], seed=0).weights):
+        np.testing.assert_array_equal(W, W_list)

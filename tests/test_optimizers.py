@@ -413,24 +413,28 @@ def test_bad_hyper_parameters(make, msg):
 
 
 def test_step_argument_errors():
+    # every message starts with the argument at fault (the patterns are anchored with ^)
     opt = SGD(0.1)
     p = np.ones((2, 3))
-    with pytest.raises(ValueError, match=r"params and grads must have the same length \(one gradient per "
+    with pytest.raises(ValueError, match=r"^params and grads must have the same length \(one gradient per "
                                          r"parameter\); got 1 params and 2 grads"):
         opt.step([p], [p, p])
-    with pytest.raises(ValueError, match=r"grads\[0\] must have the shape of params\[0\] \(2, 3\); got \(3, 2\)"):
+    with pytest.raises(ValueError, match=r"^grads\[0\] must have the shape of params\[0\] \(2, 3\); got \(3, 2\)"):
         opt.step([p], [np.ones((3, 2))])
-    with pytest.raises(TypeError, match=r"params must be a list of arrays; got ndarray \(wrap a single array as \[x\]\)"):
+    with pytest.raises(TypeError, match=r"^params must be a list of arrays; got ndarray \(wrap a single array as \[x\]\)"):
         opt.step(p, [p])
-    with pytest.raises(TypeError, match=r"grads must be a list of arrays; got ndarray \(wrap a single array as \[x\]\)"):
+    with pytest.raises(TypeError, match=r"^grads must be a list of arrays; got ndarray \(wrap a single array as \[x\]\)"):
         opt.step([p], p)
-    with pytest.raises(TypeError, match=r"params\[0\] must be a float ndarray \(it is updated in place\); got list"):
+    with pytest.raises(TypeError, match=r"^params\[0\] must be a float ndarray \(it is updated in place\); got list"):
         opt.step([[1.0, 2.0]], [np.ones(2)])
-    with pytest.raises(TypeError, match=r"params\[0\] must be a float ndarray \(it is updated in place\); "
+    with pytest.raises(TypeError, match=r"^params\[0\] must be a float ndarray \(it is updated in place\); "
                                         r"got ndarray of dtype int64"):
         opt.step([np.ones(2, dtype=np.int64)], [np.ones(2)])
-    with pytest.raises(TypeError, match=r"grads\[0\] must hold real numbers; got dtype <U1"):
+    with pytest.raises(TypeError, match=r"^grads\[0\] must hold real numbers; got dtype <U1"):
         opt.step([np.ones(1)], [np.array(["a"])])
+    # a dict of parameters (the Deep Learning Specialization's layout) is no single array: no "wrap as [x]" hint
+    with pytest.raises(TypeError, match=r"^params must be a list of arrays; got dict$"):
+        opt.step({"W1": p}, [p])
 
 
 def test_non_finite_gradient_names_the_parameter_and_suggests_lower_lr():
@@ -461,7 +465,7 @@ def test_make_optimizer_errors():
     with pytest.raises(ValueError, match=r"unknown optimizer 'adamw'; expected one of \['adagrad', 'adam', "
                                          r"'momentum', 'nesterov', 'rmsprop', 'sgd'\]"):
         make_optimizer("adamw")
-    with pytest.raises(TypeError, match=r"SGD does not take \['momentum'\]; its hyper-parameters are \['lr'\]"):
+    with pytest.raises(TypeError, match=r"^SGD does not take \['momentum'\]; its hyper-parameters are \['lr'\]"):
         make_optimizer("sgd", lr=0.1, momentum=0.9)
 
 
@@ -524,3 +528,13 @@ def test_adamw_validates_weight_decay():
     with pytest.raises(ValueError, match="weight_decay must be a finite number ≥ 0"):
         AdamW(0.1, weight_decay=-1.0)
     assert "weight_decay=0.2" in repr(AdamW(0.1, weight_decay=0.2))
+
+
+def test_adamw_defaults_are_adams_with_a_decay_of_one_hundredth():
+    from companion.optimizers import AdamW
+    # Adam's defaults (Kingma & Ba: η = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8) and λ = 1e-2 (PyTorch's AdamW)
+    assert repr(AdamW()) == "AdamW(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-08, weight_decay=0.01)"
+    # one step with a zero gradient only decays: θ ← θ(1 − ηλ) = 2·(1 − 1e-5)
+    p = np.array([2.0])
+    AdamW().step([p], [np.zeros(1)])
+    assert p[0] == pytest.approx(2.0 * (1 - 1e-3 * 1e-2), rel=1e-15)

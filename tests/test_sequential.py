@@ -364,9 +364,12 @@ def test_dropout_and_batchnorm_state_round_trip():
 
 def test_to_sequential_is_a_deprecated_alias_of_from_mlp():
     mlp = MLP([2, 3, 2], output="softmax", loss="cross_entropy", seed=1)
-    with pytest.warns(DeprecationWarning, match="Sequential.from_mlp"):
+    with pytest.warns(DeprecationWarning, match="Sequential.from_mlp") as caught:
         old = mlp.to_sequential()
     assert repr(old) == repr(Sequential.from_mlp(mlp))
+    # the warning points at the line that called to_sequential() (here, this file): Python and Jupyter
+    # show a DeprecationWarning by default only when it is attributed to the learner's own code
+    assert [w.filename for w in caught] == [__file__]
 
 
 def test_chapters_1_to_6_stand_alone_and_layers_and_convolution_form_no_circle():
