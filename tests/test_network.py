@@ -139,7 +139,9 @@ def test_bad_arguments_raise_clear_errors():
         MLP([2, 2], output="tanh")
     with pytest.raises(ValueError, match=r"unknown loss 'hinge'"):
         MLP([2, 2], loss="hinge")
-    with pytest.raises(ValueError, match="^loss='cross_entropy' needs probabilities"):
+    # the advice is the whole message, down to its last word: a learner acts on it
+    with pytest.raises(ValueError, match=r"^loss='cross_entropy' needs probabilities: use output='sigmoid' or "
+                                         r"'softmax', or loss='quadratic' with output='linear'$"):
         MLP([2, 2], output="linear", loss="cross_entropy")
     with pytest.raises(ValueError, match=r"sizes must be a list of at least two layer widths"):
         MLP([3])
@@ -160,7 +162,7 @@ def test_bad_inputs_raise_clear_errors():
     # each message starts with the name of the argument at fault, X (the patterns are anchored with ^)
     with pytest.raises(ValueError, match=r"^X must have 3 columns, shape \(n, 3\); got shape \(5, 4\)"):
         net.forward(np.zeros((5, 4)))
-    with pytest.raises(ValueError, match=r"a single example: use X.reshape\(1, -1\)"):
+    with pytest.raises(ValueError, match=r" \(a single example: use X\.reshape\(1, -1\)\)$"):
         net.forward(np.zeros(3))
     with pytest.raises(ValueError, match=r"^X must be 2-D with shape \(n, 3\); got shape \(3,\)"):
         net.forward(np.zeros(3))            # the width it needs is that of the input layer, sizes[0] = 3

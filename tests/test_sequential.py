@@ -364,7 +364,8 @@ def test_dropout_and_batchnorm_state_round_trip():
 
 def test_to_sequential_is_a_deprecated_alias_of_from_mlp():
     mlp = MLP([2, 3, 2], output="softmax", loss="cross_entropy", seed=1)
-    with pytest.warns(DeprecationWarning, match="Sequential.from_mlp") as caught:
+    with pytest.warns(DeprecationWarning, match=r"^MLP\.to_sequential\(\) is deprecated; use "
+                                                r"companion\.layers\.Sequential\.from_mlp\(mlp\)$") as caught:
         old = mlp.to_sequential()
     assert repr(old) == repr(Sequential.from_mlp(mlp))
     # the warning points at the line that called to_sequential() (here, this file): Python and Jupyter
