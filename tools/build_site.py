@@ -124,55 +124,47 @@ def launch_links(path: str) -> tuple[str, str]:
             f"https://colab.research.google.com/github/{repository}/blob/{settings['REPOSITORY_BRANCH']}/{path}")
 
 
+# The "run this notebook" box in each edition's language: the same facts and links, worded twice.
+RUN_BOX = {
+    "en": {
+        "title": ("Run this chapter", "Run this practice notebook"),
+        "lines": (
+            "- **On your computer:** clone the [course repository]({repository}) and run `make lab`; then "
+            "open `{path}` in JupyterLab.",
+            "- **On [Binder]({binder}):** the whole course in JupyterLab in your browser, nothing to install "
+            "(the first start takes a few minutes).",
+            "- **On [Colab]({colab}):** the notebook installs nothing itself, so first add a code cell at the top "
+            "with `{install}` and run it; then run the notebook."),
+        "chapter": "- The ⬇ button above downloads this notebook; the 🚀 button opens it on Binder or Colab.",
+        "practice": "- **Check your answers:** run the notebook from the top; after each answer, its cell "
+                    "`check(\"qN\")` runs the visible test cases and says what is expected where an answer is "
+                    "off. It is a quick check, not a grade: your instructor grades with `python -m companion.grade`.",
+    },
+    "zh": {
+        "title": ("运行本章", "运行本练习笔记本"),
+        "lines": (
+            "- **在你的电脑上：** 克隆[课程仓库]({repository})，运行 `make lab`，然后在 JupyterLab 中打开 `{path}`。",
+            "- **在 [Binder]({binder}) 上：** 在浏览器里用 JupyterLab 运行整门课程，无需安装（第一次启动需要几分钟）。",
+            "- **在 [Colab]({colab}) 上：** 笔记本自己不安装任何东西，所以请先在最上面加一个代码单元格，"
+            "写入 `{install}` 并运行，然后再运行笔记本。"),
+        "chapter": "- 上方的 ⬇ 按钮下载本笔记本；🚀 按钮在 Binder 或 Colab 上打开它。",
+        "practice": "- **检查答案：** 从头运行笔记本；每个答案之后的 `check(\"qN\")` 单元格运行可见的测试用例，"
+                    "答案有误时说明预期的结果。这只是快速检查，不是评分：教师用 `python -m companion.grade` 评分。",
+    },
+}
+
+
 def run_box(notebook: pathlib.Path) -> str:
     """The "run this notebook" box (a MyST admonition) for a chapter or practice page, in the language of
     the notebook's edition (a notebook under zh/ gets the Chinese box)."""
     path = notebook.resolve().relative_to(ROOT).as_posix()
-    if path.startswith("zh/"):
-        return zh_run_box(notebook, path)
+    words = RUN_BOX["zh" if path.startswith("zh/") else "en"]
     settings, practice = site_settings(), notebook.parent.name == "exercises"
     binder, colab = launch_links(path)
-    lines = [
-        f"```{{admonition}} Run this {'practice notebook' if practice else 'chapter'}",
-        ":class: tip course-run",
-        "",
-        f"- **On your computer:** clone the [course repository]({settings['REPOSITORY_URL']}) and run "
-        f"`make lab`; then open `{path}` in JupyterLab.",
-        f"- **On [Binder]({binder}):** the whole course in JupyterLab in your browser, nothing to install "
-        "(the first start takes a few minutes).",
-        f"- **On [Colab]({colab}):** the notebook installs nothing itself, so first add a code cell at the top "
-        f"with `{settings['COLAB_INSTALL']}` and run it; then run the notebook.",
-    ]
-    if practice:
-        lines.append("- **Check your answers:** run the notebook from the top; after each answer, its cell "
-                     "`check(\"qN\")` runs the visible test cases and says what is expected where an answer is "
-                     "off. It is a quick check, not a grade: your instructor grades with "
-                     "`python -m companion.grade`.")
-    else:
-        lines.append("- The ⬇ button above downloads this notebook; the 🚀 button opens it on Binder or Colab.")
-    return "\n".join(lines + ["```", ""])
-
-
-def zh_run_box(notebook: pathlib.Path, path: str) -> str:
-    """The Chinese "run this notebook" box: the same facts and links as the English one."""
-    settings, practice = site_settings(), notebook.parent.name == "exercises"
-    binder, colab = launch_links(path)
-    lines = [
-        f"```{{admonition}} 运行本{'练习笔记本' if practice else '章'}",
-        ":class: tip course-run",
-        "",
-        f"- **在你的电脑上：** 克隆[课程仓库]({settings['REPOSITORY_URL']})，运行 `make lab`，"
-        f"然后在 JupyterLab 中打开 `{path}`。",
-        f"- **在 [Binder]({binder}) 上：** 在浏览器里用 JupyterLab 运行整门课程，无需安装（第一次启动需要几分钟）。",
-        f"- **在 [Colab]({colab}) 上：** 笔记本自己不安装任何东西，所以请先在最上面加一个代码单元格，"
-        f"写入 `{settings['COLAB_INSTALL']}` 并运行，然后再运行笔记本。",
-    ]
-    if practice:
-        lines.append("- **检查答案：** 从头运行笔记本；每个答案之后的 `check(\"qN\")` 单元格运行可见的测试用例，"
-                     "答案有误时说明预期的结果。这只是快速检查，不是评分：教师用 "
-                     "`python -m companion.grade` 评分。")
-    else:
-        lines.append("- 上方的 ⬇ 按钮下载本笔记本；🚀 按钮在 Binder 或 Colab 上打开它。")
+    facts = {"repository": settings["REPOSITORY_URL"], "path": path, "binder": binder, "colab": colab,
+             "install": settings["COLAB_INSTALL"]}
+    lines = [f"```{{admonition}} {words['title'][practice]}", ":class: tip course-run", "",
+             *(line.format(**facts) for line in words["lines"]), words["practice" if practice else "chapter"]]
     return "\n".join(lines + ["```", ""])
 
 

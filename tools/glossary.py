@@ -19,6 +19,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import translations  # noqa: E402  (tools/translations.py: what in a cell is prose)
+
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = ROOT / "docs" / "glossary.md"
 CATALOGS = ROOT / "zh" / "catalogs"
@@ -30,8 +33,6 @@ __all__ = ["Term", "parse_glossary", "load_glossary", "translated", "rejected_us
 
 _PARENS = re.compile(r"[（(][^（）()]*[）)]")
 _ABBREVIATION = re.compile(r"^[（(][A-Z]{2,}[A-Z0-9-]*(?: ?[\u4e00-\u9fff]+)?[）)]$")
-# What the English check ignores: code spans, formulas, link targets (names there are not prose).
-_NOT_PROSE = re.compile(r"(`+).+?\1|\$\$.+?\$\$|\$[^$\n]+\$|\]\([^)]*\)", re.S)
 
 
 @dataclass(frozen=True)
@@ -173,15 +174,11 @@ def variant_problems(terms: list[Term], catalogs: dict[str, dict]) -> list[str]:
     return found
 
 
-def _prose(text: str) -> str:
-    return _NOT_PROSE.sub(" ", text)
-
-
 def english_uses(term: Term, text: str, terms: list[Term]) -> bool:
     """Whether the prose of ``text`` uses ``term``: not inside a longer glossary term ("central finite
     differences" is that term, not "finite differences"), and not as a Title-Case name ("*Neural
     Networks and Deep Learning*", a book)."""
-    prose = _prose(text)
+    prose = translations.prose(text)      # code spans, formulas and link targets are not prose
     longer = [m.span() for t in terms if len(t.english) > len(term.english) and term.pattern.search(t.english)
               for m in t.pattern.finditer(prose)]
     for m in term.pattern.finditer(prose):

@@ -255,6 +255,13 @@ def structure(text: str) -> dict[str, list[str]]:
             "headings and markers": [m.group(0).strip() for m in _MARKER.finditer(text)]}
 
 
+def prose(text: str) -> str:
+    """``text`` without its code spans, formulas and link targets: the words a reader reads."""
+    for pattern in (_CODE, _DISPLAY, _INLINE, _TARGET):
+        text = pattern.sub(" ", text)
+    return text
+
+
 def _punct(c: str) -> bool:
     import unicodedata
     return unicodedata.category(c)[0] in "PS"
